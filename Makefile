@@ -1,0 +1,37 @@
+# Every target creates the virtual environment it needs (Python 3.11+, pinned by constraints.txt).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SEED := seeds/2021-12-02-blinken-lavrov-ukraine.txt
+
+.PHONY: demo test lint eval bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## a brief of the seed article, in the terminal
+	$(BIN)/briefbot brief $(SEED)
+
+test: $(STAMP)  ## lint, types and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)  ## ruff, ruff format --check, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+eval: $(STAMP)  ## ROUGE on ../shared/eval/summarize dev, through `briefbot batch`
+	$(BIN)/python scripts/eval_summarize.py
+
+bench: $(STAMP)  ## speed ratios against baselines measured in the same run
+	$(BIN)/python -m bench.summary
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Platform adapters: the CLI (composition root), Slack and Discord."""

@@ -1,0 +1,1 @@
+"""The ``briefbot`` command line: the first adapter and the composition root."""

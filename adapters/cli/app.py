@@ -1,0 +1,226 @@
+"""The ``briefbot`` command, and the composition root: settings, model and logging are set up here.
+
+Every failure a user can cause ends in one line on stderr and a non-zero exit, never a traceback:
+
+    exit 0  done
+    exit 1  the input could not be briefed (empty, binary, too long, not English, no sentences),
+            or some lines of a batch failed (the others are still written)
+    exit 2  bad usage or settings: unknown option, missing file, unknown method
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from bot.settings import Settings, SettingsError
+from summarizer.article import decode_bytes, parse_article
+from summarizer.errors import ArticleError
+from summarizer.methods import METHODS
+
+if TYPE_CHECKING:
+    from summarizer.model import Article
+
+log = logging.getLogger("briefbot")
+
+FORMATS = ("text", "markdown", "json")
+
+
+class UsageError(Exception):
+    """Bad arguments or a file that cannot be read: exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``briefbot`` command."""
+    parser = argparse.ArgumentParser(
+        prog="briefbot",
+        description="News briefs: verbatim summaries, key quotes and actors, for Slack, Discord and the terminal.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    brief = sub.add_parser("brief", help="brief one article (a text file, or - for standard input)")
+    brief.add_argument("source", metavar="PATH|-", help="article file in the seeds/ format, plain text or Markdown")
+    _summary_options(brief)
+    brief.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+
+    batch = sub.add_parser("batch", help='brief every line of a JSONL file ({"id", "text", "title"?})')
+    batch.add_argument("input", metavar="IN.jsonl", help="input file, or - for standard input")
+    batch.add_argument("-o", "--output", metavar="OUT.jsonl", help="output file (default: standard output)")
+    batch.add_argument("--workers", type=int, help="processes to use (default: BRIEFBOT_WORKERS, 0 = all cores)")
+    _summary_options(batch)
+    return parser
+
+
+def _summary_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-n", "--sentences", type=int, help="summary sentences (default: BRIEFBOT_SUMMARY_SENTENCES, 3)")
+    p.add_argument("-m", "--method", help=f"summary method: {', '.join(METHODS)} (default: news)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``briefbot`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.load()
+    except SettingsError as err:
+        return _fail(str(err), 2)
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    method = (args.method or settings.summary_method).lower()
+    if method not in METHODS:
+        return _fail(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}", 2)
+    sentences = args.sentences if args.sentences is not None else settings.summary_sentences
+    try:
+        if args.command == "brief":
+            return _cmd_brief(args, settings, sentences, method)
+        return _cmd_batch(args, settings, sentences, method)
+    except UsageError as err:
+        return _fail(str(err), 2)
+    except ArticleError as err:
+        return _fail(str(err), 1)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"briefbot: {message}", file=sys.stderr)
+    return status
+
+
+def _read_source(source: str, max_chars: int) -> bytes:
+    limit = max_chars * 4 + 1  # UTF-8 never takes more than 4 bytes a character
+    if source == "-":
+        return sys.stdin.buffer.read(limit)
+    path = Path(source)
+    if not path.exists():
+        raise UsageError(f"no such file: {source}")
+    if path.is_dir():
+        raise UsageError(f"{source} is a directory, not an article file")
+    try:
+        with path.open("rb") as fh:
+            return fh.read(limit)
+    except OSError as err:
+        raise UsageError(f"cannot read {source}: {err.strerror}") from None
+
+
+def _load_article(source: str, settings: Settings) -> Article:
+    data = _read_source(source, settings.max_article_chars)
+    text, fallback = decode_bytes(data)
+    if fallback:
+        print(f"briefbot: note: {source} is not valid UTF-8; read it as Windows-1252", file=sys.stderr)
+    return parse_article(text)
+
+
+def _cmd_brief(args: argparse.Namespace, settings: Settings, sentences: int, method: str) -> int:
+    from adapters.cli.render import render_json, render_markdown, render_text  # noqa: PLC0415
+    from summarizer.brief import Briefer  # noqa: PLC0415 - loads spaCy: only for commands that need it
+    from summarizer.nlp import ModelNotFound, Pipeline, load_model  # noqa: PLC0415
+
+    article = _load_article(args.source, settings)
+    try:
+        pipeline = Pipeline(load_model(settings.spacy_model))
+    except ModelNotFound as err:
+        return _fail(str(err), 2)
+    brief = Briefer(pipeline, max_chars=settings.max_article_chars).brief(article, sentences=sentences, method=method)
+    render = {"text": render_text, "markdown": render_markdown, "json": render_json}[args.format]
+    print(render(brief))
+    return 0
+
+
+def _cmd_batch(args: argparse.Namespace, settings: Settings, sentences: int, method: str) -> int:
+    from bot.batch import BatchOptions, run_batch  # noqa: PLC0415
+
+    workers = args.workers if args.workers is not None else settings.worker_count
+    if workers < 0:
+        raise UsageError("--workers must be 0 or more")
+    options = BatchOptions(
+        model=settings.spacy_model,
+        sentences=sentences,
+        method=method,
+        max_chars=settings.max_article_chars,
+        workers=workers or settings.worker_count,
+    )
+    source = _open_input(args.input)
+    failed = 0
+    with source, _open_output(args.output) as out, _Progress(source) as progress:
+        for result in run_batch(source, options, progress.advance):
+            if "error" in result:
+                failed += 1
+                print(f"briefbot: line {result['line']}: {result['error']}", file=sys.stderr)
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            out.flush()
+    return 1 if failed else 0
+
+
+def _open_input(name: str) -> IO[str]:
+    if name == "-":
+        return sys.stdin
+    path = Path(name)
+    if not path.is_file():
+        raise UsageError(f"no such file: {name}")
+    return path.open(encoding="utf-8", errors="replace")
+
+
+def _open_output(name: str | None) -> IO[str] | _Unclosed:
+    if not name or name == "-":
+        return _Unclosed(sys.stdout)
+    try:
+        return Path(name).open("w", encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"cannot write {name}: {err.strerror}") from None
+
+
+class _Unclosed:
+    """Standard output in a ``with``: flushed, never closed."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def __enter__(self) -> IO[str]:
+        return self._stream
+
+    def __exit__(self, *exc: object) -> None:
+        self._stream.flush()
+
+
+class _Progress:
+    """A progress bar on stderr when it is a terminal; silent otherwise (logs and pipes stay clean)."""
+
+    def __init__(self, source: IO[str]) -> None:
+        self._bar = None
+        if sys.stderr.isatty():
+            from rich.console import Console  # noqa: PLC0415
+            from rich.progress import Progress  # noqa: PLC0415
+
+            self._bar = Progress(transient=True, console=Console(stderr=True))
+        self._total = _count_lines(source)
+
+    def __enter__(self) -> _Progress:
+        if self._bar is not None:
+            self._bar.start()
+            self._task = self._bar.add_task("Briefing", total=self._total)
+        return self
+
+    def advance(self, n: int) -> None:
+        """Count ``n`` more articles done."""
+        if self._bar is not None:
+            self._bar.advance(self._task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _count_lines(source: IO[str]) -> int | None:
+    if not source.seekable():
+        return None
+    total = sum(1 for line in source if line.strip())
+    source.seek(0)
+    return total
+
+
+if __name__ == "__main__":
+    sys.exit(main())

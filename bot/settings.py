@@ -1,0 +1,126 @@
+"""All of briefbot's settings, read in one place: the environment, then a ``.env`` file.
+
+This module is the only reader of ``os.environ`` in the project. :meth:`Settings.load` is called once,
+by the composition root; everything else receives the frozen :class:`Settings` it builds. Each field's
+environment variable, default and help text are declared once, in :data:`FIELDS`, which
+``.env.example`` and README's "Configuration" table are checked against.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from summarizer.methods import METHODS
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message names the setting."""
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One setting: its variable, default (as written in ``.env``) and what it is for."""
+
+    env: str
+    default: str
+    help: str
+
+
+FIELDS: dict[str, Field] = {
+    "spacy_model": Field(
+        "BRIEFBOT_SPACY_MODEL",
+        "",
+        "spaCy model package or path; empty: en_core_web_sm if installed, else its bundled re-upload",
+    ),
+    "summary_sentences": Field("BRIEFBOT_SUMMARY_SENTENCES", "3", "sentences in a summary (1-20)"),
+    "summary_method": Field(
+        "BRIEFBOT_SUMMARY_METHOD", "news", "news (default), lead, or a sumy algorithm: lexrank, textrank, ..."
+    ),
+    "max_article_chars": Field(
+        "BRIEFBOT_MAX_ARTICLE_CHARS", "300000", "longer articles are refused (parsing is ~3,000 words/s)"
+    ),
+    "workers": Field("BRIEFBOT_WORKERS", "0", "processes for batch work; 0: one per CPU core"),
+    "log_level": Field("BRIEFBOT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Validated settings; build with :meth:`load` or :meth:`from_mapping`."""
+
+    spacy_model: str | None = None
+    summary_sentences: int = 3
+    summary_method: str = "news"
+    max_article_chars: int = 300_000
+    workers: int = 0
+    log_level: str = "INFO"
+
+    @classmethod
+    def load(cls, env_file: Path | None = Path(".env")) -> Settings:
+        """Read the process environment, falling back to ``env_file`` for unset variables."""
+        values: dict[str, str] = {}
+        if env_file is not None and env_file.is_file():
+            values.update(read_env_file(env_file))
+        values.update({k: v for k, v in os.environ.items() if k.startswith(_PREFIXES)})
+        return cls.from_mapping(values)
+
+    @classmethod
+    def from_mapping(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from variables; raises :class:`SettingsError` naming a bad one."""
+        raw = {name: env.get(f.env, f.default).strip() for name, f in FIELDS.items()}
+        kwargs: dict[str, Any] = {
+            "spacy_model": raw["spacy_model"] or None,
+            "summary_sentences": _int(raw, "summary_sentences", 1, 20),
+            "summary_method": _choice(raw, "summary_method", METHODS),
+            "max_article_chars": _int(raw, "max_article_chars", 1_000, 5_000_000),
+            "workers": _int(raw, "workers", 0, 64),
+            "log_level": _choice(raw, "log_level", ("DEBUG", "INFO", "WARNING", "ERROR"), upper=True),
+        }
+        return cls(**kwargs)
+
+    @property
+    def worker_count(self) -> int:
+        """Processes for batch work, resolving 0 to the machine's core count."""
+        return self.workers or (os.cpu_count() or 1)
+
+
+_PREFIXES = ("BRIEFBOT_", "SLACK_", "DISCORD_")
+
+
+def _int(raw: Mapping[str, str], name: str, lo: int, hi: int) -> int:
+    env = FIELDS[name].env
+    try:
+        value = int(raw[name].replace("_", ""))
+    except ValueError:
+        raise SettingsError(f"{env} must be a whole number, not {raw[name]!r}.") from None
+    if not lo <= value <= hi:
+        raise SettingsError(f"{env} must be between {lo:,} and {hi:,}, not {value:,}.")
+    return value
+
+
+def _choice(raw: Mapping[str, str], name: str, choices: tuple[str, ...], *, upper: bool = False) -> str:
+    value = raw[name].upper() if upper else raw[name].lower()
+    if value not in choices:
+        raise SettingsError(f"{FIELDS[name].env} must be one of {', '.join(choices)}, not {raw[name]!r}.")
+    return value
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse a ``.env`` file: ``KEY=value`` lines, ``#`` comments, optional quotes, ``export``."""
+    out: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        out[key.strip()] = value
+    return out

@@ -1,0 +1,75 @@
+"""One article in, one :class:`Brief` out: check, parse once, summarize (quotes and actors follow)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from summarizer.article import MAX_ARTICLE_CHARS, check_text
+from summarizer.errors import ArticleError, NoSentences, UnknownMethod
+from summarizer.methods import DEFAULT_METHOD, METHODS
+from summarizer.model import Article, Brief
+from summarizer.nlp import Parsed, Pipeline
+from summarizer.summarize import summarize
+
+DEFAULT_SENTENCES = 3
+MAX_SENTENCES = 20
+
+
+class Briefer:
+    """Briefs articles with one loaded model; safe to share by every caller in a process."""
+
+    def __init__(self, pipeline: Pipeline, *, max_chars: int = MAX_ARTICLE_CHARS) -> None:
+        """Use ``pipeline`` for every parse; refuse articles longer than ``max_chars``."""
+        self.pipeline = pipeline
+        self.max_chars = max_chars
+
+    def _check(self, article: Article, sentences: int, method: str) -> None:
+        if method not in METHODS:
+            raise UnknownMethod(f"Unknown summary method {method!r}; choose one of: {', '.join(METHODS)}.")
+        if not 1 <= sentences <= MAX_SENTENCES:
+            raise ArticleError(f"Ask for 1 to {MAX_SENTENCES} sentences, not {sentences}.")
+        check_text(article.text, max_chars=self.max_chars)
+
+    def brief(self, article: Article, *, sentences: int = DEFAULT_SENTENCES, method: str = DEFAULT_METHOD) -> Brief:
+        """Brief one article.
+
+        Raises:
+            ArticleError: the article cannot be briefed (the message says why, for a user).
+        """
+        self._check(article, sentences, method)
+        return self.from_parse(self.pipeline.parse(article), sentences=sentences, method=method)
+
+    def brief_many(
+        self,
+        articles: Iterable[Article],
+        *,
+        sentences: int = DEFAULT_SENTENCES,
+        method: str = DEFAULT_METHOD,
+        batch_size: int = 16,
+    ) -> Iterator[Brief | ArticleError]:
+        """Brief articles in input order, parsing them in batches; a bad article yields its error."""
+        checked: list[tuple[Article, ArticleError | None]] = []
+        for article in articles:
+            try:
+                self._check(article, sentences, method)
+                checked.append((article, None))
+            except ArticleError as refused:
+                checked.append((article, refused))
+        good = (a for a, problem in checked if problem is None)
+        parsed = self.pipeline.parse_many(good, batch_size=batch_size)
+        for _article, problem in checked:
+            if problem is not None:
+                yield problem
+                continue
+            try:
+                yield self.from_parse(next(parsed), sentences=sentences, method=method)
+            except ArticleError as e:
+                yield e
+
+    @staticmethod
+    def from_parse(parsed: Parsed, *, sentences: int = DEFAULT_SENTENCES, method: str = DEFAULT_METHOD) -> Brief:
+        """Brief an article that is already parsed (the one parse every step shares)."""
+        if not parsed.sentences:
+            raise NoSentences("No sentences found: the text has no sentence to summarize.")
+        summary = summarize(parsed, sentences, method)
+        return Brief(article=parsed.article, summary=summary, method=method)

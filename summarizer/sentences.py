@@ -1,0 +1,245 @@
+"""Sentences from the article's single parse, and the tokenizer object sumy is given.
+
+spaCy's parser finds most sentence boundaries; news text has a few places where it goes wrong, and
+this module fixes them in two passes:
+
+* :func:`preset_boundaries` runs on the tokenized ``Doc`` before the parser and fixes what is certain:
+  every line starts a sentence (headlines and bullets have no final stop); a lowercase word, a
+  closing mark, or the word after a title abbreviation (``Gen.``, ``Sen.``, ``Jan.``) never does;
+  a dateline (``(CNN) --``, ``WASHINGTON (Reuters) -``) is never a sentence of its own.
+* :func:`split_sentences` reads the parser's sentences, merges pieces that are not sentences
+  (no final stop before more text on the same line, or a next piece starting in lowercase, as in
+  ``"...,” Blinken said.``), trims datelines and bullet markers, and marks headings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from spacy.tokens import Doc, Token
+
+SentKind = Literal["text", "heading", "bullet"]
+
+#: Abbreviations after which a capitalised word continues the sentence. "U.S." is not here: it
+#: ends sentences often enough ("troops in the U.S. The ...") that the parser decides.
+TITLE_ABBREVIATIONS = frozenset(
+    """Mr. Mrs. Ms. Dr. Prof. Gen. Lt. Col. Maj. Capt. Sgt. Cpl. Adm. Cmdr. Sen. Rep. Gov. Lt.-Gen.
+    Rev. Fr. Sr. Jr. St. Mt. Ft. Hon. Pres. Supt. Insp. Det. No. Nos. Vol. Fig. Jan. Feb. Mar.
+    Apr. Jun. Jul. Aug. Sep. Sept. Oct. Nov. Dec. vs. v. approx. est. Inc. Corp. Co. Ltd.""".split()
+)
+_CLOSERS = frozenset(",.;:!?)]}”’'\"…»")
+_TERMINAL = re.compile(r"[.!?…](?:[\"'”’)\]»]+)?$|[.!?…][\"'”’)\]»]*\s*\(\w[^()]*\)$")
+_DATELINE = re.compile(
+    r"""(?:
+        (?:[A-Z][A-Za-z.'\-]*(?:[ ,]+[A-Z][A-Za-z.'\-]*){0,4},?\s*)?
+            \((?:CNN|Reuters|AP|AFP|UPI|BBC|dpa|Xinhua|Bloomberg|EW\.com|CNN\s?Money|[A-Z]{2,6})\)
+            \s*(?:--|—|–|-|:)?\s*
+      | [A-Z][A-Z.'\-]{1,}(?:[ ,]+[A-Z][A-Za-z.'\-]+){0,4}\s*(?:--|—|–)\s*
+    )""",
+    re.VERBOSE,
+)
+_BULLET = re.compile(r"(?:[-*•·▪◦–]|\d{1,2}[.)])[ \t]+")
+_MD_HEADING = re.compile(r"#{1,6}[ \t]+")
+
+
+@dataclass(frozen=True, slots=True)
+class SentSpan:
+    """A sentence of the parse: token range, character range in the body, and its paragraph."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    paragraph: int
+    kind: SentKind
+
+
+def _paragraph_start(doc: Doc, i: int) -> bool:
+    return i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text) or "\n" in doc[i - 1].whitespace_
+
+
+def preset_boundaries(doc: Doc) -> None:
+    """Set the boundaries we are sure of on a tokenized doc, before the parser runs."""
+    text = doc.text
+    dateline_until = -1
+    for i, tok in enumerate(doc):
+        if i == 0:
+            tok.is_sent_start = True
+            dateline_until = _dateline_end(text, tok.idx)
+            continue
+        if tok.is_space:
+            tok.is_sent_start = False
+            continue
+        if _paragraph_start(doc, i):
+            tok.is_sent_start = True
+            dateline_until = _dateline_end(text, tok.idx)
+            continue
+        prev = doc[i - 1]
+        first = tok.text[0]
+        if (
+            tok.idx < dateline_until
+            or _follows_dateline(doc, i, dateline_until)
+            or first.islower()
+            or first in _CLOSERS
+            or prev.text in TITLE_ABBREVIATIONS
+        ):
+            tok.is_sent_start = False
+
+
+def _follows_dateline(doc: Doc, i: int, dateline_until: int) -> bool:
+    return (
+        dateline_until >= 0
+        and doc[i - 1].idx < dateline_until <= doc[i].idx + len(doc[i].text)
+        and (doc[i].idx <= dateline_until + 1)
+    )
+
+
+def _dateline_end(text: str, at: int) -> int:
+    m = _DATELINE.match(text, at, min(len(text), at + 80))
+    return m.end() if m and m.end() > at else -1
+
+
+def split_sentences(doc: Doc) -> tuple[SentSpan, ...]:
+    """The sentences of a parsed doc, with the fixes described in the module docstring."""
+    pieces: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        start, end = sent.start, sent.end
+        # A sentence never spans a line break: split where the parser did not.
+        run = start
+        for i in range(start, end):
+            if i > run and _paragraph_start(doc, i) and not doc[i].is_space:
+                pieces.append((run, i))
+                run = i
+        pieces.append((run, end))
+    spans: list[SentSpan] = []
+    paragraph = -1
+    line_floor, first_in_line = 0, True
+    line_kind: SentKind = "text"
+    for start, end in pieces:
+        start, end = _strip_space(doc, start, end)
+        if start >= end:
+            continue
+        if _paragraph_start(doc, start):
+            paragraph += 1
+            line_floor, line_kind = _trim_line_start(doc.text, doc[start].idx)
+            first_in_line = True
+        while start < end and doc[start].idx + len(doc[start].text) <= line_floor:
+            start += 1
+        if start >= end:
+            continue
+        if not first_in_line and spans and _continues(doc, spans[-1], start):
+            last = spans.pop()
+            spans.append(SentSpan(last.start, end, last.start_char, _end_char(doc, end), paragraph, last.kind))
+            continue
+        start_char = max(doc[start].idx, line_floor)
+        spans.append(SentSpan(start, end, start_char, _end_char(doc, end), max(paragraph, 0), line_kind))
+        first_in_line = False
+    return tuple(_mark_headings(doc, spans))
+
+
+def _strip_space(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return start, end
+
+
+def _end_char(doc: Doc, end: int) -> int:
+    last: Token = doc[end - 1]
+    return last.idx + len(last.text)
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends the way a sentence does (a stop, possibly inside quotes or brackets)."""
+    return bool(_TERMINAL.search(text))
+
+
+def _continues(doc: Doc, last: SentSpan, start: int) -> bool:
+    """Whether the piece at ``start`` belongs to the sentence ``last`` (same line)."""
+    if last.kind == "heading":
+        return True
+    prev_text = doc.text[last.start_char : last.end_char]
+    first = doc[start].text[0]
+    return first.islower() or first in _CLOSERS or not _TERMINAL.search(prev_text)
+
+
+def _trim_line_start(text: str, start_char: int) -> tuple[int, SentKind]:
+    """Where the words of a line start (after a heading mark, bullet or dateline), and its kind."""
+    m = _MD_HEADING.match(text, start_char)
+    if m:
+        return m.end(), "heading"
+    m = _BULLET.match(text, start_char)
+    if m:
+        return m.end(), "bullet"
+    m = _DATELINE.match(text, start_char, min(len(text), start_char + 80))
+    if m and m.end() < len(text) and _has_words_after(text, m.end()):
+        return m.end(), "text"
+    return start_char, "text"
+
+
+def _has_words_after(text: str, at: int) -> bool:
+    line_end = text.find("\n", at)
+    rest = text[at : line_end if line_end >= 0 else len(text)]
+    return len(rest.split()) >= 3
+
+
+def _mark_headings(doc: Doc, spans: Sequence[SentSpan]) -> list[SentSpan]:
+    """A line of its own with no final stop and few words is a heading, not a sentence."""
+    out: list[SentSpan] = []
+    for n, s in enumerate(spans):
+        alone = (n == 0 or spans[n - 1].paragraph != s.paragraph) and (
+            n + 1 == len(spans) or spans[n + 1].paragraph != s.paragraph
+        )
+        text = doc.text[s.start_char : s.end_char]
+        if s.kind == "text" and alone and not _TERMINAL.search(text) and len(text.split()) <= 20:
+            s = SentSpan(s.start, s.end, s.start_char, s.end_char, s.paragraph, "heading")
+        out.append(s)
+    return out
+
+
+def sentence_words(doc: Doc, span: SentSpan) -> list[str]:
+    """The words of a sentence as sumy wants them (no punctuation, original case)."""
+    return [t.text for t in doc[span.start : span.end] if not (t.is_punct or t.is_space) and _wordlike(t)]
+
+
+def _wordlike(tok: Token) -> bool:
+    return any(c.isalnum() for c in tok.text)
+
+
+class ParseTokenizer:
+    """The tokenizer object sumy is given: answers from our parse, never from NLTK.
+
+    sumy's own ``Tokenizer("english")`` needs NLTK data that cannot be downloaded here, and would
+    split the text a second time. This object answers ``to_sentences`` and ``to_words`` with what the
+    one spaCy parse already found.
+    """
+
+    def __init__(self, doc: Doc, spans: Sequence[SentSpan]) -> None:
+        """Index the parse's sentences by text."""
+        self.language = "english"
+        self._words: dict[str, list[str]] = {}
+        self._by_paragraph: dict[int, list[str]] = {}
+        for span in spans:
+            text = doc.text[span.start_char : span.end_char]
+            self._words.setdefault(text, sentence_words(doc, span))
+            self._by_paragraph.setdefault(span.paragraph, []).append(text)
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        """The sentences of a paragraph of this article (a text we did not parse gets one)."""
+        key = paragraph.strip()
+        for sents in self._by_paragraph.values():
+            if key in ("\n".join(sents), " ".join(sents)):
+                return tuple(sents)
+        found = [s for s in self._words if s in key]
+        return tuple(found) if found else ((key,) if key else ())
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        """The words of a sentence of this article."""
+        words = self._words.get(sentence)
+        if words is None:
+            words = re.findall(r"\w+(?:[-'’]\w+)*", sentence)
+        return tuple(words)

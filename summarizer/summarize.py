@@ -1,0 +1,160 @@
+"""Extractive summaries: every sumy algorithm by name, and ``news``, our default for news articles.
+
+Every method returns whole sentences of the article, verbatim, in article order. Only sentences a
+reader would accept in a digest are candidates: no headings, fragments, captions or bylines
+(:func:`candidates`). sumy gets its words from our parse through
+:class:`summarizer.sentences.ParseTokenizer`, never from NLTK.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sumy.models.dom import ObjectDocumentModel, Paragraph
+from sumy.models.dom import Sentence as SumySentence
+from sumy.nlp.stemmers import Stemmer
+from sumy.summarizers.edmundson import EdmundsonSummarizer
+from sumy.summarizers.kl import KLSummarizer
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.summarizers.lsa import LsaSummarizer
+from sumy.summarizers.luhn import LuhnSummarizer
+from sumy.summarizers.reduction import ReductionSummarizer
+from sumy.summarizers.sum_basic import SumBasicSummarizer
+from sumy.summarizers.text_rank import TextRankSummarizer
+from sumy.utils import get_stop_words
+
+from summarizer.errors import NoSentences, UnknownMethod
+from summarizer.methods import DEFAULT_METHOD, METHODS
+from summarizer.model import Sentence
+from summarizer.news import rank_news
+from summarizer.nlp import Parsed
+from summarizer.sentences import ParseTokenizer, SentSpan, ends_sentence
+
+SUMY_METHODS: dict[str, Callable[[Stemmer], Any]] = {
+    "lexrank": LexRankSummarizer,
+    "textrank": TextRankSummarizer,
+    "lsa": LsaSummarizer,
+    "luhn": LuhnSummarizer,
+    "kl": KLSummarizer,
+    "sumbasic": SumBasicSummarizer,
+    "edmundson": EdmundsonSummarizer,
+    "reduction": ReductionSummarizer,
+}
+
+_MIN_WORDS = 6
+_NOT_CONTENT = re.compile(
+    r"""^(?:by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*(?:,|$|and\b)   # byline
+    |(?:photo|image|picture|video|graphic|file\ photo)s?\s*(?:copyright|credit|:|\|)   # caption credits
+    |(?:read|see|click|watch|follow|sign\ up|subscribe|share|related|advertisement)\b.{0,60}(?:here|:|$)
+    |(?:updated|published|posted|last\ modified)\s*[:\d]
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_CAPTION_TAIL = re.compile(r"\((?:photo|image|pictured|file|ap|getty|reuters)[^)]*\)\s*$", re.IGNORECASE)
+_CONTRIBUTED = re.compile(r"contributed to this (?:report|story)|reporting by|editing by", re.IGNORECASE)
+
+
+def candidates(parsed: Parsed) -> list[int]:
+    """Indices of the sentences that may stand in a summary.
+
+    A candidate is a sentence of running text (not a heading), has at least six words and a verb,
+    and is not a byline, photo credit, caption, call to action or contributor line.
+    """
+    doc = parsed.doc
+    text = doc.text
+    out: list[int] = []
+    for n, span in enumerate(parsed.sentences):
+        if span.kind == "heading":
+            continue
+        toks = doc[span.start : span.end]
+        words = sum(1 for t in toks if t.is_alpha)
+        if words < _MIN_WORDS:
+            continue
+        if not any(t.pos_ in ("VERB", "AUX") for t in toks):
+            continue
+        sent = text[span.start_char : span.end_char]
+        if _NOT_CONTENT.search(sent) or _CAPTION_TAIL.search(sent) or _CONTRIBUTED.search(sent):
+            continue
+        if sent.isupper():
+            continue
+        out.append(n)
+    return out
+
+
+def summarize(parsed: Parsed, sentences: int = 3, method: str = DEFAULT_METHOD) -> tuple[Sentence, ...]:
+    """Pick ``sentences`` sentences of the article, verbatim, in article order.
+
+    Raises:
+        UnknownMethod: ``method`` is not in :data:`METHODS`.
+        NoSentences: the article has no sentence that could stand in a summary.
+    """
+    if method not in METHODS:
+        raise UnknownMethod(f"Unknown summary method {method!r}; choose one of: {', '.join(METHODS)}.")
+    text = parsed.doc.text
+    punctuated = [
+        n
+        for n, s in enumerate(parsed.sentences)
+        if s.kind == "bullet" or (s.kind == "text" and ends_sentence(text[s.start_char : s.end_char]))
+    ]
+    if not punctuated:
+        raise NoSentences("The text has no sentence punctuation (. ! ?), so it has no sentences to pick from.")
+    pool = candidates(parsed) or punctuated  # short texts: every real sentence may serve
+    count = max(1, sentences)
+    if method == "lead":
+        chosen = pool[:count]
+    elif method == "news":
+        chosen = rank_news(parsed, pool, count)
+    else:
+        chosen = _sumy(parsed, pool, count, method)
+    return tuple(_sentence(parsed, parsed.sentences[n], n) for n in sorted(chosen))
+
+
+def _sentence(parsed: Parsed, span: SentSpan, index: int) -> Sentence:
+    text = parsed.doc.text
+    return Sentence(text[span.start_char : span.end_char], span.start_char, span.end_char, index)
+
+
+def _sumy(parsed: Parsed, pool: Sequence[int], count: int, method: str) -> list[int]:
+    text = parsed.doc.text
+    spans = parsed.sentences
+    tokenizer = ParseTokenizer(parsed.doc, [spans[n] for n in pool])
+    paragraphs: dict[int, list[SumySentence]] = {}
+    index: dict[int, int] = {}
+    for n in pool:
+        s = SumySentence(text[spans[n].start_char : spans[n].end_char], tokenizer)
+        index[id(s)] = n
+        paragraphs.setdefault(spans[n].paragraph, []).append(s)
+    document = ObjectDocumentModel([Paragraph(p) for p in paragraphs.values()])
+    stemmer = _CachedStemmer(Stemmer("english"))
+    algorithm = SUMY_METHODS[method](stemmer)
+    stop_words = frozenset(get_stop_words("english"))
+    algorithm.stop_words = stop_words
+    if method == "edmundson":
+        title_words = {w.lower() for w in re.findall(r"\w+", parsed.article.title)} - stop_words
+        algorithm.bonus_words = title_words or {"said"}
+        algorithm.stigma_words = {"photo", "caption", "copyright", "advertisement", "subscribe"}
+        algorithm.null_words = stop_words
+    picked = algorithm(document, count)
+    taken: set[int] = set()
+    for s in picked:
+        found = index.get(id(s))
+        if found is None:  # sumy returned an equal sentence object (same text): take the first unused
+            found = next(i for i in pool if i not in taken and text[spans[i].start_char : spans[i].end_char] == str(s))
+        taken.add(found)
+    return sorted(taken)
+
+
+class _CachedStemmer:
+    """sumy re-stems every word occurrence; one article repeats its words a lot, so remember them."""
+
+    def __init__(self, stemmer: Stemmer) -> None:
+        self._stemmer = stemmer
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        stem = self._cache.get(word)
+        if stem is None:
+            stem = self._cache[word] = self._stemmer(word)
+        return stem
