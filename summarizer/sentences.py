@@ -31,6 +31,7 @@ TITLE_ABBREVIATIONS = frozenset(
     Apr. Jun. Jul. Aug. Sep. Sept. Oct. Nov. Dec. vs. v. approx. est. Inc. Corp. Co. Ltd.""".split()
 )
 _CLOSERS = frozenset(",.;:!?)]}”’'\"…»")
+_AMBIGUOUS_QUOTES = frozenset("'\"")  # straight quotes open and close: closing only when attached
 _TERMINAL = re.compile(r"[.!?…](?:[\"'”’)\]»]+)?$|[.!?…][\"'”’)\]»]*\s*\(\w[^()]*\)$")
 _DATELINE = re.compile(
     r"""(?:
@@ -83,10 +84,17 @@ def preset_boundaries(doc: Doc) -> None:
             tok.idx < dateline_until
             or _follows_dateline(doc, i, dateline_until)
             or first.islower()
-            or first in _CLOSERS
+            or _closes(doc, i)
             or prev.text in TITLE_ABBREVIATIONS
         ):
             tok.is_sent_start = False
+
+
+def _closes(doc: Doc, i: int) -> bool:
+    first = doc[i].text[0]
+    if first in _AMBIGUOUS_QUOTES:
+        return i > 0 and not doc[i - 1].whitespace_
+    return first in _CLOSERS
 
 
 def _follows_dateline(doc: Doc, i: int, dateline_until: int) -> bool:
@@ -163,8 +171,7 @@ def _continues(doc: Doc, last: SentSpan, start: int) -> bool:
     if last.kind == "heading":
         return True
     prev_text = doc.text[last.start_char : last.end_char]
-    first = doc[start].text[0]
-    return first.islower() or first in _CLOSERS or not _TERMINAL.search(prev_text)
+    return doc[start].text[0].islower() or _closes(doc, start) or not _TERMINAL.search(prev_text)
 
 
 def _trim_line_start(text: str, start_char: int) -> tuple[int, SentKind]:

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from summarizer.article import MAX_ARTICLE_CHARS, check_text, decode_bytes, is_english, parse_article
+from summarizer.errors import ArticleTooLarge, BinaryInput, EmptyArticle, NotEnglish
+
+ENGLISH = "The minister said on Tuesday that the government would not raise taxes this year, and critics were angry."
+
+
+def test_seed_header_gives_date_and_title(seed_text: str) -> None:
+    article = parse_article(seed_text)
+    assert article.date == dt.date(2021, 12, 2)
+    assert article.title == "As tensions in Ukraine rise, US and Russian ministers will meet."
+    assert article.text.startswith("On Thursday, America’s top diplomat")
+    assert "date 2021" not in article.text
+
+
+def test_header_without_headline_and_crlf_line_endings() -> None:
+    article = parse_article(" date 2024-02-29\r\n\r\nBody text here.\r\nMore text.")
+    assert article.date == dt.date(2024, 2, 29)
+    assert article.title == ""
+    assert article.text == "Body text here.\nMore text."
+
+
+def test_impossible_date_is_dropped_not_fatal() -> None:
+    article = parse_article(" date 2021-13-45 Headline\n\nBody.")
+    assert article.date is None
+    assert article.title == "Headline"
+
+
+def test_markdown_title() -> None:
+    article = parse_article("# Big news today\n\nSomething happened in the city. People noticed.")
+    assert article.title == "Big news today"
+    assert article.text == "Something happened in the city. People noticed."
+
+
+def test_plain_text_keeps_everything_and_a_given_title() -> None:
+    article = parse_article("  Just a body. Two sentences.\n", title="From JSONL", id="x1")
+    assert (article.title, article.text, article.id) == ("From JSONL", "Just a body. Two sentences.", "x1")
+
+
+def test_decode_utf8_with_bom_and_fallback() -> None:
+    assert decode_bytes("\ufeffCafé said.".encode()) == ("Café said.", False)
+    text, fallback = decode_bytes("Café said.".encode("cp1252"))
+    assert fallback and text == "Café said."
+
+
+def test_decode_refuses_binary() -> None:
+    with pytest.raises(BinaryInput):
+        decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(BinaryInput):
+        decode_bytes(bytes(range(1, 32)) * 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("", EmptyArticle),
+        ("   \n\t  ", EmptyArticle),
+        ("a" * (MAX_ARTICLE_CHARS + 1), ArticleTooLarge),
+        ("\x01\x02\x03 " * 100, BinaryInput),
+        (
+            "Der Minister sagte am Dienstag, dass die Regierung in diesem Jahr die Steuern nicht erhöhen werde, "
+            "und die Kritiker waren verärgert über diese Entscheidung der Koalition.",
+            NotEnglish,
+        ),
+        ("Министр заявил во вторник, что правительство не будет повышать налоги в этом году.", NotEnglish),
+    ],
+)
+def test_check_text_refuses(text: str, error: type[Exception]) -> None:
+    with pytest.raises(error) as info:
+        check_text(text)
+    message = str(info.value)
+    assert message and "\n" not in message and "Traceback" not in message
+
+
+def test_error_messages_state_the_limit() -> None:
+    with pytest.raises(ArticleTooLarge, match="300,000"):
+        check_text("word. " * 60_000)
+
+
+def test_english_passes_and_short_text_is_not_judged() -> None:
+    check_text(ENGLISH)
+    assert is_english("Brexit vote tonight")
+    assert is_english("12 345 678")

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from summarizer.article import parse_article
+from summarizer.errors import ArticleError, EmptyArticle, NotEnglish
+from summarizer.model import Article
+
+pytestmark = pytest.mark.slow
+
+
+def test_brief_of_the_seed(briefer, seed_text) -> None:
+    brief = briefer.brief(parse_article(seed_text))
+    data = brief.to_json()
+    assert data["title"].startswith("As tensions in Ukraine rise")
+    assert data["date"] == "2021-12-02"
+    assert len(data["summary"]) == 3
+    assert data["quotes"] == [] and data["actors"] == [] and data["mentions"] == []
+    assert set(data) == {"title", "date", "url", "summary", "quotes", "actors", "mentions"}
+
+
+def test_brief_many_keeps_order_and_yields_errors_in_place(briefer, seed_text) -> None:
+    articles = [parse_article(seed_text, id="a"), Article(text="", id="b"), parse_article(seed_text, id="c")]
+    results = list(briefer.brief_many(articles, sentences=2))
+    assert isinstance(results[1], EmptyArticle)
+    assert [r.article.id for r in (results[0], results[2])] == ["a", "c"]  # type: ignore[union-attr]
+
+
+def test_sentence_count_is_bounded(briefer, seed_text) -> None:
+    with pytest.raises(ArticleError, match="1 to 20"):
+        briefer.brief(parse_article(seed_text), sentences=0)
+
+
+def test_non_english_is_refused(briefer) -> None:
+    with pytest.raises(NotEnglish):
+        briefer.brief(Article(text="El gobierno dijo el martes que no subirá los impuestos este año, y los críticos se enfadaron mucho con la decisión."))
+
+
+words = st.sampled_from(
+    ["the", "minister", "said", "“", "”", '"', "(CNN)", "--", "U.S.", "Gen.", ".", "!", "?", ",", "\n", "\n\n", "- ", "#", "Blinken", "is", "was", "a", "war", "talks"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.lists(words, max_size=80).map(" ".join), st.text(max_size=400)))
+def test_any_text_gives_a_verbatim_brief_or_a_clear_error(briefer, text) -> None:
+    article = parse_article(text)
+    try:
+        brief = briefer.brief(article)
+    except ArticleError as err:
+        assert str(err) and "\n" not in str(err)
+        return
+    assert 1 <= len(brief.summary) <= 3
+    for s in brief.summary:
+        assert article.text[s.start : s.end] == s.text and s.text
