@@ -1,0 +1,146 @@
+"""The ``briefbot`` command end to end, in a subprocess, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEED
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args: str, stdin: bytes | None = None, cwd: Path = ROOT, env: dict[str, str] | None = None):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli.app", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        env={**full_env, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+        check=False,
+    )
+
+
+def assert_one_line_error(proc, status: int, fragment: str) -> None:
+    err = proc.stderr.decode()
+    assert proc.returncode == status, err
+    assert fragment in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_brief_text_of_the_seed() -> None:
+    proc = run("brief", str(SEED))
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert out.startswith("As tensions in Ukraine rise, US and Russian ministers will meet.\n")
+    assert "2021-12-02" in out
+    assert " 1. On Thursday, America’s top diplomat" in out
+    assert " 3. " in out and " 4. " not in out
+
+
+def test_brief_json_markdown_and_options() -> None:
+    proc = run("brief", str(SEED), "--format", "json", "--sentences", "2", "--method", "lexrank")
+    assert proc.returncode == 0, proc.stderr.decode()
+    data = json.loads(proc.stdout)
+    assert len(data["summary"]) == 2
+    body = SEED.read_text(encoding="utf-8")
+    assert all(s in body for s in data["summary"])
+    md = run("brief", str(SEED), "--format", "markdown").stdout.decode()
+    assert md.startswith("## As tensions in Ukraine rise") and "\n1. " in md
+
+
+def test_brief_reads_stdin() -> None:
+    proc = run("brief", "-", "--format", "json", stdin=SEED.read_bytes())
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["date"] == "2021-12-02"
+
+
+def test_invalid_utf8_is_read_with_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes(SEED.read_text(encoding="utf-8").replace("’", "'").encode("cp1252", errors="replace") + "Café.".encode("cp1252"))
+    proc = run("brief", str(path))
+    assert proc.returncode == 0
+    assert "not valid UTF-8" in proc.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "fragment"),
+    [
+        (None, 2, "no such file"),
+        (b"", 1, "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)) * 4, 1, "binary"),
+        (b"All work and no play makes Jack a dull boy. " * 120_000, 1, "too long"),
+        (b"words without any stop at all\nand more words on a line", 1, "punctuation"),
+        (
+            "Der Minister sagte am Dienstag, dass die Regierung die Steuern nicht erhöhen werde. "
+            "Die Kritiker waren verärgert über diese Entscheidung der Koalition.".encode(),
+            1,
+            "English",
+        ),
+    ],
+    ids=["missing", "empty", "binary", "5MB", "no-punctuation", "german"],
+)
+def test_bad_input_is_one_line_and_a_status(tmp_path: Path, content: bytes | None, status: int, fragment: str) -> None:
+    path = tmp_path / "article.txt"
+    if content is not None:
+        path.write_bytes(content)
+    assert_one_line_error(run("brief", str(path)), status, fragment)
+
+
+def test_directory_and_unknown_method(tmp_path: Path) -> None:
+    assert_one_line_error(run("brief", str(tmp_path)), 2, "directory")
+    assert_one_line_error(run("brief", str(SEED), "--method", "gpt4"), 2, "unknown method")
+
+
+def test_bad_setting_names_the_variable() -> None:
+    proc = run("brief", str(SEED), env={"BRIEFBOT_SUMMARY_SENTENCES": "many"})
+    assert_one_line_error(proc, 2, "BRIEFBOT_SUMMARY_SENTENCES")
+
+
+def test_dotenv_file_is_read_from_the_working_directory(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("BRIEFBOT_SUMMARY_SENTENCES=1\n")
+    proc = run("brief", str(SEED), "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert len(json.loads(proc.stdout)["summary"]) == 1
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_batch_streams_one_line_per_input_in_order(tmp_path: Path, workers: str) -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    lines = [json.dumps({"id": f"a{i}", "text": seed, "title": "T"}) for i in range(20)]
+    lines.insert(3, "{not json")
+    lines.insert(7, json.dumps({"id": "empty", "text": ""}))
+    lines.insert(9, json.dumps(["a list"]))
+    lines.insert(11, json.dumps({"id": "no-text"}))
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n\n")
+    out = tmp_path / "out.jsonl"
+    proc = run("batch", str(src), "-o", str(out), "--workers", workers, "--sentences", "2")
+    assert proc.returncode == 1  # some lines failed; the others were written
+    results = [json.loads(x) for x in out.read_text().splitlines()]
+    assert len(results) == 24
+    assert [r.get("id") for r in results if "error" not in r] == [f"a{i}" for i in range(20)]
+    errors = {r["line"]: r["error"] for r in results if "error" in r}
+    assert sorted(errors) == [4, 8, 10, 12]
+    assert "JSON" in errors[4] and "empty" in errors[8] and "object" in errors[10] and "text" in errors[12]
+    err = proc.stderr.decode()
+    assert "line 4:" in err and "Traceback" not in err
+    assert all(len(r["summary"]) == 2 for r in results if "error" not in r)
+
+
+def test_batch_to_stdout_and_missing_input(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "x", "text": SEED.read_text(encoding="utf-8")}) + "\n")
+    proc = run("batch", str(src), "--workers", "1")
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["id"] == "x"
+    assert_one_line_error(run("batch", str(tmp_path / "nope.jsonl")), 2, "no such file")

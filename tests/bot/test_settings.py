@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.settings import FIELDS, Settings, SettingsError, read_env_file
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_defaults() -> None:
+    s = Settings.from_mapping({})
+    assert s == Settings()
+    assert s.spacy_model is None and s.summary_method == "news" and s.summary_sentences == 3
+
+
+def test_values_are_parsed_and_normalised() -> None:
+    s = Settings.from_mapping(
+        {
+            "BRIEFBOT_SPACY_MODEL": "en_core_web_md",
+            "BRIEFBOT_SUMMARY_SENTENCES": " 5 ",
+            "BRIEFBOT_SUMMARY_METHOD": "LexRank",
+            "BRIEFBOT_MAX_ARTICLE_CHARS": "100_000",
+            "BRIEFBOT_WORKERS": "2",
+            "BRIEFBOT_LOG_LEVEL": "debug",
+        }
+    )
+    assert (s.spacy_model, s.summary_sentences, s.summary_method) == ("en_core_web_md", 5, "lexrank")
+    assert (s.max_article_chars, s.worker_count, s.log_level) == (100_000, 2, "DEBUG")
+
+
+@pytest.mark.parametrize(
+    ("env", "value"),
+    [
+        ("BRIEFBOT_SUMMARY_SENTENCES", "0"),
+        ("BRIEFBOT_SUMMARY_SENTENCES", "three"),
+        ("BRIEFBOT_SUMMARY_METHOD", "gpt"),
+        ("BRIEFBOT_WORKERS", "-1"),
+        ("BRIEFBOT_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_bad_values_name_the_setting(env: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=env):
+        Settings.from_mapping({env: value})
+
+
+def test_env_file_parsing(tmp_path: Path) -> None:
+    f = tmp_path / ".env"
+    f.write_text('# comment\nexport A=1\nB="two words"\nC=3 # trailing\n\nnot a line\nD=\n')
+    assert read_env_file(f) == {"A": "1", "B": "two words", "C": "3", "D": ""}
+
+
+def test_environment_wins_over_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    f = tmp_path / ".env"
+    f.write_text("BRIEFBOT_SUMMARY_SENTENCES=4\nBRIEFBOT_WORKERS=3\n")
+    monkeypatch.setenv("BRIEFBOT_WORKERS", "1")
+    s = Settings.load(f)
+    assert (s.summary_sentences, s.workers) == (4, 1)
+
+
+def test_env_example_lists_every_setting_with_its_default() -> None:
+    example = read_env_file(ROOT / ".env.example")
+    assert example == {f.env: f.default for f in FIELDS.values()}
+    text = (ROOT / ".env.example").read_text()
+    for f in FIELDS.values():
+        assert re.search(rf"# .+\n{f.env}=", text), f"{f.env} has no comment"
+
+
+def test_only_settings_reads_the_environment() -> None:
+    offenders = [
+        p.relative_to(ROOT).as_posix()
+        for pkg in ("bot", "adapters", "summarizer")
+        for p in (ROOT / pkg).rglob("*.py")
+        if re.search(r"os\.environ|os\.getenv|getenv\(", p.read_text()) and p.name != "settings.py"
+    ]
+    assert offenders == []
