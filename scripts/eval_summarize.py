@@ -22,6 +22,7 @@ ALL = ["news", "lead", "lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "
 
 
 def main() -> int:
+    """Run the evaluation; returns the exit status."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--methods", default="news,lead", help="comma-separated, or 'all'")
     ap.add_argument("--sentences", type=int, default=3)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from summarizer.nlp import Parsed
+from summarizer.features import Features
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,23 +47,15 @@ class NewsParams:
 DEFAULT_PARAMS = NewsParams()
 
 
-def term_matrix(parsed: Parsed, pool: Sequence[int]) -> sparse.csr_matrix:
+def term_matrix(features: Features, pool: Sequence[int]) -> sparse.csr_matrix:
     """Rows: the pool's sentences; columns: content lemmas; values: L2-normalised TF-IDF."""
-    doc = parsed.doc
-    vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for row, n in enumerate(pool):
-        span = parsed.sentences[n]
-        for tok in doc[span.start : span.end]:
-            if tok.is_stop or tok.is_punct or tok.is_space or not tok.text[0].isalnum():
-                continue
-            key = tok.lemma_.lower()
-            col = vocab.setdefault(key, len(vocab))
-            rows.append(row)
-            cols.append(col)
-    shape = (len(pool), max(1, len(vocab)))
-    counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    row_of = np.full(len(features.words), -1, dtype=np.int64)
+    row_of[np.asarray(pool, dtype=np.int64)] = np.arange(len(pool))
+    rows = row_of[features.content_sentence]
+    keep = rows >= 0
+    keys, cols = np.unique(features.content_key[keep], return_inverse=True)
+    shape = (len(pool), max(1, len(keys)))
+    counts = sparse.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols)), shape=shape)
     counts.sum_duplicates()
     tf = counts.copy()
     tf.data = 1.0 + np.log(tf.data)
@@ -90,15 +82,15 @@ def centrality(sim: np.ndarray, params: NewsParams = DEFAULT_PARAMS) -> np.ndarr
     return scores
 
 
-def rank_news(parsed: Parsed, pool: Sequence[int], count: int, params: NewsParams = DEFAULT_PARAMS) -> list[int]:
-    """The ``count`` best sentences of ``pool`` (indices into ``parsed.sentences``)."""
+def rank_news(features: Features, pool: Sequence[int], count: int, params: NewsParams = DEFAULT_PARAMS) -> list[int]:
+    """The ``count`` best sentences of ``pool`` (indices into the parse's sentences)."""
     if len(pool) <= count:
         return list(pool)
-    vectors = term_matrix(parsed, pool)
+    vectors = term_matrix(features, pool)
     sim = (vectors @ vectors.T).toarray()
     central = centrality(sim, params)
     central = central - central.min() + 1e-6  # the priors multiply: keep every score positive
-    words = np.array([_word_count(parsed, n) for n in pool], dtype=float)
+    words = features.words[np.asarray(pool, dtype=np.int64)].astype(float)
     scores = central * (1.0 + np.arange(len(pool))) ** -params.lead * np.maximum(words, 1.0) ** -params.brevity
     order = np.argsort(-scores, kind="stable")
     taken: list[int] = []
@@ -111,8 +103,3 @@ def rank_news(parsed: Parsed, pool: Sequence[int], count: int, params: NewsParam
     if len(taken) < count:  # everything left repeats something taken: fill in article order
         taken += [r for r in range(len(pool)) if r not in taken][: count - len(taken)]
     return [pool[r] for r in taken]
-
-
-def _word_count(parsed: Parsed, n: int) -> int:
-    span = parsed.sentences[n]
-    return sum(1 for t in parsed.doc[span.start : span.end] if t.is_alpha)

@@ -26,6 +26,7 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 from sumy.utils import get_stop_words
 
 from summarizer.errors import NoSentences, UnknownMethod
+from summarizer.features import Features, sentence_features
 from summarizer.methods import DEFAULT_METHOD, METHODS
 from summarizer.model import Sentence
 from summarizer.news import rank_news
@@ -56,23 +57,17 @@ _CAPTION_TAIL = re.compile(r"\((?:photo|image|pictured|file|ap|getty|reuters)[^)
 _CONTRIBUTED = re.compile(r"contributed to this (?:report|story)|reporting by|editing by", re.IGNORECASE)
 
 
-def candidates(parsed: Parsed) -> list[int]:
+def candidates(parsed: Parsed, features: Features | None = None) -> list[int]:
     """Indices of the sentences that may stand in a summary.
 
     A candidate is a sentence of running text (not a heading), has at least six words and a verb,
     and is not a byline, photo credit, caption, call to action or contributor line.
     """
-    doc = parsed.doc
-    text = doc.text
+    feats = features or sentence_features(parsed)
+    text = parsed.doc.text
     out: list[int] = []
     for n, span in enumerate(parsed.sentences):
-        if span.kind == "heading":
-            continue
-        toks = doc[span.start : span.end]
-        words = sum(1 for t in toks if t.is_alpha)
-        if words < _MIN_WORDS:
-            continue
-        if not any(t.pos_ in ("VERB", "AUX") for t in toks):
+        if span.kind == "heading" or feats.words[n] < _MIN_WORDS or not feats.has_verb[n]:
             continue
         sent = text[span.start_char : span.end_char]
         if _NOT_CONTENT.search(sent) or _CAPTION_TAIL.search(sent) or _CONTRIBUTED.search(sent):
@@ -100,12 +95,13 @@ def summarize(parsed: Parsed, sentences: int = 3, method: str = DEFAULT_METHOD) 
     ]
     if not punctuated:
         raise NoSentences("The text has no sentence punctuation (. ! ?), so it has no sentences to pick from.")
-    pool = candidates(parsed) or punctuated  # short texts: every real sentence may serve
+    feats = sentence_features(parsed)
+    pool = candidates(parsed, feats) or punctuated  # short texts: every real sentence may serve
     count = max(1, sentences)
     if method == "lead":
         chosen = pool[:count]
     elif method == "news":
-        chosen = rank_news(parsed, pool, count)
+        chosen = rank_news(feats, pool, count)
     else:
         chosen = _sumy(parsed, pool, count, method)
     return tuple(_sentence(parsed, parsed.sentences[n], n) for n in sorted(chosen))

@@ -66,7 +66,9 @@ def test_brief_reads_stdin() -> None:
 
 def test_invalid_utf8_is_read_with_a_note(tmp_path: Path) -> None:
     path = tmp_path / "latin.txt"
-    path.write_bytes(SEED.read_text(encoding="utf-8").replace("’", "'").encode("cp1252", errors="replace") + "Café.".encode("cp1252"))
+    path.write_bytes(
+        SEED.read_text(encoding="utf-8").replace("’", "'").encode("cp1252", errors="replace") + "Café.".encode("cp1252")
+    )
     proc = run("brief", str(path))
     assert proc.returncode == 0
     assert "not valid UTF-8" in proc.stderr.decode()

@@ -35,11 +35,41 @@ def test_sentence_count_is_bounded(briefer, seed_text) -> None:
 
 def test_non_english_is_refused(briefer) -> None:
     with pytest.raises(NotEnglish):
-        briefer.brief(Article(text="El gobierno dijo el martes que no subirá los impuestos este año, y los críticos se enfadaron mucho con la decisión."))
+        briefer.brief(
+            Article(
+                text="El gobierno dijo el martes que no subirá los impuestos este año, "
+                "y los críticos se enfadaron mucho con la decisión."
+            )
+        )
 
 
 words = st.sampled_from(
-    ["the", "minister", "said", "“", "”", '"', "(CNN)", "--", "U.S.", "Gen.", ".", "!", "?", ",", "\n", "\n\n", "- ", "#", "Blinken", "is", "was", "a", "war", "talks"]
+    [
+        "the",
+        "minister",
+        "said",
+        "“",
+        "”",
+        '"',
+        "(CNN)",
+        "--",
+        "U.S.",
+        "Gen.",
+        ".",
+        "!",
+        "?",
+        ",",
+        "\n",
+        "\n\n",
+        "- ",
+        "#",
+        "Blinken",
+        "is",
+        "was",
+        "a",
+        "war",
+        "talks",
+    ]
 )
 
 

@@ -23,7 +23,7 @@ def test_every_method_returns_n_verbatim_sentences_in_article_order(parse, seed_
     assert len(summary) == n
     assert [s.index for s in summary] == sorted({s.index for s in summary})
     for s in summary:
-        assert body[s.start:s.end] == s.text
+        assert body[s.start : s.end] == s.text
         assert s.text in body
 
 
@@ -52,7 +52,9 @@ def test_candidates_drop_bylines_captions_fragments_and_headings(parse) -> None:
         "Residents were told to stay indoors until the wind had dropped on Tuesday."
     )
     parsed = parse(text)
-    kept = [parsed.article.text[parsed.sentences[n].start_char : parsed.sentences[n].end_char] for n in candidates(parsed)]
+    kept = [
+        parsed.article.text[parsed.sentences[n].start_char : parsed.sentences[n].end_char] for n in candidates(parsed)
+    ]
     assert kept == [
         "A powerful storm battered the eastern coast on Monday, cutting power to thousands of homes.",
         "Officials said the damage would take weeks to repair and warned of more rain.",
