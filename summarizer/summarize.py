@@ -88,14 +88,18 @@ def summarize(parsed: Parsed, sentences: int = 3, method: str = DEFAULT_METHOD) 
     if method not in METHODS:
         raise UnknownMethod(f"Unknown summary method {method!r}; choose one of: {', '.join(METHODS)}.")
     text = parsed.doc.text
+    feats = sentence_features(parsed)
+    worded = [n for n, s in enumerate(parsed.sentences) if s.kind != "heading" and feats.words[n] > 0]
     punctuated = [
         n
-        for n, s in enumerate(parsed.sentences)
-        if s.kind == "bullet" or (s.kind == "text" and ends_sentence(text[s.start_char : s.end_char]))
+        for n in worded
+        if parsed.sentences[n].kind == "bullet"
+        or ends_sentence(text[parsed.sentences[n].start_char : parsed.sentences[n].end_char])
     ]
     if not punctuated:
+        if not worded and not any(feats.words):
+            raise NoSentences("The text has no words to summarize.")
         raise NoSentences("The text has no sentence punctuation (. ! ?), so it has no sentences to pick from.")
-    feats = sentence_features(parsed)
     pool = candidates(parsed, feats) or punctuated  # short texts: every real sentence may serve
     count = max(1, sentences)
     if method == "lead":

@@ -101,3 +101,9 @@ def test_news_is_vectorised_and_handles_long_documents(parse, seed_text) -> None
     summary = summarize(parsed, 3, "news")
     assert len(summary) == 3
     assert len({s.text for s in summary}) == 3
+
+
+@pytest.mark.parametrize("text", ["12345.", "...", "!!! ??? ...", "“” “”."])
+def test_text_without_words_is_refused(parse, text) -> None:
+    with pytest.raises(NoSentences, match="no words"):
+        summarize(parse(text), 3, "news")
