@@ -9,6 +9,7 @@ from summarizer.errors import ArticleError, NoSentences, UnknownMethod
 from summarizer.methods import DEFAULT_METHOD, METHODS
 from summarizer.model import Article, Brief
 from summarizer.nlp import Parsed, Pipeline
+from summarizer.quotes import extract_quotes, key_quotes
 from summarizer.summarize import summarize
 
 DEFAULT_SENTENCES = 3
@@ -72,4 +73,5 @@ class Briefer:
         if not parsed.sentences:
             raise NoSentences("No sentences found: the text has no sentence to summarize.")
         summary = summarize(parsed, sentences, method)
-        return Brief(article=parsed.article, summary=summary, method=method)
+        quotes = key_quotes(extract_quotes(parsed), summary)
+        return Brief(article=parsed.article, summary=summary, method=method, quotes=quotes)

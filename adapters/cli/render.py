@@ -35,7 +35,9 @@ def render_text(brief: Brief, width: int = 88) -> str:
             who = q.speaker or "unattributed"
             if q.speaker_role:
                 who += f" ({q.speaker_role})"
-            lines.append(textwrap.fill(f"{q.text} — {who}", width, initial_indent="  • ", subsequent_indent="    "))
+            lines.append(
+                textwrap.fill(f"“{_display(q.text)}” — {who}", width, initial_indent="  • ", subsequent_indent="    ")
+            )
     if brief.actors:
         lines += ["", "Actors"]
         for kind, actors in _by_kind(brief.actors):
@@ -59,7 +61,7 @@ def render_markdown(brief: Brief) -> str:
             who = q.speaker or "unattributed"
             if q.speaker_role:
                 who += f", {q.speaker_role}"
-            out += [f"> {_md_escape(q.text)}", f"> — **{_md_escape(who)}**", ""]
+            out += [f"> “{_md_escape(_display(q.text))}”", f"> — **{_md_escape(who)}**", ""]
     if brief.actors:
         out += ["", "### Actors", ""]
         for kind, actors in _by_kind(brief.actors):
@@ -76,6 +78,11 @@ def _by_kind(actors: tuple[Actor, ...]) -> list[tuple[str, list[Actor]]]:
 
 def _actor_text(actor: Actor) -> str:
     return f"{actor.name} ({actor.role})" if actor.role else actor.name
+
+
+def _display(quote: str) -> str:
+    """A quote as shown between marks: without the comma that led into its attribution."""
+    return quote.rstrip(",;: ")
 
 
 def _md_escape(text: str) -> str:

@@ -17,7 +17,8 @@ def test_brief_of_the_seed(briefer, seed_text) -> None:
     assert data["title"].startswith("As tensions in Ukraine rise")
     assert data["date"] == "2021-12-02"
     assert len(data["summary"]) == 3
-    assert data["quotes"] == [] and data["actors"] == [] and data["mentions"] == []
+    assert 1 <= len(data["quotes"]) <= 3
+    assert data["actors"] == [] and data["mentions"] == []
     assert set(data) == {"title", "date", "url", "summary", "quotes", "actors", "mentions"}
 
 
@@ -85,3 +86,36 @@ def test_any_text_gives_a_verbatim_brief_or_a_clear_error(briefer, text) -> None
     assert 1 <= len(brief.summary) <= 3
     for s in brief.summary:
         assert article.text[s.start : s.end] == s.text and s.text
+    for q in brief.quotes:
+        assert article.text[q.start : q.end] == q.text and q.text
+
+
+SEED_QUOTES = {
+    "We are deeply concerned about Russia’s aggressive approach against Ukraine,": "Antony Blinken",
+    "exercise moderation,": "Dmytro Kuleba",
+    "craft a deterrence package": "Dmytro Kuleba",
+    "direct danger": "Kremlin",
+    "internal destabilization as well as large-scale military actions": "Antony Blinken",
+    "far-reaching and long-term consequences.": "Antony Blinken",
+}
+
+
+def test_seed_quotes_and_speakers(parse, seed_text) -> None:
+    from summarizer.quotes import extract_quotes
+
+    parsed = parse(seed_text)
+    found = {q.text: q for q in extract_quotes(parsed)}
+    for text, speaker in SEED_QUOTES.items():
+        assert speaker in (found[text].speaker or ""), (text, found[text].speaker)
+    he_said = next(q for t, q in found.items() if t.startswith("we do know that he’s putting"))
+    assert he_said.speaker == "Antony Blinken" and he_said.named
+    official = next(q for t, q in found.items() if t.startswith("The secretary will want"))
+    assert official.speaker == "a US official" and not official.named
+    for q in found.values():
+        assert parsed.article.text[q.start : q.end] == q.text
+
+
+def test_key_quotes_are_ranked_and_not_repeated(briefer, seed_text) -> None:
+    brief = briefer.brief(parse_article(seed_text))
+    assert brief.quotes[0].speaker == "Antony Blinken"
+    assert len({q.text for q in brief.quotes}) == len(brief.quotes) == 3
