@@ -27,8 +27,9 @@ lint: $(STAMP)  ## ruff, ruff format --check, mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-eval: $(STAMP)  ## ROUGE on ../shared/eval/summarize dev, through `briefbot batch`
+eval: $(STAMP)  ## ROUGE (through `briefbot batch`) and quote F1 on the ../shared/eval dev sets
 	$(BIN)/python scripts/eval_summarize.py
+	$(BIN)/python scripts/eval_quotes.py
 
 bench: $(STAMP)  ## speed ratios against baselines measured in the same run
 	$(BIN)/python -m bench.summary
