@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from summarizer.nlp import Parsed
 from summarizer.quotemarks import QuoteSpan
+from summarizer.sentences import sentence_at
 
 SPEECH_VERBS = frozenset(
     """say tell add warn write tweet state explain note argue claim insist ask declare announce reply
@@ -121,7 +122,7 @@ def attribute(parsed: Parsed, quotes: list[QuoteSpan]) -> list[Attribution]:
     prev_quote: QuoteSpan | None = None
     prev_para = -10
     for q in quotes:
-        k = _sentence_at(parsed, q.start)
+        k = sentence_at(sents, q.start)
         para = sents[k].paragraph if k >= 0 else -1
         cue = _cue_in(doc, sents[k].start, sents[k].end, q) if k >= 0 else None
         result: Attribution | None = None
@@ -161,10 +162,3 @@ def _from_cue(doc: Doc, cue: Token, q: QuoteSpan, recent: str | None) -> Attribu
 def _last_person_before(doc: Doc, at: int) -> str | None:
     before = [e for e in _persons(doc) if e.end_char <= at]
     return fullest_name(doc, before[-1].text) if before else None
-
-
-def _sentence_at(parsed: Parsed, char: int) -> int:
-    for k, s in enumerate(parsed.sentences):
-        if s.start_char <= char < s.end_char + 2:
-            return k
-    return -1

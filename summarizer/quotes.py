@@ -12,6 +12,7 @@ from summarizer.attribution import attribute
 from summarizer.model import Quote, Sentence
 from summarizer.nlp import Parsed
 from summarizer.quotemarks import find_quote_spans
+from summarizer.sentences import sentence_at
 
 DEFAULT_KEY_QUOTES = 3
 _WORD = re.compile(r"\w+")
@@ -28,7 +29,7 @@ def extract_quotes(parsed: Parsed) -> tuple[Quote, ...]:
                 text=text[q.start : q.end],
                 start=q.start,
                 end=q.end,
-                sentence=_sentence_index(parsed, q.start),
+                sentence=max(0, sentence_at(parsed.sentences, q.start)),
                 speaker=a.speaker,
                 named=a.named,
             )
@@ -72,10 +73,3 @@ def key_quotes(
 
 def _dice(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a or b else 1.0
-
-
-def _sentence_index(parsed: Parsed, char: int) -> int:
-    for k, s in enumerate(parsed.sentences):
-        if char < s.end_char:
-            return k
-    return max(0, len(parsed.sentences) - 1)

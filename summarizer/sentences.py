@@ -15,6 +15,7 @@ this module fixes them in two passes:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -206,6 +207,11 @@ def _mark_headings(doc: Doc, spans: Sequence[SentSpan]) -> list[SentSpan]:
             s = SentSpan(s.start, s.end, s.start_char, s.end_char, s.paragraph, "heading")
         out.append(s)
     return out
+
+
+def sentence_at(spans: Sequence[SentSpan], char: int) -> int:
+    """Index of the sentence holding character ``char`` (the one before it, in a gap); -1 before all."""
+    return bisect_right([s.start_char for s in spans], char) - 1
 
 
 def sentence_words(doc: Doc, span: SentSpan) -> list[str]:
