@@ -40,7 +40,7 @@ def main() -> int:
         with preds.open("w", encoding="utf-8") as fh:
             articles = (Article(text=r["text"], id=r["id"]) for r in rows)
             for parsed in pipeline.parse_many(articles):
-                quotes = [{"quote": q.text, "speaker": q.speaker} for q in extract_quotes(parsed)]
+                quotes = [{"quote": q.text, "speaker": q.speaker} for q in extract_quotes(parsed, pipeline.lexicon)]
                 fh.write(json.dumps({"id": parsed.article.id, "quotes": quotes}) + "\n")
         subprocess.run([sys.executable, str(EVAL / "score.py"), str(preds), str(gold)], check=True)
     return 0

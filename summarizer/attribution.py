@@ -8,10 +8,18 @@ Rules, in order, for a quote found by :mod:`summarizer.quotemarks`:
    has the previous quote's speaker.
 3. Otherwise a cue in the next sentence of the same paragraph, then in the previous one.
 
-The speaker is then resolved to the fullest name the article uses: a surname to the full name
-(``Blinken`` -> ``Antony Blinken``), a personal pronoun to the person most recently quoted or named
-before it (quoted persons first: news re-attributes to the current speaker), and a description
-(``a US official``) is kept as written and marked unnamed.
+The speaker is then resolved to the fullest name the article uses:
+
+- a surname to the full name (``Blinken`` -> ``Antony Blinken``);
+- ``he``/``she`` to a person mentioned before it, by a salience score in the spirit of Lappin and
+  Leass (1994): sentence recency, subject position, being the subject of a speech verb, and not being
+  named inside someone else's quote; a person whose gender is known and differs is never chosen.
+  Gender comes from an honorific in the article (``Mrs. Clinton``), else the first name
+  (:mod:`summarizer.lexicon`), else the pronouns the article uses right after the person speaks.
+  Earlier resolved pronouns count as mentions, so a run of ``he said`` stays with one person;
+- a definite description (``the secretary``, ``the senator``) to the person the article gives that
+  title, when it gives it to one;
+- any other description (``a US official``) is kept as written and marked unnamed.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from summarizer.lexicon import Gender, Lexicon
 from summarizer.nlp import Parsed
 from summarizer.quotemarks import QuoteSpan
 from summarizer.sentences import sentence_at
@@ -27,11 +36,26 @@ from summarizer.sentences import sentence_at
 SPEECH_VERBS = frozenset(
     """say tell add warn write tweet state explain note argue claim insist ask declare announce reply
     respond complain acknowledge admit recall suggest conclude testify predict describe continue
-    told said caution stress emphasize emphasise concede contend maintain assert deny confirm promise
-    vow boast joke quip scoff shout yell whisper post report observe remark counter urge""".split()
+    caution stress emphasize emphasise concede contend maintain assert deny confirm promise
+    vow boast joke quip scoff shout yell whisper post report observe remark counter urge call estimate
+    wonder point deride blast slam criticize criticise praise dismiss charge allege accuse tout pledge
+    proclaim mock lament recount reflect muse agree disagree retort snap thunder cry plead beg demand
+    advise read chant reveal disclose indicate signal threaten forecast speculate hint reiterate repeat
+    echo question challenge dispute rebut refute opine assure reassure clarify elaborate characterize
+    characterise dub term brand label quote cite recommend concur exclaim interject marvel sigh fume
+    gush rave grumble""".split()
 )
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her", "them"})
+_GENDERED = {"he": "m", "him": "m", "she": "f", "her": "f"}
+_HONORIFICS = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+#: How many sentences back a pronoun looks for its antecedent.
+WINDOW = 6
+#: Salience of a mention, in sentences of recency: a subject, the subject of a speech verb, and a
+#: name inside a quote (usually someone the speaker talks about, not the speaker).
+SUBJECT_WEIGHT = 0.6
+SPEAKER_WEIGHT = 0.6
+QUOTED_PENALTY = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,19 +67,173 @@ class Attribution:
     cue: int  # token index of the cue verb, -1 when inherited or none
 
 
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    char: int
+    sent: int
+    name: str
+    subject: bool
+    speaker: bool
+    in_quote: bool
+
+
 def _persons(doc: Doc) -> list[Span]:
     return [e for e in doc.ents if e.label_ == "PERSON"]
 
 
 def fullest_name(doc: Doc, name: str) -> str:
     """The longest PERSON name of the article that ends with (or equals) ``name``'s last word."""
-    last = name.split()[-1] if name.split() else name
+    return _fullest(_persons(doc), name)
+
+
+def _fullest(persons: list[Span], name: str) -> str:
+    words = name.split()
+    last = words[-1] if words else name
     best = name
-    for ent in _persons(doc):
-        words = ent.text.split()
-        if words and words[-1] == last and len(ent.text) > len(best) and len(words) <= 4:
+    for ent in persons:
+        ent_words = ent.text.split()
+        if ent_words and ent_words[-1] == last and len(ent.text) > len(best) and len(ent_words) <= 4:
             best = ent.text
     return best
+
+
+def _is_speech_verb(tok: Token) -> bool:
+    return tok.pos_ == "VERB" and tok.lemma_.lower() in SPEECH_VERBS
+
+
+class _Coref:
+    """Person mentions of one article, with its he/she pronouns resolved in reading order."""
+
+    def __init__(self, parsed: Parsed, quotes: list[QuoteSpan], lexicon: Lexicon) -> None:
+        self.doc = parsed.doc
+        self.persons = _persons(self.doc)
+        self.sents = parsed.sentences
+        self.quoted = [(q.open_mark, q.close_mark if q.close_mark >= 0 else q.end) for q in quotes]
+        self.spans = self._person_spans()
+        self.gender = self._genders(lexicon)
+        self.mentions: list[_Mention] = []
+        self.resolved: dict[int, str] = {}
+        self._resolve_all()
+
+    def _person_spans(self) -> dict[int, tuple[Span, str]]:
+        """Every mention of a named person by start token, with the person's fullest name.
+
+        The small model misses many repeat mentions (``Sanders did not ...`` tagged ORG or nothing),
+        so a proper noun equal to the surname of a full name the article gives counts too.
+        """
+        doc = self.doc
+        out = {ent.start: (ent, _fullest(self.persons, ent.text)) for ent in self.persons}
+        surnames = {ent[-1].text for ent in self.persons if len(ent) > 1}
+        for tok in doc:
+            if tok.text in surnames and tok.pos_ == "PROPN" and tok.ent_type_ != "PERSON":
+                if tok.ent_type_ and tok.ent_iob_ == "B" and tok.i + 1 < len(doc) and doc[tok.i + 1].ent_iob_ == "I":
+                    continue  # part of a longer name: "Clinton Foundation"
+                out[tok.i] = (doc[tok.i : tok.i + 1], _fullest(self.persons, tok.text))
+        return out
+
+    def _in_quote(self, char: int) -> bool:
+        return any(lo <= char <= hi for lo, hi in self.quoted)
+
+    def _sent_of(self, char: int) -> int:
+        return sentence_at(self.sents, char)
+
+    def _genders(self, lexicon: Lexicon) -> dict[str, Gender]:
+        honorific: dict[str, Gender] = {}
+        by_name: dict[str, Gender] = {}
+        votes: dict[str, list[int]] = {}
+        doc = self.doc
+        for ent, name in self.spans.values():
+            if ent.start > 0 and (g := _HONORIFICS.get(doc[ent.start - 1].lower_)):
+                honorific.setdefault(name, g)  # type: ignore[arg-type]
+            first = lexicon.gender_of_first_name(name.split()[0]) if len(name.split()) > 1 else None
+            if first:
+                by_name.setdefault(name, first)
+            # "X said ... . '...', he said": the next pronoun speaking after X speaks, no one named between.
+            if ent.root.dep_ in _SUBJECT_DEPS and _is_speech_verb(ent.root.head):
+                for tok in doc[ent.end : min(len(doc), ent.end + 40)]:
+                    if tok.i in self.spans:
+                        break
+                    if tok.lower_ in ("he", "she") and tok.dep_ in _SUBJECT_DEPS and _is_speech_verb(tok.head):
+                        v = votes.setdefault(name, [0, 0])
+                        v[tok.lower_ == "she"] += 1
+                        break
+        out: dict[str, Gender] = {}
+        for name, (m, f) in votes.items():
+            if m != f:
+                out[name] = "m" if m > f else "f"
+        out.update(by_name)
+        out.update(honorific)
+        return out
+
+    def _resolve_all(self) -> None:
+        doc = self.doc
+        i = 0
+        while i < len(doc):
+            found = self.spans.get(i)
+            if found is not None:
+                ent, name = found
+                root = ent.root
+                subject = root.dep_ in _SUBJECT_DEPS
+                self.mentions.append(
+                    _Mention(
+                        ent.start_char,
+                        self._sent_of(ent.start_char),
+                        name,
+                        subject,
+                        subject and _is_speech_verb(root.head),
+                        self._in_quote(ent.start_char),
+                    )
+                )
+                i = ent.end
+                continue
+            tok = doc[i]
+            if tok.lower_ in ("he", "she") and tok.dep_ in _SUBJECT_DEPS and not self._in_quote(tok.idx):
+                referent = self.antecedent(tok)
+                if referent is not None:
+                    self.resolved[i] = referent
+                    self.mentions.append(
+                        _Mention(tok.idx, self._sent_of(tok.idx), referent, True, _is_speech_verb(tok.head), False)
+                    )
+            i += 1
+
+    def antecedent(self, pronoun: Token) -> str | None:
+        """The person a he/she refers to, or ``None`` when no compatible person precedes it."""
+        if pronoun.i in self.resolved:
+            return self.resolved[pronoun.i]
+        want = _GENDERED.get(pronoun.lower_)
+        here = self._sent_of(pronoun.idx)
+        best: tuple[float, int] | None = None
+        best_name: str | None = None
+        for m in reversed(self.mentions):
+            if m.char >= pronoun.idx:
+                continue
+            if here - m.sent > WINDOW:
+                break
+            if want and self.gender.get(m.name, want) != want:
+                continue
+            salience = SUBJECT_WEIGHT * m.subject + SPEAKER_WEIGHT * m.speaker - QUOTED_PENALTY * m.in_quote
+            score = salience - (here - m.sent)
+            key = (score, m.char)
+            if best is None or key > best:
+                best, best_name = key, m.name
+        return best_name
+
+    def titled(self, noun: Token) -> str | None:
+        """The person the article gives the title ``noun`` (``the secretary``), when exactly one."""
+        word = noun.lower_
+        found: set[str] = set()
+        for ent, name in self.spans.values():
+            if ent.start_char >= noun.idx:
+                continue
+            # A title right before the name ("Secretary of State Antony Blinken") or in the
+            # apposition right after it ("Antony Blinken, the secretary of state,").
+            sent = self.sents[self._sent_of(ent.start_char)]
+            before = self.doc[max(sent.start, ent.start - 4) : ent.start]
+            after = self.doc[ent.end : min(sent.end, ent.end + 6)]
+            appositive = len(after) > 0 and after[0].text == ","
+            if any(t.lower_ == word for t in before) or (appositive and any(t.lower_ == word for t in after)):
+                found.add(name)
+        return found.pop() if len(found) == 1 else None
 
 
 def _cue_in(doc: Doc, lo: int, hi: int, quote: QuoteSpan) -> Token | None:
@@ -65,7 +243,7 @@ def _cue_in(doc: Doc, lo: int, hi: int, quote: QuoteSpan) -> Token | None:
     for tok in doc[lo:hi]:
         if quote.open_mark <= tok.idx < max(quote.end, quote.close_mark + 1):
             continue
-        is_cue = tok.pos_ == "VERB" and tok.lemma_.lower() in SPEECH_VERBS
+        is_cue = _is_speech_verb(tok)
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             is_cue = True
         if not is_cue:
@@ -89,76 +267,113 @@ def _subject(cue: Token) -> Token | None:
     subs = [c for c in cue.children if c.dep_ in _SUBJECT_DEPS]
     if subs:
         return subs[0]
-    head = cue.head  # "..., he added, speaking of ..." or a cue in a relative clause
-    if head is not cue:
-        subs = [c for c in head.children if c.dep_ in _SUBJECT_DEPS]
+    # Inverted order ("..., said Robin Maynard"): the parser often makes the name an object.
+    for c in cue.rights:
+        if c.ent_type_ == "PERSON" and c.dep_ in ("dobj", "attr", "npadvmod", "oprd", "appos"):
+            return c
+    # "..., he added, speaking of ...", a cue in a relative clause, "issued a statement saying ...":
+    # the subject of the clause the cue hangs from.
+    node = cue
+    for _ in range(3):
+        if node.head is node:
+            break
+        node = node.head
+        subs = [c for c in node.children if c.dep_ in _SUBJECT_DEPS]
         if subs:
             return subs[0]
     return None
 
 
-def _name_of(doc: Doc, tok: Token) -> tuple[str, bool]:
+def _name_of(coref: _Coref, tok: Token) -> tuple[str, bool]:
     """The text naming ``tok``'s referent: the entity it is in, or its noun phrase."""
+    doc = coref.doc
+    if tok.i in coref.spans:
+        return coref.spans[tok.i][1], True
     if tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
         for ent in doc.ents:
             if ent.start <= tok.i < ent.end:
                 text = ent.text.removeprefix("the ").removeprefix("The ")
-                return (fullest_name(doc, text) if ent.label_ == "PERSON" else text), True
+                return (_fullest(coref.persons, text) if ent.label_ == "PERSON" else text), True
     # A description ("a US official", "the secretary"): its phrase without a trailing clause.
-    left = min(
-        (t.i for t in tok.subtree if t.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod")), default=tok.i
-    )
-    left = min(left, tok.i)
-    phrase = doc[left : tok.i + 1].text
-    return phrase, False
+    mods = [t.i for t in tok.subtree if t.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod")]
+    left = min([tok.i, *mods])
+    if tok.pos_ == "NOUN" and tok.tag_ == "NN" and left < tok.i and doc[left].lower_ == "the":
+        titled = coref.titled(tok)
+        if titled is not None:
+            return titled, True
+    return doc[left : tok.i + 1].text, False
 
 
-def attribute(parsed: Parsed, quotes: list[QuoteSpan]) -> list[Attribution]:
+def attribute(parsed: Parsed, quotes: list[QuoteSpan], lexicon: Lexicon) -> list[Attribution]:
     """One attribution per quote, in order."""
     doc = parsed.doc
     sents = parsed.sentences
+    coref = _Coref(parsed, quotes, lexicon)
     out: list[Attribution] = []
-    recent: str | None = None  # the last named speaker, for pronouns and continuations
-    prev_quote: QuoteSpan | None = None
     prev_para = -10
     for q in quotes:
-        k = sentence_at(sents, q.start)
+        # The quote's own sentences: from the one it opens in to the one it closes in, so that a
+        # cue after a quote of several sentences (''A. B,'' Ms. Warren said) is found.
+        k = sentence_at(sents, q.open_mark)
+        last = max(k, sentence_at(sents, q.close_mark if q.close_mark >= 0 else q.end - 1))
         para = sents[k].paragraph if k >= 0 else -1
-        cue = _cue_in(doc, sents[k].start, sents[k].end, q) if k >= 0 else None
+        cue = _cue_in(doc, sents[k].start, sents[last].end, q) if k >= 0 else None
         result: Attribution | None = None
         if cue is not None:
-            result = _from_cue(doc, cue, q, recent)
-        elif prev_quote is not None and out and para - prev_para <= 1 and out[-1].speaker:
+            result = _from_cue(coref, cue, q)
+        elif out and para - prev_para <= 1 and out[-1].speaker:
             result = Attribution(out[-1].speaker, out[-1].named, -1)
-        else:
-            for j in (k + 1, k - 1):
-                if 0 <= j < len(sents) and k >= 0 and sents[j].paragraph in (para, para + 1, para - 1):
+        elif k >= 0:
+            for j in (last + 1, k - 1):
+                if 0 <= j < len(sents) and sents[j].paragraph in (para, para + 1, para - 1):
                     cue = _cue_in(doc, sents[j].start, sents[j].end, q)
                     if cue is not None:
-                        result = _from_cue(doc, cue, q, recent)
+                        result = _from_cue(coref, cue, q)
                         break
-        if result is None:
-            result = Attribution(None, False, -1)
-        if result.named and result.speaker:
-            recent = result.speaker
-        out.append(result)
-        prev_quote, prev_para = q, para
+        out.append(result or Attribution(None, False, -1))
+        prev_para = para
     return out
 
 
-def _from_cue(doc: Doc, cue: Token, q: QuoteSpan, recent: str | None) -> Attribution:
+_NAMING = ("PERSON", "ORG", "GPE", "NORP")
+
+
+def _inside(tok: Token, q: QuoteSpan) -> bool:
+    return q.open_mark <= tok.idx < (q.close_mark if q.close_mark >= 0 else q.end)
+
+
+def _adjacent_name(doc: Doc, cue: Token, q: QuoteSpan) -> Token | None:
+    """The name next to a cue whose subject the parser misattached.
+
+    Right after it (``said David Brock``), or between the quote and the cue (``", Gene Sperling,
+    a top adviser, said``).
+    """
+    after = cue.i + 1
+    if after < len(doc) and doc[after].lower_ == "the":
+        after += 1
+    if after < len(doc) and doc[after].ent_type_ in _NAMING and doc[after].ent_iob_ == "B":
+        return doc[after]
+    if q.end <= cue.idx:
+        for tok in reversed(doc[max(0, cue.i - 16) : cue.i]):
+            if tok.idx < q.end:
+                break
+            if tok.ent_type_ in _NAMING and tok.ent_iob_ == "B" and tok.i > 0 and tok.nbor(-1).is_punct:
+                return tok
+    return None
+
+
+def _from_cue(coref: _Coref, cue: Token, q: QuoteSpan) -> Attribution:
     subj = _subject(cue)
+    if subj is not None and subj.lower_ in ("who", "that", "which") and subj.head.dep_ == "relcl":
+        subj = subj.head.head  # "Louisa Ermelino, who said ...": the relative clause's antecedent
+    if subj is None or _inside(subj, q):
+        subj = _adjacent_name(coref.doc, cue, q)
     if subj is None:
         return Attribution(None, False, cue.i)
     if subj.lower_ in PRONOUNS:
-        if subj.lower_ in ("i", "we", "they", "them"):
+        if subj.lower_ not in _GENDERED:
             return Attribution(subj.text, False, cue.i)
-        name = recent or _last_person_before(doc, q.open_mark)
-        return Attribution(name, name is not None, cue.i) if name else Attribution(subj.text, False, cue.i)
-    name, named = _name_of(doc, subj)
+        name = coref.antecedent(subj)
+        return Attribution(name, True, cue.i) if name else Attribution(subj.text, False, cue.i)
+    name, named = _name_of(coref, subj)
     return Attribution(name, named, cue.i)
-
-
-def _last_person_before(doc: Doc, at: int) -> str | None:
-    before = [e for e in _persons(doc) if e.end_char <= at]
-    return fullest_name(doc, before[-1].text) if before else None

@@ -67,11 +67,10 @@ class Briefer:
             except ArticleError as e:
                 yield e
 
-    @staticmethod
-    def from_parse(parsed: Parsed, *, sentences: int = DEFAULT_SENTENCES, method: str = DEFAULT_METHOD) -> Brief:
+    def from_parse(self, parsed: Parsed, *, sentences: int = DEFAULT_SENTENCES, method: str = DEFAULT_METHOD) -> Brief:
         """Brief an article that is already parsed (the one parse every step shares)."""
         if not parsed.sentences:
             raise NoSentences("No sentences found: the text has no sentence to summarize.")
         summary = summarize(parsed, sentences, method)
-        quotes = key_quotes(extract_quotes(parsed), summary)
+        quotes = key_quotes(extract_quotes(parsed, self.pipeline.lexicon), summary)
         return Brief(article=parsed.article, summary=summary, method=method, quotes=quotes)

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
+from summarizer.lexicon import Lexicon, load_lexicon
 from summarizer.model import Article
 from summarizer.sentences import SentSpan, preset_boundaries, split_sentences
 
@@ -61,9 +62,10 @@ class Parsed:
 class Pipeline:
     """A loaded model that parses articles: one parse each, with our sentence rules applied."""
 
-    def __init__(self, nlp: Language) -> None:
-        """Wrap a loaded spaCy pipeline (see :func:`load_model`)."""
+    def __init__(self, nlp: Language, lexicon: Lexicon | None = None) -> None:
+        """Wrap a loaded spaCy pipeline (see :func:`load_model`) and the word lists the rules read."""
         self.nlp = nlp
+        self.lexicon = lexicon if lexicon is not None else load_lexicon()
         # Long articles are refused before this point (article.MAX_ARTICLE_CHARS); the margin keeps
         # spaCy's own limit from ever being the one that speaks.
         nlp.max_length = max(nlp.max_length, 2_000_000)

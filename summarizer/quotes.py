@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from summarizer.attribution import attribute
+from summarizer.lexicon import Lexicon
 from summarizer.model import Quote, Sentence
 from summarizer.nlp import Parsed
 from summarizer.quotemarks import find_quote_spans
@@ -18,12 +19,12 @@ DEFAULT_KEY_QUOTES = 3
 _WORD = re.compile(r"\w+")
 
 
-def extract_quotes(parsed: Parsed) -> tuple[Quote, ...]:
+def extract_quotes(parsed: Parsed, lexicon: Lexicon) -> tuple[Quote, ...]:
     """Every direct quote of the article, in order, with its speaker where one is found."""
     text = parsed.doc.text
     spans = find_quote_spans(text)
     out: list[Quote] = []
-    for q, a in zip(spans, attribute(parsed, spans), strict=True):
+    for q, a in zip(spans, attribute(parsed, spans, lexicon), strict=True):
         out.append(
             Quote(
                 text=text[q.start : q.end],

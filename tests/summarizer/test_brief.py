@@ -100,11 +100,11 @@ SEED_QUOTES = {
 }
 
 
-def test_seed_quotes_and_speakers(parse, seed_text) -> None:
+def test_seed_quotes_and_speakers(parse, pipeline, seed_text) -> None:
     from summarizer.quotes import extract_quotes
 
     parsed = parse(seed_text)
-    found = {q.text: q for q in extract_quotes(parsed)}
+    found = {q.text: q for q in extract_quotes(parsed, pipeline.lexicon)}
     for text, speaker in SEED_QUOTES.items():
         assert speaker in (found[text].speaker or ""), (text, found[text].speaker)
     he_said = next(q for t, q in found.items() if t.startswith("we do know that he’s putting"))

@@ -1,0 +1,104 @@
+"""Speaker rules on small texts: each rule of summarizer.attribution, one case or more."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.lexicon import load_lexicon
+
+
+@pytest.fixture(scope="module")
+def speakers(parse, pipeline):
+    from summarizer.quotes import extract_quotes
+
+    def _speakers(text: str) -> list[tuple[str | None, bool]]:
+        return [(q.speaker, q.named) for q in extract_quotes(parse(text), pipeline.lexicon)]
+
+    return _speakers
+
+
+def test_surname_resolves_to_the_full_name(speakers) -> None:
+    text = (
+        "Secretary of State Antony Blinken met his counterpart in Stockholm on Thursday.\n\n"
+        "“We are deeply concerned about the build-up on the border,” Blinken said."
+    )
+    assert speakers(text) == [("Antony Blinken", True)]
+
+
+def test_pronoun_follows_gender_not_just_recency(speakers) -> None:
+    text = (
+        "Hillary Clinton spoke in Ohio on Monday. Donald Trump attacked her plan in a rally the same day.\n\n"
+        "“We will not be distracted by insults and threats,” she said."
+    )
+    assert speakers(text) == [("Hillary Clinton", True)]
+
+
+def test_honorific_gives_the_gender(speakers) -> None:
+    text = (
+        "Ms. Okonjo met Mr. Abernathy on Tuesday, and Mr. Abernathy praised the plan.\n\n"
+        "“This is the deal we have waited years to see,” she said."
+    )
+    assert speakers(text) == [("Okonjo", True)]
+
+
+def test_pronoun_prefers_the_person_who_just_spoke(speakers) -> None:
+    text = (
+        "Tom Miller, an analyst at a consulting firm, said Beijing's investment ties with Moscow were deepening. "
+        "He met Peter Jones in London last week.\n\n"
+        "“Wrinkles like disagreements will get swept underfoot,” he said."
+    )
+    assert speakers(text)[0] == ("Tom Miller", True)
+
+
+def test_inverted_cue_and_apposition(speakers) -> None:
+    text = (
+        "“What is shaping up is a battle for the ages,” said David Brock, a Clinton confidant who heads "
+        "a super PAC.\n\n"
+        "“It is not the position that everything is fine,” Gene Sperling, a top adviser, said at an event."
+    )
+    assert speakers(text) == [("David Brock", True), ("Gene Sperling", True)]
+
+
+def test_cue_after_a_quote_of_several_sentences(speakers) -> None:
+    text = (
+        "Elizabeth Warren roused the crowd in Cincinnati.\n\n"
+        "“He will crush you into the dirt to get whatever he wants. That is who he is,” Ms. Warren said."
+    )
+    assert speakers(text) == [("Elizabeth Warren", True)]
+
+
+def test_continuation_without_a_cue_keeps_the_speaker(speakers) -> None:
+    text = (
+        "“We are ready to talk,” Sergei Lavrov told reporters in Stockholm.\n\n"
+        "“But we will not accept threats against our security.”"
+    )
+    assert speakers(text) == [("Sergei Lavrov", True), ("Sergei Lavrov", True)]
+
+
+def test_descriptions_stay_unnamed_and_titles_resolve(speakers) -> None:
+    text = (
+        "Secretary of State Antony Blinken flew to Stockholm on Wednesday.\n\n"
+        "“There is a diplomatic offer on the table,” a US official said.\n\n"
+        "“We will not stand by,” the secretary said after the meeting."
+    )
+    assert speakers(text) == [("a US official", False), ("Antony Blinken", True)]
+
+
+def test_relative_clause_subject_is_its_antecedent(speakers) -> None:
+    text = "Critics included Louisa Ermelino, who said that “it can work for readers who want an escape.”"
+    assert speakers(text) == [("Louisa Ermelino", True)]
+
+
+def test_according_to_and_statement(speakers) -> None:
+    text = (
+        "The ministry was “deeply alarmed by the escalation,” according to the Kremlin.\n\n"
+        "NATO issued a statement saying that “the alliance stands with its partners in the region.”"
+    )
+    assert speakers(text) == [("Kremlin", True), ("NATO", True)]
+
+
+def test_first_name_table_is_shipped() -> None:
+    lexicon = load_lexicon()
+    assert lexicon.gender_of_first_name("Hillary") == "f"
+    assert lexicon.gender_of_first_name("antony") == "m"
+    assert lexicon.gender_of_first_name("Xqzt") is None
