@@ -27,9 +27,10 @@ lint: $(STAMP)  ## ruff, ruff format --check, mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-eval: $(STAMP)  ## ROUGE (through `briefbot batch`) and quote F1 on the ../shared/eval dev sets
+eval: $(STAMP)  ## ROUGE (through `briefbot batch`), quote F1 and entity F1 on the ../shared/eval dev sets
 	$(BIN)/python scripts/eval_summarize.py
 	$(BIN)/python scripts/eval_quotes.py
+	$(BIN)/python scripts/eval_actors.py
 
 bench: $(STAMP)  ## speed ratios against baselines measured in the same run
 	$(BIN)/python -m bench.summary

@@ -15,9 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-EVAL = ROOT.parent / "shared" / "eval" / "quotes"
+from evalset import load_split
 
 
 def main() -> int:
@@ -25,15 +23,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="dev")
     args = ap.parse_args()
-    gold = EVAL / f"{args.split}.jsonl"
-    if not gold.is_file():
-        print(f"skipped: {gold} not found (../shared is not beside the repository)")
+    loaded = load_split("quotes", args.split)
+    if loaded is None:
         return 0
+    directory, rows = loaded
+    gold = directory / f"{args.split}.jsonl"
     from summarizer.model import Article
     from summarizer.nlp import Pipeline, load_model
     from summarizer.quotes import extract_quotes
 
-    rows = [json.loads(line) for line in gold.open(encoding="utf-8")]
     pipeline = Pipeline(load_model())
     with tempfile.TemporaryDirectory() as tmp:
         preds = Path(tmp) / "quotes.jsonl"
@@ -42,7 +40,7 @@ def main() -> int:
             for parsed in pipeline.parse_many(articles):
                 quotes = [{"quote": q.text, "speaker": q.speaker} for q in extract_quotes(parsed, pipeline.lexicon)]
                 fh.write(json.dumps({"id": parsed.article.id, "quotes": quotes}) + "\n")
-        subprocess.run([sys.executable, str(EVAL / "score.py"), str(preds), str(gold)], check=True)
+        subprocess.run([sys.executable, str(directory / "score.py"), str(preds), str(gold)], check=True)
     return 0
 
 

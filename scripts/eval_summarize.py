@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EVAL = ROOT.parent / "shared" / "eval" / "summarize"
+from evalset import ROOT, load_split
+
 ALL = ["news", "lead", "lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic", "edmundson", "reduction"]
 
 
@@ -29,14 +29,13 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles (0: all)")
     ap.add_argument("--split", default="dev")
     args = ap.parse_args()
-    gold = EVAL / f"{args.split}.jsonl"
-    if not gold.is_file():
-        print(f"skipped: {gold} not found (../shared is not beside the repository)")
+    loaded = load_split("summarize", args.split)
+    if loaded is None:
         return 0
+    directory, rows = loaded
     methods = ALL if args.methods == "all" else args.methods.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
-        rows = [json.loads(line) for line in gold.open(encoding="utf-8")]
         if args.limit:
             rows = rows[: args.limit]
         (tmpdir / "gold.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
@@ -56,7 +55,7 @@ def main() -> int:
                     rec = json.loads(line)
                     fh.write(json.dumps({"id": rec.get("id"), "summary": "\n".join(rec.get("summary", []))}) + "\n")
             score = subprocess.run(
-                [sys.executable, str(EVAL / "score.py"), str(preds), str(tmpdir / "gold.jsonl"), "--json"],
+                [sys.executable, str(directory / "score.py"), str(preds), str(tmpdir / "gold.jsonl"), "--json"],
                 capture_output=True,
                 text=True,
                 check=True,

@@ -81,28 +81,32 @@ def _persons(doc: Doc) -> list[Span]:
     return [e for e in doc.ents if e.label_ == "PERSON"]
 
 
-def fullest_name(doc: Doc, name: str) -> str:
-    """The longest PERSON name of the article that ends with (or equals) ``name``'s last word."""
-    return _fullest(_persons(doc), name)
+def _fullest(persons: list[Span], name: str, at: int | None = None) -> str:
+    """The full name a surname stands for.
 
-
-def _fullest(persons: list[Span], name: str) -> str:
+    The last full name with that surname mentioned before ``at`` (``Bush`` after ``Jeb Bush`` is Jeb
+    Bush even if George W. Bush is named later), else the first in the article. A name of two words or
+    more is already full.
+    """
     words = name.split()
-    last = words[-1] if words else name
-    best = name
-    for ent in persons:
-        ent_words = ent.text.split()
-        if ent_words and ent_words[-1] == last and len(ent.text) > len(best) and len(ent_words) <= 4:
-            best = ent.text
-    return best
+    if len(words) != 1:
+        return name
+    candidates = [e for e in persons if len(e) > 1 and len(e.text.split()) <= 4 and e.text.split()[-1] == name]
+    if not candidates:
+        return name
+    before = [e for e in candidates if at is not None and e.start_char < at]
+    return (before[-1] if before else candidates[0]).text
 
 
 def _is_speech_verb(tok: Token) -> bool:
     return tok.pos_ == "VERB" and tok.lemma_.lower() in SPEECH_VERBS
 
 
-class _Coref:
-    """Person mentions of one article, with its he/she pronouns resolved in reading order."""
+class Coref:
+    """Person mentions of one article, with its he/she pronouns resolved in reading order.
+
+    Built once per article and shared by quote attribution and actor salience.
+    """
 
     def __init__(self, parsed: Parsed, quotes: list[QuoteSpan], lexicon: Lexicon) -> None:
         self.doc = parsed.doc
@@ -112,8 +116,16 @@ class _Coref:
         self.spans = self._person_spans()
         self.gender = self._genders(lexicon)
         self.mentions: list[_Mention] = []
+        #: Resolved he/she tokens: token index -> the person's fullest name.
         self.resolved: dict[int, str] = {}
         self._resolve_all()
+
+    def pronoun_counts(self) -> dict[str, int]:
+        """How many he/she pronouns refer to each person."""
+        counts: dict[str, int] = {}
+        for name in self.resolved.values():
+            counts[name] = counts.get(name, 0) + 1
+        return counts
 
     def _person_spans(self) -> dict[int, tuple[Span, str]]:
         """Every mention of a named person by start token, with the person's fullest name.
@@ -122,13 +134,13 @@ class _Coref:
         so a proper noun equal to the surname of a full name the article gives counts too.
         """
         doc = self.doc
-        out = {ent.start: (ent, _fullest(self.persons, ent.text)) for ent in self.persons}
+        out = {ent.start: (ent, _fullest(self.persons, ent.text, ent.start_char)) for ent in self.persons}
         surnames = {ent[-1].text for ent in self.persons if len(ent) > 1}
         for tok in doc:
             if tok.text in surnames and tok.pos_ == "PROPN" and tok.ent_type_ != "PERSON":
                 if tok.ent_type_ and tok.ent_iob_ == "B" and tok.i + 1 < len(doc) and doc[tok.i + 1].ent_iob_ == "I":
                     continue  # part of a longer name: "Clinton Foundation"
-                out[tok.i] = (doc[tok.i : tok.i + 1], _fullest(self.persons, tok.text))
+                out[tok.i] = (doc[tok.i : tok.i + 1], _fullest(self.persons, tok.text, tok.idx))
         return out
 
     def _in_quote(self, char: int) -> bool:
@@ -237,7 +249,13 @@ class _Coref:
 
 
 def _cue_in(doc: Doc, lo: int, hi: int, quote: QuoteSpan) -> Token | None:
-    """The speech verb in tokens [lo, hi) outside the quote nearest to it."""
+    """The speech verb in tokens [lo, hi) outside the quote nearest to it.
+
+    A quote that ends with a comma (``"...," she said``) leads into its attribution: a cue after it
+    is taken before any cue before it.
+    """
+    text = doc.text
+    leads_on = text[quote.start : quote.end].rstrip().endswith(",")
     best: Token | None = None
     best_dist = 10**9
     for tok in doc[lo:hi]:
@@ -249,6 +267,8 @@ def _cue_in(doc: Doc, lo: int, hi: int, quote: QuoteSpan) -> Token | None:
         if not is_cue:
             continue
         dist = abs(tok.idx - quote.start) if tok.idx < quote.start else abs(tok.idx - quote.end)
+        if leads_on and tok.idx < quote.start:
+            dist += len(text)
         if dist < best_dist:
             best, best_dist = tok, dist
     return best
@@ -275,7 +295,7 @@ def _subject(cue: Token) -> Token | None:
     # the subject of the clause the cue hangs from.
     node = cue
     for _ in range(3):
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
         subs = [c for c in node.children if c.dep_ in _SUBJECT_DEPS]
@@ -284,7 +304,7 @@ def _subject(cue: Token) -> Token | None:
     return None
 
 
-def _name_of(coref: _Coref, tok: Token) -> tuple[str, bool]:
+def _name_of(coref: Coref, tok: Token) -> tuple[str, bool]:
     """The text naming ``tok``'s referent: the entity it is in, or its noun phrase."""
     doc = coref.doc
     if tok.i in coref.spans:
@@ -293,7 +313,7 @@ def _name_of(coref: _Coref, tok: Token) -> tuple[str, bool]:
         for ent in doc.ents:
             if ent.start <= tok.i < ent.end:
                 text = ent.text.removeprefix("the ").removeprefix("The ")
-                return (_fullest(coref.persons, text) if ent.label_ == "PERSON" else text), True
+                return (_fullest(coref.persons, text, ent.start_char) if ent.label_ == "PERSON" else text), True
     # A description ("a US official", "the secretary"): its phrase without a trailing clause.
     mods = [t.i for t in tok.subtree if t.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod")]
     left = min([tok.i, *mods])
@@ -304,11 +324,10 @@ def _name_of(coref: _Coref, tok: Token) -> tuple[str, bool]:
     return doc[left : tok.i + 1].text, False
 
 
-def attribute(parsed: Parsed, quotes: list[QuoteSpan], lexicon: Lexicon) -> list[Attribution]:
-    """One attribution per quote, in order."""
+def attribute(parsed: Parsed, quotes: list[QuoteSpan], coref: Coref) -> list[Attribution]:
+    """One attribution per quote, in order (``coref`` built on the same quotes)."""
     doc = parsed.doc
     sents = parsed.sentences
-    coref = _Coref(parsed, quotes, lexicon)
     out: list[Attribution] = []
     prev_para = -10
     for q in quotes:
@@ -318,8 +337,10 @@ def attribute(parsed: Parsed, quotes: list[QuoteSpan], lexicon: Lexicon) -> list
         last = max(k, sentence_at(sents, q.close_mark if q.close_mark >= 0 else q.end - 1))
         para = sents[k].paragraph if k >= 0 else -1
         cue = _cue_in(doc, sents[k].start, sents[last].end, q) if k >= 0 else None
-        result: Attribution | None = None
-        if cue is not None:
+        result = _after_colon(coref, q)
+        if result is not None:
+            pass
+        elif cue is not None:
             result = _from_cue(coref, cue, q)
         elif out and para - prev_para <= 1 and out[-1].speaker:
             result = Attribution(out[-1].speaker, out[-1].named, -1)
@@ -336,6 +357,38 @@ def attribute(parsed: Parsed, quotes: list[QuoteSpan], lexicon: Lexicon) -> list
 
 
 _NAMING = ("PERSON", "ORG", "GPE", "NORP")
+
+
+def _after_colon(coref: Coref, q: QuoteSpan) -> Attribution | None:
+    """``Clinton has since apologized: "..."``: the subject of the clause a colon hands over to the quote.
+
+    Only a named subject counts; a colon after a description or a label is left to the other rules.
+    """
+    doc = coref.doc
+    before = doc.text[: q.open_mark].rstrip()
+    if not before.endswith(":"):
+        return None
+    colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if colon is None:
+        return None
+    if colon[0].i == 0:
+        return None
+    # The clause before the colon: climb from its last word while the heads stay before the colon
+    # (the parser often hangs the colon itself on the quote's verb).
+    verb = doc[colon[0].i - 1]
+    while verb.head.i < colon[0].i and verb.head.i != verb.i:
+        verb = verb.head
+    subs = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+    if not subs or subs[0].i > colon[0].i:
+        return None
+    subj = subs[0]
+    if subj.lower_ in _GENDERED:
+        name = coref.antecedent(subj)
+        return Attribution(name, True, verb.i) if name else None
+    if subj.i in coref.spans or subj.ent_type_ in _NAMING:
+        name, named = _name_of(coref, subj)
+        return Attribution(name, named, verb.i) if named else None
+    return None
 
 
 def _inside(tok: Token, q: QuoteSpan) -> bool:
@@ -362,7 +415,7 @@ def _adjacent_name(doc: Doc, cue: Token, q: QuoteSpan) -> Token | None:
     return None
 
 
-def _from_cue(coref: _Coref, cue: Token, q: QuoteSpan) -> Attribution:
+def _from_cue(coref: Coref, cue: Token, q: QuoteSpan) -> Attribution:
     subj = _subject(cue)
     if subj is not None and subj.lower_ in ("who", "that", "which") and subj.head.dep_ == "relcl":
         subj = subj.head.head  # "Louisa Ermelino, who said ...": the relative clause's antecedent

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
+from summarizer.actors import extract_actors
 from summarizer.article import MAX_ARTICLE_CHARS, check_text
 from summarizer.errors import ArticleError, NoSentences, UnknownMethod
 from summarizer.methods import DEFAULT_METHOD, METHODS
 from summarizer.model import Article, Brief
 from summarizer.nlp import Parsed, Pipeline
-from summarizer.quotes import extract_quotes, key_quotes
+from summarizer.quotes import key_quotes, quotes_with_coref
 from summarizer.summarize import summarize
 
 DEFAULT_SENTENCES = 3
@@ -71,6 +73,15 @@ class Briefer:
         """Brief an article that is already parsed (the one parse every step shares)."""
         if not parsed.sentences:
             raise NoSentences("No sentences found: the text has no sentence to summarize.")
+        lexicon = self.pipeline.lexicon
         summary = summarize(parsed, sentences, method)
-        quotes = key_quotes(extract_quotes(parsed, self.pipeline.lexicon), summary)
-        return Brief(article=parsed.article, summary=summary, method=method, quotes=quotes)
+        quotes, coref = quotes_with_coref(parsed, lexicon)
+        actors, mentions = extract_actors(parsed, lexicon, coref=coref, quotes=quotes, summary=summary)
+        roles = {a.name: a.role for a in actors if a.role}
+        shown = tuple(
+            replace(q, speaker_role=roles.get(q.speaker)) if q.speaker in roles else q
+            for q in key_quotes(quotes, summary)
+        )
+        return Brief(
+            article=parsed.article, summary=summary, method=method, quotes=shown, actors=actors, mentions=mentions
+        )

@@ -12,6 +12,16 @@ from importlib import resources
 from typing import Literal
 
 Gender = Literal["f", "m"]
+PlaceKind = Literal["country", "demonym", "place", "org", "metonym"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer alias: how it is written, what it is, and the actor it names."""
+
+    text: str
+    kind: PlaceKind
+    canonical: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +29,10 @@ class Lexicon:
     """The lists the quote and actor rules use."""
 
     first_names: dict[str, Gender]
+    #: Gazetteer aliases by lower-cased text (``summarizer/data/gazetteer.tsv``).
+    gazetteer: dict[str, Entry]
+    #: The most tokens an alias has (bounds the matcher's window).
+    gazetteer_words: int
 
     def gender_of_first_name(self, name: str) -> Gender | None:
         """The usual gender of a first name (``"Hillary"`` -> ``"f"``), or ``None`` when unknown."""
@@ -36,4 +50,19 @@ def load_lexicon() -> Lexicon:
         if line and not line.startswith("#"):
             name, gender = line.split("\t")
             names[name] = "f" if gender == "f" else "m"
-    return Lexicon(first_names=names)
+    gazetteer: dict[str, Entry] = {}
+    for line in _data("gazetteer.tsv").splitlines():
+        if line and not line.startswith("#"):
+            text, kind, canonical = line.split("\t")
+            gazetteer[text.lower()] = Entry(text, _KINDS[kind], canonical)
+    words = max((len(k.split()) for k in gazetteer), default=1)
+    return Lexicon(first_names=names, gazetteer=gazetteer, gazetteer_words=words)
+
+
+_KINDS: dict[str, PlaceKind] = {
+    "country": "country",
+    "demonym": "demonym",
+    "place": "place",
+    "org": "org",
+    "metonym": "metonym",
+}

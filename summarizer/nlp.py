@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
+from summarizer.entities import fix_entities
 from summarizer.lexicon import Lexicon, load_lexicon
 from summarizer.model import Article
 from summarizer.sentences import SentSpan, preset_boundaries, split_sentences
@@ -88,10 +89,18 @@ class Pipeline:
     def parse(self, article: Article) -> Parsed:
         """Parse one article."""
         doc = self.nlp(self._prepare(article.text))
+        fix_entities(doc, self.lexicon)
         return Parsed(article, doc, split_sentences(doc))
+
+    def parse_text(self, text: str) -> Doc:
+        """The corrected parse of a bare text (no article sentence rules): for evaluations and tools."""
+        doc = self.nlp(text)
+        fix_entities(doc, self.lexicon)
+        return doc
 
     def parse_many(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Parsed]:
         """Parse articles in batches with ``nlp.pipe``, in input order."""
         pairs = ((self._prepare(a.text), a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            fix_entities(doc, self.lexicon)
             yield Parsed(article, doc, split_sentences(doc))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.attribution import attribute
+from summarizer.attribution import Coref, attribute
 from summarizer.lexicon import Lexicon
 from summarizer.model import Quote, Sentence
 from summarizer.nlp import Parsed
@@ -21,10 +21,16 @@ _WORD = re.compile(r"\w+")
 
 def extract_quotes(parsed: Parsed, lexicon: Lexicon) -> tuple[Quote, ...]:
     """Every direct quote of the article, in order, with its speaker where one is found."""
+    return quotes_with_coref(parsed, lexicon)[0]
+
+
+def quotes_with_coref(parsed: Parsed, lexicon: Lexicon) -> tuple[tuple[Quote, ...], Coref]:
+    """The quotes, and the person coreference built for them (the actors reuse it)."""
     text = parsed.doc.text
     spans = find_quote_spans(text)
+    coref = Coref(parsed, spans, lexicon)
     out: list[Quote] = []
-    for q, a in zip(spans, attribute(parsed, spans, lexicon), strict=True):
+    for q, a in zip(spans, attribute(parsed, spans, coref), strict=True):
         out.append(
             Quote(
                 text=text[q.start : q.end],
@@ -35,7 +41,7 @@ def extract_quotes(parsed: Parsed, lexicon: Lexicon) -> tuple[Quote, ...]:
                 named=a.named,
             )
         )
-    return tuple(out)
+    return tuple(out), coref
 
 
 def key_quotes(

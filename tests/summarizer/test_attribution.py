@@ -102,3 +102,24 @@ def test_first_name_table_is_shipped() -> None:
     assert lexicon.gender_of_first_name("Hillary") == "f"
     assert lexicon.gender_of_first_name("antony") == "m"
     assert lexicon.gender_of_first_name("Xqzt") is None
+
+
+def test_colon_hands_the_quote_to_the_clause_subject(speakers) -> None:
+    text = "Hillary Clinton has since apologized: “I should have used two email addresses, and I am sorry.”"
+    assert speakers(text) == [("Hillary Clinton", True)]
+
+
+def test_surname_takes_the_latest_full_name_before_it(speakers) -> None:
+    text = (
+        "George W. Bush left office in 2009. Jeb Bush is running now.\n\n"
+        "“We are not where we need to be in the fight,” Bush tweeted."
+    )
+    assert speakers(text) == [("Jeb Bush", True)]
+
+
+def test_quote_ending_in_a_comma_takes_the_cue_after_it(speakers) -> None:
+    text = (
+        "Meetings were arranged, according to reports filed by a lobbyist. “I had breakfast with him "
+        "and he will see you at lunch,” Melanne Verveer wrote in June."
+    )
+    assert speakers(text) == [("Melanne Verveer", True)]

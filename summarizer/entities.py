@@ -1,0 +1,277 @@
+"""Named entities of the parse, corrected: gazetteer first, span edges fixed, labels made consistent.
+
+The small spaCy model tags Kiev as a PERSON, Crimea as an ORG, cuts "Organization for Security and
+Cooperation in Europe" in two and misses most names in ALL-CAPS headlines. :func:`fix_entities` runs once
+on each parse, right after the model (so quotes and actors read the same entities), and applies, in order:
+
+1. **Gazetteer** (:mod:`summarizer.lexicon`, from the Phoenix dictionaries): the longest alias that
+   starts at a capitalised token wins over the model's entities it covers. A country or demonym alias
+   also relabels an entity of the same span; a city does not relabel an ORG (clubs, companies and
+   governments are named after cities), and an alias that is also a first name does not relabel a
+   PERSON (Jordan, Georgia). A match the model did not tag is added unless it is a lone word that
+   starts a sentence (``Nice``, ``Reading``).
+2. **Edges**: a leading ``the`` is dropped (``the Kremlin`` -> ``Kremlin``), and an ORG followed by
+   ``in``/``of``/``for`` and a place that ends a capitalised name is joined to it.
+3. **Document consistency**: a capitalised token sequence that the model tagged somewhere in the
+   article gets the same (majority) label where it was missed; a surname of a tagged full name is a
+   PERSON wherever it stands alone; ALL-CAPS words match both ways (``JAPAN`` / ``Japan``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from spacy.tokens import Doc, Span, Token
+
+from summarizer.lexicon import Entry, Lexicon
+
+_LABELS = {"country": "GPE", "place": "GPE", "demonym": "NORP", "org": "ORG", "metonym": "ORG"}
+_CONNECTORS = frozenset({"of", "and", "for", "the", "in", "on", "-", "'", "’", "&", "de", "du", "al"})
+_ORG_JOIN = frozenset({"in", "of", "for"})
+#: Words of a title or position that the model folds into a name; also read by the actor roles.
+TITLE_WORDS = frozenset(
+    """president minister secretary senator governor general admiral colonel major captain lieutenant
+    sergeant commander chairman chairwoman chairperson chief director spokesman spokeswoman spokesperson
+    ambassador envoy king queen prince princess pope cardinal bishop archbishop rabbi imam sheikh judge
+    justice mayor deputy vice prime foreign defence defense finance interior home state representative
+    rep sen gov dr mr mrs ms coach manager striker defender midfielder goalkeeper forward captain
+    premier chancellor leader speaker ceo chairman president-elect officer analyst""".split()
+)
+#: Corporate designators: "Newmont Mining Corp" is also called "Newmont".
+_CORPORATE = frozenset("corp corporation inc co ltd plc sa ag nv bv group holdings gmbh spa llc".split())
+_NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+
+
+def _capitalised(tok: Token) -> bool:
+    return tok.text[:1].isupper()
+
+
+def _gazetteer_matches(doc: Doc, lexicon: Lexicon) -> list[tuple[int, int, Entry]]:
+    """Longest non-overlapping alias matches, as (start token, end token, entry)."""
+    text = doc.text
+    window = lexicon.gazetteer_words * 2 + 2
+    out: list[tuple[int, int, Entry]] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        if not _capitalised(tok):
+            i += 1
+            continue
+        best: tuple[int, Entry] | None = None
+        for j in range(i + 1, min(n, i + window) + 1):
+            last = doc[j - 1]
+            if j > i + 1 and not (_capitalised(last) or last.lower_ in _CONNECTORS):
+                break
+            surface = text[tok.idx : last.idx + len(last.text)]
+            entry = lexicon.gazetteer.get(surface.lower())
+            if entry is not None and _case_ok(surface, entry):
+                best = (j, entry)
+        if best is None:
+            i += 1
+            continue
+        out.append((i, best[0], best[1]))
+        i = best[0]
+    return out
+
+
+def _case_ok(surface: str, entry: Entry) -> bool:
+    # "US" is a country, "us" and "Us" are not; long aliases match in any capitalisation (headlines).
+    if entry.text.isupper() and len(entry.text.replace(".", "")) <= 4:
+        return surface == entry.text
+    return surface.isupper() or surface[:1].isupper()
+
+
+def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
+    """Correct ``doc.ents`` in place (see the module docstring for the rules)."""
+    ents: list[Span] = list(doc.ents)
+    sports = _is_sports(doc)
+    sent_starts = {s.start for s in doc.sents} if doc.has_annotation("SENT_START") else {0}
+    for start, end, entry in _gazetteer_matches(doc, lexicon):
+        label = _LABELS[entry.kind]
+        covered = [e for e in ents if e.start < end and start < e.end]
+        if any(e.start < start or e.end > end for e in covered):
+            continue  # inside a longer name the model found ("Bank of Japan")
+        same = [e for e in covered if e.start == start and e.end == end]
+        if same:
+            old = same[0].label_
+            if old == label or (entry.kind == "place" and old == "ORG" and sports):
+                continue
+            if old == "PERSON" and lexicon.gender_of_first_name(doc[start].text) is not None:
+                continue
+        elif not covered and end - start == 1 and start in sent_starts and not doc[start].is_upper:
+            continue
+        ents = [e for e in ents if e not in covered]
+        ents.append(Span(doc, start, end, label=label))
+    ents = [piece for e in ents for piece in _split(doc, e)]
+    ents = [t for e in ents if (t := _trim(doc, e)) is not None and _plausible(t)]
+    ents = _join_org_of_place(doc, ents)
+    ents = _propagate(doc, ents, lexicon)
+    if sports:
+        ents = _teams(doc, ents, lexicon)
+    doc.set_ents(sorted(ents, key=lambda e: e.start), default="outside")
+
+
+def _split(doc: Doc, ent: Span) -> list[Span]:
+    """An entity never runs across a line break or a bracket (a by-line name and the dateline city)."""
+    pieces: list[Span] = []
+    start = ent.start
+    for tok in ent:
+        breaks_before = tok.text in "()[]{}" or not tok.text.strip()
+        if breaks_before:
+            if tok.i > start:
+                pieces.append(Span(doc, start, tok.i, label=ent.label_))
+            start = tok.i + 1
+        elif "\n" in tok.whitespace_:
+            pieces.append(Span(doc, start, tok.i + 1, label=ent.label_))
+            start = tok.i + 1
+    if start < ent.end:
+        pieces.append(Span(doc, start, ent.end, label=ent.label_))
+    return pieces
+
+
+def _plausible(ent: Span) -> bool:
+    """A name has a capital letter ("heifers" tagged PERSON is not one) and a word of two letters."""
+    if not any(len(t.text) > 1 and t.text[0].isalpha() for t in ent) or ent.text[:1].isdigit():
+        return False
+    return ent.label_ in ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT") or any(
+        t.text[:1].isupper() for t in ent
+    )
+
+
+def _trim(doc: Doc, ent: Span) -> Span | None:
+    start, end = ent.start, ent.end
+    while start < end and doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    label = ent.label_
+    if label in ("PERSON", "ORG"):
+        # "Defender Hassan Abbas", "General Antoine Lahd", "Goalkeepers - Bogdan Stelea": the name only,
+        # and a name after a title is a person's.
+        while end - start > 2 and (doc[start].lower_ in TITLE_WORDS or doc[start].lower_.rstrip("s") in TITLE_WORDS):
+            start += 1
+            label = "PERSON"
+            while start < end and doc[start].text in ("-", ":", ","):
+                start += 1
+    while end > start and doc[end - 1].text in ("'s", "’s", "'", "’", "-", ",", "."):
+        if doc[end - 1].text == "." and len(doc[end - 2].text) <= 2:
+            break  # "U.S." keeps its dot
+        end -= 1
+    if start >= end:
+        return None
+    return ent if (start, end, label) == (ent.start, ent.end, ent.label_) else Span(doc, start, end, label=label)
+
+
+def _join_org_of_place(doc: Doc, ents: list[Span]) -> list[Span]:
+    """``Organization for Security and Cooperation`` + ``in`` + ``Europe`` -> one ORG."""
+    ents = sorted(ents, key=lambda e: e.start)
+    out: list[Span] = []
+    k = 0
+    while k < len(ents):
+        e = ents[k]
+        if (
+            e.label_ == "ORG"
+            and k + 1 < len(ents)
+            and ents[k + 1].label_ in ("GPE", "LOC")
+            and ents[k + 1].start == e.end + 1
+            and doc[e.end].lower_ in _ORG_JOIN
+            and len(e) >= 2
+        ):
+            out.append(Span(doc, e.start, ents[k + 1].end, label="ORG"))
+            k += 2
+            continue
+        out.append(e)
+        k += 1
+    return out
+
+
+def _propagate(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    votes: dict[tuple[str, ...], Counter[str]] = {}
+    for e in ents:
+        if e.label_ in _NAMED and all(_capitalised(t) or t.lower_ in _CONNECTORS for t in e):
+            votes.setdefault(tuple(t.text.lower() for t in e), Counter())[e.label_] += 1
+    # A full name decides the label of its short form, whatever the model says of the short form:
+    # "Major" after "John Major", "Newmont" after "Newmont Mining Corp".
+    short: dict[tuple[str, ...], str] = {}
+    for e in ents:
+        if e.label_ == "PERSON" and len(e) >= 2 and _capitalised(e[-1]):
+            short[(e[-1].text.lower(),)] = "PERSON"
+        if e.label_ == "ORG" and len(e) >= 2 and e[-1].lower_.rstrip(".") in _CORPORATE and _capitalised(e[0]):
+            short[(e[0].text.lower(),)] = "ORG"
+    for key, label in short.items():
+        entry = lexicon.gazetteer.get(key[0])
+        if entry is None or entry.kind not in ("country", "demonym"):
+            votes[key] = Counter({label: 1_000})
+    if not votes:
+        return ents
+    relabelled: list[Span] = []
+    for e in ents:
+        key = tuple(t.text.lower() for t in e)
+        if key in votes and e.label_ in _NAMED:
+            best, n = votes[key].most_common(1)[0]
+            if best != e.label_ and n > votes[key][e.label_]:
+                e = Span(doc, e.start, e.end, label=best)
+        relabelled.append(e)
+    ents = relabelled
+    longest = max(len(k) for k in votes)
+    taken = [False] * len(doc)
+    for e in ents:
+        for i in range(e.start, e.end):
+            taken[i] = True
+    added: list[Span] = []
+    i = 0
+    while i < len(doc):
+        if taken[i] or not _capitalised(doc[i]):
+            i += 1
+            continue
+        match = 0
+        for n in range(min(longest, len(doc) - i), 0, -1):
+            key = tuple(t.text.lower() for t in doc[i : i + n])
+            if key in votes and not any(taken[i : i + n]) and _capitalised(doc[i + n - 1]):
+                match = n
+                break
+        if match:
+            key = tuple(t.text.lower() for t in doc[i : i + match])
+            added.append(Span(doc, i, i + match, label=votes[key].most_common(1)[0][0]))
+            i += match
+            continue
+        i += 1
+    return ents + added
+
+
+_SPORTS = re.compile(
+    r"^\W*(?:SOCCER|FOOTBALL|CRICKET|TENNIS|GOLF|RUGBY(?: UNION| LEAGUE)?|BASKETBALL|BASEBALL|(?:ICE )?HOCKEY|"
+    r"NHL|NBA|NFL|NCAA|SKIING|CYCLING|ATHLETICS|BOXING|MOTOR ?RACING|HORSE RACING|SWIMMING|VOLLEYBALL|"
+    r"HANDBALL|BADMINTON|SQUASH|SNOOKER|FORMULA ONE|AMERICAN FOOTBALL)\b",
+    re.IGNORECASE,
+)
+
+
+_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .'-]+(?:,\s*[A-Za-z .'-]+)?\s+\d{4}-\d\d-\d\d\s*$")
+
+
+def _is_sports(doc: Doc) -> bool:
+    """A sports report: its headline starts with the sport (the wire-service convention)."""
+    return bool(_SPORTS.match(doc.text[:80]))
+
+
+def _teams(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """In a sports report a city names a club (``Barcelona``, ``ST LOUIS``): an organisation.
+
+    Countries stay places, as national teams are written with the country's name.
+    """
+    out: list[Span] = []
+    text = doc.text
+    for e in ents:
+        line_start = text.rfind("\n", 0, e.start_char) + 1
+        line_end = text.find("\n", e.end_char)
+        if _DATELINE.match(text[line_start : line_end if line_end >= 0 else len(text)]):
+            out.append(e)  # "MADRID 1996-12-06": where the report was filed
+            continue
+        entry = lexicon.gazetteer.get(e.text.lower())
+        national = entry is not None and entry.kind in ("country", "demonym")
+        city_as_person = e.label_ == "PERSON" and entry is not None and entry.kind == "place"
+        if not national and (e.label_ in ("GPE", "LOC") or city_as_person):
+            e = Span(doc, e.start, e.end, label="ORG")
+        out.append(e)
+    return out

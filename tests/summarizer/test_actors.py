@@ -1,0 +1,131 @@
+"""Actors: the seed article's list (../shared/seeds/README.md), each merging and role rule, offsets."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from summarizer.article import parse_article
+from summarizer.model import Article
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def seed_brief(briefer, seed_text):
+    return briefer.brief(parse_article(seed_text))
+
+
+@pytest.fixture(scope="module")
+def actors_of(briefer):
+    def _actors(text: str) -> dict[str, object]:
+        return {a.name: a for a in briefer.brief(Article(text=text)).actors}
+
+    return _actors
+
+
+def test_seed_people_have_the_roles_the_article_gives(seed_brief) -> None:
+    people = {a.name: a.role for a in seed_brief.actors if a.kind == "person"}
+    assert people == {
+        "Antony Blinken": "America’s top diplomat",
+        "Sergei Lavrov": "Russian Foreign Minister",
+        "Dmytro Kuleba": "Blinken's Ukrainian counterpart",
+        "Vladimir Putin": "Russian President",
+        "Volodymyr Zelensky": "Ukraine’s President",
+    }
+    lavrov = next(a for a in seed_brief.actors if a.name == "Sergei Lavrov")
+    assert lavrov.affiliation == "Russia"
+
+
+def test_seed_merges_countries_and_metonyms(seed_brief) -> None:
+    by_name = {a.name: a for a in seed_brief.actors}
+    assert [a.name for a in seed_brief.actors[:2]] == ["Russia", "Ukraine"]
+    assert {"Moscow", "Kremlin", "Russian"} <= set(by_name["Russia"].aliases)
+    assert "Kiev" in by_name["Ukraine"].aliases
+    assert {"US", "America"} <= set(by_name["United States"].aliases)
+    assert by_name["Crimea"].kind == "place" and by_name["Stockholm"].kind == "place"
+    assert "Organization for Security and Cooperation in Europe" in by_name["OSCE"].aliases
+    assert by_name["NATO"].kind == "organization"
+    assert {"Western nations", "pro-Russian separatists"} <= {a.name for a in seed_brief.actors if a.kind == "group"}
+    for name in ("Kiev", "Moscow", "Kremlin", "Blinken", "Russian"):
+        assert name not in by_name  # aliases, never actors of their own
+
+
+def test_seed_top_ten_have_no_wrong_kind(seed_brief) -> None:
+    expected = {
+        "Russia": "place",
+        "Ukraine": "place",
+        "United States": "place",
+        "Antony Blinken": "person",
+        "Dmytro Kuleba": "person",
+        "Crimea": "place",
+        "Stockholm": "place",
+        "OSCE": "organization",
+        "NATO": "organization",
+        "Vladimir Putin": "person",
+        "Sergei Lavrov": "person",
+        "Volodymyr Zelensky": "person",
+        "Western nations": "group",
+        "Minsk": "place",
+        "pro-Russian separatists": "group",
+    }
+    for actor in seed_brief.actors[:10]:
+        assert expected.get(actor.name) == actor.kind, actor
+
+
+def test_quotes_carry_the_speakers_role(seed_brief) -> None:
+    blinken = [q for q in seed_brief.quotes if q.speaker == "Antony Blinken"]
+    assert blinken and all(q.speaker_role == "America’s top diplomat" for q in blinken)
+
+
+def test_mentions_have_valid_offsets(seed_brief) -> None:
+    text = seed_brief.article.text
+    names = {a.name for a in seed_brief.actors}
+    for m in seed_brief.mentions:
+        assert text[m.start : m.end] == m.text
+        assert m.actor in names
+
+
+def test_roles_from_apposition_and_copula_are_trimmed(actors_of) -> None:
+    actors = actors_of(
+        "Angela Merkel, the German chancellor, met Emmanuel Macron in Paris on Monday. "
+        "Jens Stoltenberg, who is the secretary general of NATO, joined them."
+    )
+    assert actors["Angela Merkel"].role == "German chancellor"  # type: ignore[attr-defined]
+    assert actors["Angela Merkel"].affiliation == "Germany"  # type: ignore[attr-defined]
+    assert actors["Jens Stoltenberg"].role == "secretary general of NATO"  # type: ignore[attr-defined]
+
+
+def test_city_is_a_place_unless_it_acts(actors_of) -> None:
+    acting = actors_of("Beijing warned Washington against new tariffs on Friday. Talks in Geneva ended.")
+    assert "Beijing" not in acting and "China" in acting
+    assert "Geneva" in acting and acting["Geneva"].kind == "place"  # type: ignore[attr-defined]
+
+
+def test_acronym_in_brackets_merges_with_the_full_name(actors_of) -> None:
+    actors = actors_of(
+        "The Committee to Protect Journalists (CPJ) criticised the arrests. The CPJ said two reporters were held."
+    )
+    assert "Committee to Protect Journalists" in actors
+    cpj = actors["Committee to Protect Journalists"]
+    assert cpj.mentions == 3 and cpj.aliases == ("CPJ",)  # type: ignore[attr-defined]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.sampled_from([*"abc ABC.,\"'“”-()\n", "Russia", " Kiev", " Mr. Smith", " said", " the Kremlin", " (UN)"]),
+        min_size=1,
+        max_size=80,
+    ).map("".join)
+)
+def test_any_text_gives_valid_offsets(briefer, text: str) -> None:
+    from summarizer.errors import ArticleError
+
+    try:
+        brief = briefer.brief(Article(text=text))
+    except ArticleError:
+        return
+    for m in brief.mentions:
+        assert text[m.start : m.end] == m.text
