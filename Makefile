@@ -34,6 +34,7 @@ eval: $(STAMP)  ## ROUGE (through `briefbot batch`), quote F1 and entity F1 on t
 
 bench: $(STAMP)  ## speed ratios against baselines measured in the same run
 	$(BIN)/python -m bench.summary
+	$(BIN)/python -m bench.extract
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,7 @@
 """Build ``summarizer/data/gazetteer.tsv`` from the Phoenix/PETRARCH2 CAMEO actor dictionaries.
 
-Usage: python scripts/build_gazetteer.py [PHOENIX_DIR]   (default: ../shared/eval/actors/phoenix)
+Usage: python scripts/build_gazetteer.py [PHOENIX_DIR] [--out FILE]
+       (defaults: ../shared/eval/actors/phoenix, summarizer/data/gazetteer.tsv)
 
 Source: ``Phoenix.Countries.actors.txt`` and ``Phoenix.International.actors.txt`` from
 openeventdata/petrarch2 (commit 676801cd), MIT licence, Copyright (c) 2014 Open Event Data Alliance.
@@ -21,8 +22,8 @@ file elsewhere; it is ours, not Phoenix's.
 
 from __future__ import annotations
 
+import argparse
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,7 +181,11 @@ def _classify(head: str, alias: str, seen: list[str]) -> str:
 
 def main() -> None:
     """Write the gazetteer."""
-    src = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SOURCE
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    src, out = args.source, args.out
     rows: dict[str, tuple[str, str, str]] = {}
 
     def add(alias: str, kind: str, canonical: str, *, keep_case: bool = False) -> None:
@@ -229,8 +234,8 @@ def main() -> None:
         "# plus the script's own SUPPLEMENT table. Do not edit by hand.\n"
     )
     body = "\n".join("\t".join(rows[k]) for k in sorted(rows))
-    OUT.write_text(header + body + "\n", encoding="utf-8")
-    print(f"wrote {len(rows)} aliases to {OUT.relative_to(ROOT)}")
+    out.write_text(header + body + "\n", encoding="utf-8")
+    print(f"wrote {len(rows)} aliases to {out}")
 
 
 if __name__ == "__main__":

@@ -192,9 +192,9 @@ def _acronyms(doc: Doc) -> dict[str, str]:
 def _group_phrase(doc: Doc, ent: Span) -> Span | None:
     """``Western`` in ``Western nations`` -> ``Western nations``; ``pro-Russian separatists`` likewise."""
     head = ent.root.head
-    if ent.root.dep_ not in ("amod", "compound", "nmod") or head.tag_ not in ("NNS", "NNPS"):
+    if ent.root.dep_ not in ("amod", "compound", "nmod") or head.tag_ not in ("NNS", "NNPS") or head.i < ent.end:
         return None
-    start = min(ent.start, *(t.i for t in head.lefts if t.dep_ in ("amod", "compound") and t.i >= ent.start - 2))
+    start = min([ent.start, *(t.i for t in head.lefts if t.dep_ in ("amod", "compound") and t.i >= ent.start - 2)])
     while start < ent.start and doc[start].is_punct:
         start += 1
     # "pro-Russian": the prefix belongs to the group's name.

@@ -11,7 +11,7 @@ from summarizer.errors import ArticleError, NoSentences, UnknownMethod
 from summarizer.methods import DEFAULT_METHOD, METHODS
 from summarizer.model import Article, Brief
 from summarizer.nlp import Parsed, Pipeline
-from summarizer.quotes import key_quotes, quotes_with_coref
+from summarizer.quotes import DEFAULT_KEY_QUOTES, key_quotes, quotes_with_coref
 from summarizer.summarize import summarize
 
 DEFAULT_SENTENCES = 3
@@ -33,14 +33,21 @@ class Briefer:
             raise ArticleError(f"Ask for 1 to {MAX_SENTENCES} sentences, not {sentences}.")
         check_text(article.text, max_chars=self.max_chars)
 
-    def brief(self, article: Article, *, sentences: int = DEFAULT_SENTENCES, method: str = DEFAULT_METHOD) -> Brief:
-        """Brief one article.
+    def brief(
+        self,
+        article: Article,
+        *,
+        sentences: int = DEFAULT_SENTENCES,
+        method: str = DEFAULT_METHOD,
+        quotes: int | None = DEFAULT_KEY_QUOTES,
+    ) -> Brief:
+        """Brief one article (``quotes``: as in :meth:`from_parse`).
 
         Raises:
             ArticleError: the article cannot be briefed (the message says why, for a user).
         """
         self._check(article, sentences, method)
-        return self.from_parse(self.pipeline.parse(article), sentences=sentences, method=method)
+        return self.from_parse(self.pipeline.parse(article), sentences=sentences, method=method, quotes=quotes)
 
     def brief_many(
         self,
@@ -69,19 +76,27 @@ class Briefer:
             except ArticleError as e:
                 yield e
 
-    def from_parse(self, parsed: Parsed, *, sentences: int = DEFAULT_SENTENCES, method: str = DEFAULT_METHOD) -> Brief:
-        """Brief an article that is already parsed (the one parse every step shares)."""
+    def from_parse(
+        self,
+        parsed: Parsed,
+        *,
+        sentences: int = DEFAULT_SENTENCES,
+        method: str = DEFAULT_METHOD,
+        quotes: int | None = DEFAULT_KEY_QUOTES,
+    ) -> Brief:
+        """Brief an article that is already parsed (the one parse every step shares).
+
+        ``quotes`` is how many key quotes to keep, best first; ``None`` keeps every quote, in article order.
+        """
         if not parsed.sentences:
             raise NoSentences("No sentences found: the text has no sentence to summarize.")
         lexicon = self.pipeline.lexicon
         summary = summarize(parsed, sentences, method)
-        quotes, coref = quotes_with_coref(parsed, lexicon)
-        actors, mentions = extract_actors(parsed, lexicon, coref=coref, quotes=quotes, summary=summary)
+        found, coref = quotes_with_coref(parsed, lexicon)
+        actors, mentions = extract_actors(parsed, lexicon, coref=coref, quotes=found, summary=summary)
         roles = {a.name: a.role for a in actors if a.role}
-        shown = tuple(
-            replace(q, speaker_role=roles.get(q.speaker)) if q.speaker in roles else q
-            for q in key_quotes(quotes, summary)
-        )
+        chosen = found if quotes is None else key_quotes(found, summary, quotes)
+        shown = tuple(replace(q, speaker_role=roles.get(q.speaker)) if q.speaker in roles else q for q in chosen)
         return Brief(
             article=parsed.article, summary=summary, method=method, quotes=shown, actors=actors, mentions=mentions
         )

@@ -5,16 +5,19 @@ Cooperation in Europe" in two and misses most names in ALL-CAPS headlines. :func
 on each parse, right after the model (so quotes and actors read the same entities), and applies, in order:
 
 1. **Gazetteer** (:mod:`summarizer.lexicon`, from the Phoenix dictionaries): the longest alias that
-   starts at a capitalised token wins over the model's entities it covers. A country or demonym alias
-   also relabels an entity of the same span; a city does not relabel an ORG (clubs, companies and
-   governments are named after cities), and an alias that is also a first name does not relabel a
-   PERSON (Jordan, Georgia). A match the model did not tag is added unless it is a lone word that
-   starts a sentence (``Nice``, ``Reading``).
+   starts at a capitalised token wins over the model's entities it covers, and relabels an entity of
+   the same span -- except a city tagged ORG in a sports report (a club) and a PERSON whose name is
+   also a first name (Jordan, Georgia). A match the model did not tag is added unless it is a lone
+   word in ordinary case that starts a sentence (``Nice``, ``Reading``).
 2. **Edges**: a leading ``the`` is dropped (``the Kremlin`` -> ``Kremlin``), and an ORG followed by
    ``in``/``of``/``for`` and a place that ends a capitalised name is joined to it.
-3. **Document consistency**: a capitalised token sequence that the model tagged somewhere in the
-   article gets the same (majority) label where it was missed; a surname of a tagged full name is a
-   PERSON wherever it stands alone; ALL-CAPS words match both ways (``JAPAN`` / ``Japan``).
+3. **Cleaning**: an entity never runs across a line break or a bracket, titles are cut from names
+   (``General Antoine Lahd`` -> a PERSON), and spans with no capitalised word are dropped.
+4. **Document consistency**: the same name gets the same (majority) label throughout the article and
+   where the model missed it; the short form of a full name takes the full name's label whatever the
+   model said (``Major`` after ``John Major``, ``Newmont`` after ``Newmont Mining Corp``).
+5. **Sports reports** (headline starting with the sport): a city names a club, an organisation;
+   countries stay places (national teams); the dateline stays a place.
 """
 
 from __future__ import annotations
@@ -106,7 +109,7 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
         ents.append(Span(doc, start, end, label=label))
     ents = [piece for e in ents for piece in _split(doc, e)]
     ents = [t for e in ents if (t := _trim(doc, e)) is not None and _plausible(t)]
-    ents = _join_org_of_place(doc, ents)
+    ents = _join_org_of_place(doc, ents, lexicon)
     ents = _propagate(doc, ents, lexicon)
     if sports:
         ents = _teams(doc, ents, lexicon)
@@ -162,8 +165,12 @@ def _trim(doc: Doc, ent: Span) -> Span | None:
     return ent if (start, end, label) == (ent.start, ent.end, ent.label_) else Span(doc, start, end, label=label)
 
 
-def _join_org_of_place(doc: Doc, ents: list[Span]) -> list[Span]:
-    """``Organization for Security and Cooperation`` + ``in`` + ``Europe`` -> one ORG."""
+def _join_org_of_place(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """``Organization for Security and Cooperation`` + ``in`` + ``Europe`` -> one ORG.
+
+    Only a region (a place the gazetteer does not file as a city or country) completes a name: a
+    meeting "at the Bank of England in London" stays two entities.
+    """
     ents = sorted(ents, key=lambda e: e.start)
     out: list[Span] = []
     k = 0
@@ -176,6 +183,7 @@ def _join_org_of_place(doc: Doc, ents: list[Span]) -> list[Span]:
             and ents[k + 1].start == e.end + 1
             and doc[e.end].lower_ in _ORG_JOIN
             and len(e) >= 2
+            and ents[k + 1].text.lower() not in lexicon.gazetteer
         ):
             out.append(Span(doc, e.start, ents[k + 1].end, label="ORG"))
             k += 2

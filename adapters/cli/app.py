@@ -15,6 +15,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -48,6 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     _summary_options(brief)
     brief.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
 
+    quotes = sub.add_parser("quotes", help="every direct quote of one article, with speakers and roles")
+    quotes.add_argument("source", metavar="PATH|-", help="article file, or - for standard input")
+    quotes.add_argument("--speaker", help="only the quotes of this speaker (any part of the name)")
+    quotes.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+
+    actors = sub.add_parser("actors", help="the people, organisations, places and groups of one article")
+    actors.add_argument("source", metavar="PATH|-", help="article file, or - for standard input")
+    actors.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+
     batch = sub.add_parser("batch", help='brief every line of a JSONL file ({"id", "text", "title"?})')
     batch.add_argument("input", metavar="IN.jsonl", help="input file, or - for standard input")
     batch.add_argument("-o", "--output", metavar="OUT.jsonl", help="output file (default: standard output)")
@@ -69,12 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as err:
         return _fail(str(err), 2)
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-    method = (args.method or settings.summary_method).lower()
+    method = (getattr(args, "method", None) or settings.summary_method).lower()
     if method not in METHODS:
         return _fail(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}", 2)
-    sentences = args.sentences if args.sentences is not None else settings.summary_sentences
+    asked = getattr(args, "sentences", None)
+    sentences = asked if asked is not None else settings.summary_sentences
     try:
-        if args.command == "brief":
+        if args.command in ("brief", "quotes", "actors"):
             return _cmd_brief(args, settings, sentences, method)
         return _cmd_batch(args, settings, sentences, method)
     except UsageError as err:
@@ -115,7 +126,15 @@ def _load_article(source: str, settings: Settings) -> Article:
 
 
 def _cmd_brief(args: argparse.Namespace, settings: Settings, sentences: int, method: str) -> int:
-    from adapters.cli.render import render_json, render_markdown, render_text  # noqa: PLC0415
+    """``brief``, ``quotes`` and ``actors``: one article, one parse, three views of its brief."""
+    from adapters.cli.render import (  # noqa: PLC0415
+        matches_speaker,
+        render_actors,
+        render_json,
+        render_markdown,
+        render_quotes,
+        render_text,
+    )
     from summarizer.brief import Briefer  # noqa: PLC0415 - loads spaCy: only for commands that need it
     from summarizer.nlp import ModelNotFound, Pipeline, load_model  # noqa: PLC0415
 
@@ -124,7 +143,17 @@ def _cmd_brief(args: argparse.Namespace, settings: Settings, sentences: int, met
         pipeline = Pipeline(load_model(settings.spacy_model))
     except ModelNotFound as err:
         return _fail(str(err), 2)
-    brief = Briefer(pipeline, max_chars=settings.max_article_chars).brief(article, sentences=sentences, method=method)
+    briefer = Briefer(pipeline, max_chars=settings.max_article_chars)
+    if args.command == "quotes":
+        brief = briefer.brief(article, sentences=sentences, method=method, quotes=None)
+        if args.speaker:
+            brief = replace(brief, quotes=tuple(q for q in brief.quotes if matches_speaker(q, args.speaker)))
+        print(render_quotes(brief, args.format), end="")
+        return 0
+    brief = briefer.brief(article, sentences=sentences, method=method)
+    if args.command == "actors":
+        print(render_actors(brief, args.format), end="")
+        return 0
     render = {"text": render_text, "markdown": render_markdown, "json": render_json}[args.format]
     print(render(brief))
     return 0

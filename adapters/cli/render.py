@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from summarizer.model import Actor, Brief
+from summarizer.model import Actor, Brief, Quote
 
 _KIND_TITLES = {"person": "People", "organization": "Organisations", "place": "Places", "group": "Groups"}
 
@@ -31,13 +31,7 @@ def render_text(brief: Brief, width: int = 88) -> str:
         lines.append(textwrap.fill(s.text, width, initial_indent=f"{n:>2}. ", subsequent_indent="    "))
     if brief.quotes:
         lines += ["", "Key quotes"]
-        for q in brief.quotes:
-            who = q.speaker or "unattributed"
-            if q.speaker_role:
-                who += f" ({q.speaker_role})"
-            lines.append(
-                textwrap.fill(f"“{_display(q.text)}” — {who}", width, initial_indent="  • ", subsequent_indent="    ")
-            )
+        lines += [_quote_line(q, width) for q in brief.quotes]
     if brief.actors:
         lines += ["", "Actors"]
         for kind, actors in _by_kind(brief.actors):
@@ -58,15 +52,72 @@ def render_markdown(brief: Brief) -> str:
     if brief.quotes:
         out += ["", "### Key quotes", ""]
         for q in brief.quotes:
-            who = q.speaker or "unattributed"
-            if q.speaker_role:
-                who += f", {q.speaker_role}"
-            out += [f"> “{_md_escape(_display(q.text))}”", f"> — **{_md_escape(who)}**", ""]
+            out += [f"> “{_md_escape(_display(q.text))}”", f"> — **{_md_escape(_who(q, ', '))}**", ""]
     if brief.actors:
         out += ["", "### Actors", ""]
         for kind, actors in _by_kind(brief.actors):
             out.append(f"- **{_KIND_TITLES[kind]}**: " + "; ".join(_md_escape(_actor_text(x)) for x in actors))
     return "\n".join(out).rstrip() + "\n"
+
+
+def matches_speaker(quote: Quote, wanted: str) -> bool:
+    """Whether ``quote`` is by the speaker a user asked for (any word of the name, any case)."""
+    speaker = (quote.speaker or "").lower()
+    words = wanted.lower().split()
+    return bool(words) and all(w in speaker for w in words)
+
+
+def render_quotes(brief: Brief, fmt: str, width: int = 88) -> str:
+    """The ``quotes`` view: every quote of ``brief`` with speaker and role, in article order."""
+    if fmt == "json":
+        data = brief.to_json()
+        return json.dumps({k: data[k] for k in ("title", "date", "url", "quotes") if k in data}, ensure_ascii=False)
+    title = brief.article.title or "Quotes"
+    if not brief.quotes:
+        body = ["No direct quotes found."]
+    elif fmt == "markdown":
+        body = []
+        for q in brief.quotes:
+            body += [f"> “{_md_escape(_display(q.text))}”", f"> — **{_md_escape(_who(q, ', '))}**", ""]
+    else:
+        body = [_quote_line(q, width) for q in brief.quotes]
+    head = [f"## {_md_escape(title)}", ""] if fmt == "markdown" else [title, "=" * min(len(title), width)]
+    return "\n".join(head + body).rstrip() + "\n"
+
+
+def render_actors(brief: Brief, fmt: str) -> str:
+    """The ``actors`` view: actors by kind, most salient first, with role, affiliation and aliases."""
+    if fmt == "json":
+        data = brief.to_json()
+        return json.dumps({k: data[k] for k in ("title", "date", "url", "actors") if k in data}, ensure_ascii=False)
+    title = brief.article.title or "Actors"
+    lines = [f"## {_md_escape(title)}", ""] if fmt == "markdown" else [title, "=" * min(len(title), 88)]
+    if not brief.actors:
+        lines.append("No actors found.")
+    for kind, actors in _by_kind(brief.actors):
+        lines.append(f"### {_KIND_TITLES[kind]}" if fmt == "markdown" else f"{_KIND_TITLES[kind]}:")
+        for actor in actors:
+            detail = [actor.role] if actor.role else []
+            if actor.affiliation and actor.affiliation not in (actor.role or ""):
+                detail.append(actor.affiliation)
+            if actor.aliases:
+                detail.append("also " + ", ".join(actor.aliases))
+            detail.append(f"{actor.mentions} mention{'s' if actor.mentions != 1 else ''}")
+            text = f"{actor.name} — {'; '.join(detail)}"
+            lines.append(f"- {_md_escape(text)}" if fmt == "markdown" else f"  • {text}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _quote_line(q: Quote, width: int) -> str:
+    line = f"“{_display(q.text)}” — {_who(q, ' (')}"
+    return textwrap.fill(line, width, initial_indent="  • ", subsequent_indent="    ")
+
+
+def _who(q: Quote, open_role: str) -> str:
+    who = q.speaker or "unattributed"
+    if q.speaker_role:
+        who += f"{open_role}{q.speaker_role}{')' if open_role == ' (' else ''}"
+    return who
 
 
 def _by_kind(actors: tuple[Actor, ...]) -> list[tuple[str, list[Actor]]]:

@@ -146,3 +146,36 @@ def test_batch_to_stdout_and_missing_input(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["id"] == "x"
     assert_one_line_error(run("batch", str(tmp_path / "nope.jsonl")), 2, "no such file")
+
+
+def test_quotes_view_lists_every_quote_with_speaker_and_role() -> None:
+    proc = run("quotes", str(SEED))
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert out.count("•") == 8
+    assert "— Dmytro Kuleba (Blinken's Ukrainian counterpart)" in out
+    assert "— a US official" in out
+
+
+def test_quotes_view_filters_by_speaker_as_json() -> None:
+    proc = run("quotes", str(SEED), "--speaker", "kuleba", "--format", "json")
+    data = json.loads(proc.stdout)
+    from summarizer.article import parse_article
+
+    body = parse_article(SEED.read_text(encoding="utf-8")).text
+    assert [q["quote"] for q in data["quotes"]] == ["exercise moderation,", "craft a deterrence package"]
+    assert all(q["speaker"] == "Dmytro Kuleba" for q in data["quotes"])
+    assert all(body[q["start"] : q["end"]] == q["quote"] for q in data["quotes"])
+
+
+def test_actors_view_groups_by_kind() -> None:
+    proc = run("actors", str(SEED), "--format", "markdown")
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert out.index("### People") < out.index("### Organisations") < out.index("### Places")
+    assert "- Sergei Lavrov — Russian Foreign Minister" in out
+    assert "- Russia — also Russian, Moscow, Kremlin" in out
+
+
+def test_quotes_of_an_empty_article_is_a_one_line_error() -> None:
+    assert_one_line_error(run("quotes", "-", stdin=b"   \n"), 1, "empty")
