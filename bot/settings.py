@@ -45,6 +45,23 @@ FIELDS: dict[str, Field] = {
     ),
     "workers": Field("BRIEFBOT_WORKERS", "0", "processes for batch work; 0: one per CPU core"),
     "log_level": Field("BRIEFBOT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
+    "db": Field("BRIEFBOT_DB", "briefbot.sqlite3", "the SQLite database file (subscriptions, schedules, cache)"),
+    "allow_private_networks": Field(
+        "BRIEFBOT_ALLOW_PRIVATE_NETWORKS",
+        "false",
+        "true lets the fetcher reach loopback and private addresses (tests and local demos only; "
+        "link-local and cloud metadata addresses stay refused)",
+    ),
+    "fetch_timeout": Field("BRIEFBOT_FETCH_TIMEOUT", "15", "seconds a page or feed download may take in all"),
+    "extract_timeout": Field("BRIEFBOT_EXTRACT_TIMEOUT", "20", "seconds text extraction of one page may take"),
+    "max_page_bytes": Field("BRIEFBOT_MAX_PAGE_BYTES", "5000000", "largest page or feed read, after decompression"),
+    "feed_items": Field("BRIEFBOT_FEED_ITEMS", "50", "newest items taken from one feed per poll"),
+    "digest_stories": Field("BRIEFBOT_DIGEST_STORIES", "8", "stories in a daily digest"),
+    "admins": Field(
+        "BRIEFBOT_ADMINS",
+        "",
+        "comma-separated user ids allowed to change subscriptions and schedules besides platform admins",
+    ),
 }
 
 
@@ -58,6 +75,14 @@ class Settings:
     max_article_chars: int = 300_000
     workers: int = 0
     log_level: str = "INFO"
+    db: str = "briefbot.sqlite3"
+    allow_private_networks: bool = False
+    fetch_timeout: float = 15.0
+    extract_timeout: float = 20.0
+    max_page_bytes: int = 5_000_000
+    feed_items: int = 50
+    digest_stories: int = 8
+    admins: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, env_file: Path | None = Path(".env")) -> Settings:
@@ -79,6 +104,14 @@ class Settings:
             "max_article_chars": _int(raw, "max_article_chars", 1_000, 5_000_000),
             "workers": _int(raw, "workers", 0, 64),
             "log_level": _choice(raw, "log_level", ("DEBUG", "INFO", "WARNING", "ERROR"), upper=True),
+            "db": raw["db"] or "briefbot.sqlite3",
+            "allow_private_networks": _bool(raw, "allow_private_networks"),
+            "fetch_timeout": float(_int(raw, "fetch_timeout", 1, 300)),
+            "extract_timeout": float(_int(raw, "extract_timeout", 1, 600)),
+            "max_page_bytes": _int(raw, "max_page_bytes", 10_000, 100_000_000),
+            "feed_items": _int(raw, "feed_items", 1, 1_000),
+            "digest_stories": _int(raw, "digest_stories", 1, 30),
+            "admins": frozenset(a.strip() for a in raw["admins"].split(",") if a.strip()),
         }
         return cls(**kwargs)
 
@@ -100,6 +133,15 @@ def _int(raw: Mapping[str, str], name: str, lo: int, hi: int) -> int:
     if not lo <= value <= hi:
         raise SettingsError(f"{env} must be between {lo:,} and {hi:,}, not {value:,}.")
     return value
+
+
+def _bool(raw: Mapping[str, str], name: str) -> bool:
+    value = raw[name].lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{FIELDS[name].env} must be true or false, not {raw[name]!r}.")
 
 
 def _choice(raw: Mapping[str, str], name: str, choices: tuple[str, ...], *, upper: bool = False) -> str:

@@ -126,3 +126,122 @@ class Brief:
             }
         )
         return out
+
+    def to_cache(self) -> dict[str, Any]:
+        """Everything needed to rebuild this brief with :meth:`from_cache` (the JSON plus the article)."""
+        a = self.article
+        return {
+            "article": {
+                "text": a.text,
+                "title": a.title,
+                "date": a.date.isoformat() if a.date else None,
+                "url": a.url,
+                "source": a.source,
+                "author": a.author,
+                "id": a.id,
+            },
+            "method": self.method,
+            "summary": [[s.text, s.start, s.end, s.index] for s in self.summary],
+            "brief": self.to_json(),
+        }
+
+    @classmethod
+    def from_cache(cls, data: dict[str, Any]) -> Brief:
+        """The brief :meth:`to_cache` saved."""
+        a = data["article"]
+        article = Article(
+            text=a["text"],
+            title=a["title"],
+            date=dt.date.fromisoformat(a["date"]) if a["date"] else None,
+            url=a["url"],
+            source=a["source"],
+            author=a["author"],
+            id=a["id"],
+        )
+        b = data["brief"]
+        return cls(
+            article=article,
+            summary=tuple(Sentence(t, s, e, i) for t, s, e, i in data["summary"]),
+            method=data["method"],
+            quotes=tuple(
+                Quote(
+                    text=q["quote"],
+                    start=q["start"],
+                    end=q["end"],
+                    sentence=q["sentence"],
+                    speaker=q["speaker"],
+                    speaker_role=q["speaker_role"],
+                    named=q["named"],
+                )
+                for q in b["quotes"]
+            ),
+            actors=tuple(
+                Actor(
+                    name=x["name"],
+                    kind=x["kind"],
+                    role=x["role"],
+                    affiliation=x["affiliation"],
+                    mentions=x["mentions"],
+                    aliases=tuple(x["aliases"]),
+                    quoted=x["quoted"],
+                )
+                for x in b["actors"]
+            ),
+            mentions=tuple(Mention(m["text"], m["kind"], m["start"], m["end"], m["actor"]) for m in b["mentions"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a story's article came from."""
+
+    url: str
+    title: str
+    feed: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One story of a digest: the same news from one or more sources."""
+
+    headline: str
+    summary: tuple[str, ...]
+    quote: Quote | None
+    actors: tuple[Actor, ...]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A day's news for one channel: stories, most important first, and who was in them."""
+
+    day: dt.date
+    stories: tuple[Story, ...]
+    actors: tuple[Actor, ...] = ()
+    title: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The digest JSON documented in README.md ("Daily digests")."""
+
+        def actor(a: Actor) -> dict[str, Any]:
+            return {"name": a.name, "kind": a.kind, "role": a.role, "mentions": a.mentions}
+
+        return {
+            "date": self.day.isoformat(),
+            "title": self.title,
+            "stories": [
+                {
+                    "headline": s.headline,
+                    "summary": list(s.summary),
+                    "quote": (
+                        {"quote": s.quote.text, "speaker": s.quote.speaker, "speaker_role": s.quote.speaker_role}
+                        if s.quote
+                        else None
+                    ),
+                    "actors": [actor(a) for a in s.actors],
+                    "sources": [{"url": x.url, "title": x.title, "feed": x.feed} for x in s.sources],
+                }
+                for s in self.stories
+            ],
+            "actors": [actor(a) for a in self.actors],
+        }

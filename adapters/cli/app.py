@@ -11,6 +11,8 @@ Every failure a user can cause ends in one line on stderr and a non-zero exit, n
 from __future__ import annotations
 
 import argparse
+import asyncio
+import datetime as dt
 import json
 import logging
 import sys
@@ -25,7 +27,10 @@ from summarizer.errors import ArticleError
 from summarizer.methods import METHODS
 
 if TYPE_CHECKING:
-    from summarizer.model import Article
+    from bot.core import Core
+    from bot.fetch import FetchLimits
+    from bot.model import ChannelRef, Reply
+    from summarizer.model import Article, Brief
 
 log = logging.getLogger("briefbot")
 
@@ -44,19 +49,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    brief = sub.add_parser("brief", help="brief one article (a text file, or - for standard input)")
-    brief.add_argument("source", metavar="PATH|-", help="article file in the seeds/ format, plain text or Markdown")
+    brief = sub.add_parser("brief", help="brief one article (a web page, a text file, or - for standard input)")
+    brief.add_argument(
+        "source",
+        metavar="URL|PATH|-",
+        help="a web page, or an article file in the seeds/ format, plain text or Markdown",
+    )
     _summary_options(brief)
     brief.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
 
     quotes = sub.add_parser("quotes", help="every direct quote of one article, with speakers and roles")
-    quotes.add_argument("source", metavar="PATH|-", help="article file, or - for standard input")
+    quotes.add_argument("source", metavar="URL|PATH|-", help="a web page, an article file, or - for standard input")
     quotes.add_argument("--speaker", help="only the quotes of this speaker (any part of the name)")
     quotes.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
 
     actors = sub.add_parser("actors", help="the people, organisations, places and groups of one article")
-    actors.add_argument("source", metavar="PATH|-", help="article file, or - for standard input")
+    actors.add_argument("source", metavar="URL|PATH|-", help="a web page, an article file, or - for standard input")
     actors.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+
+    fetch = sub.add_parser("fetch", help="show what briefbot reads from a web page (title, date, author, text)")
+    fetch.add_argument("url", metavar="URL")
+    fetch.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
+    digest = sub.add_parser("digest", help="a digest of feeds or of a directory of articles, in the terminal")
+    source = digest.add_mutually_exclusive_group(required=True)
+    source.add_argument("--feed", action="append", metavar="URL", help="a feed URL (repeatable)")
+    source.add_argument("--dir", metavar="DIR", help="a directory of article files (*.txt, *.md)")
+    digest.add_argument("--since", default="24h", help="how far back, e.g. 12h or 2d (default: 24h)")
+    digest.add_argument("--include", default="", help="keep only items with one of these words (comma-separated)")
+    digest.add_argument("--exclude", default="", help="drop items with any of these words (comma-separated)")
+    digest.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
 
     batch = sub.add_parser("batch", help='brief every line of a JSONL file ({"id", "text", "title"?})')
     batch.add_argument("input", metavar="IN.jsonl", help="input file, or - for standard input")
@@ -85,8 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     asked = getattr(args, "sentences", None)
     sentences = asked if asked is not None else settings.summary_sentences
     try:
+        if args.command in ("brief", "quotes", "actors") and _is_url(args.source):
+            return asyncio.run(_online(args, settings, sentences, method))
         if args.command in ("brief", "quotes", "actors"):
             return _cmd_brief(args, settings, sentences, method)
+        if args.command in ("fetch", "digest"):
+            return asyncio.run(_online(args, settings, sentences, method))
         return _cmd_batch(args, settings, sentences, method)
     except UsageError as err:
         return _fail(str(err), 2)
@@ -157,6 +183,152 @@ def _cmd_brief(args: argparse.Namespace, settings: Settings, sentences: int, met
     render = {"text": render_text, "markdown": render_markdown, "json": render_json}[args.format]
     print(render(brief))
     return 0
+
+
+def _is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+async def _online(args: argparse.Namespace, settings: Settings, sentences: int, method: str) -> int:
+    """Commands that go through the core: a URL brief, ``fetch`` and ``digest``."""
+    from adapters.cli.render import render_reply  # noqa: PLC0415
+    from bot.commands import check_url, parse_command  # noqa: PLC0415
+    from bot.errors import UserError  # noqa: PLC0415
+    from bot.model import ChannelRef, TextReply  # noqa: PLC0415
+
+    channel = ChannelRef("cli", "terminal")
+    if args.command == "fetch":
+        return await _fetch(args, settings)
+    async with _core(settings, sentences, method) as core:
+        if args.command == "digest":
+            reply = await _digest(core, args, channel)
+        else:
+            words = [args.command, args.source]
+            if getattr(args, "speaker", None):
+                words.append(args.speaker)
+            try:
+                check_url(args.source)
+                cmd = parse_command(" ".join(words), channel, "terminal", is_admin=True)
+            except UserError as err:
+                return _fail(str(err), 2)
+            reply = await core.handle(cmd)
+    if isinstance(reply, TextReply) and reply.error:
+        return _fail(reply.text, 1)
+    print(render_reply(reply, args.format), end="")
+    return 0
+
+
+class _core:
+    """The core with its fetcher, an in-memory store and the model, closed on exit."""
+
+    def __init__(self, settings: Settings, sentences: int, method: str) -> None:
+        self.settings, self.sentences, self.method = settings, sentences, method
+
+    async def __aenter__(self) -> Core:
+        from bot.core import Core, CoreLimits  # noqa: PLC0415
+        from bot.fetch import Fetcher  # noqa: PLC0415
+        from bot.storage import SqliteStore  # noqa: PLC0415
+        from summarizer.brief import Briefer  # noqa: PLC0415
+        from summarizer.nlp import Pipeline, load_model  # noqa: PLC0415
+
+        s = self.settings
+        briefer = Briefer(Pipeline(load_model(s.spacy_model)), max_chars=s.max_article_chars)
+        sentences, method = self.sentences, self.method
+
+        def brief(article: Article) -> Brief:
+            return briefer.brief(article, sentences=sentences, method=method, quotes=None)
+
+        self.fetcher = Fetcher(fetch_limits(s))
+        self.store = await SqliteStore.open(":memory:")
+        limits = CoreLimits(feed_items=s.feed_items, digest_stories=s.digest_stories, admins=s.admins)
+        self.core = Core(fetcher=self.fetcher, store=self.store, brief=brief, limits=limits)
+        return self.core
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.core.close()
+        await self.fetcher.close()
+        await self.store.close()
+
+
+def fetch_limits(settings: Settings) -> FetchLimits:
+    """The fetcher's limits from settings."""
+    from bot.fetch import FetchLimits  # noqa: PLC0415
+
+    return FetchLimits(
+        total_timeout=settings.fetch_timeout,
+        max_bytes=settings.max_page_bytes,
+        allow_private=settings.allow_private_networks,
+        extract_timeout=settings.extract_timeout,
+    )
+
+
+async def _fetch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.commands import check_url  # noqa: PLC0415
+    from bot.errors import UserError  # noqa: PLC0415
+    from bot.fetch import Fetcher  # noqa: PLC0415
+
+    fetcher = Fetcher(fetch_limits(settings))
+    try:
+        article = await fetcher.fetch_article(check_url(args.url))
+    except UserError as err:
+        return _fail(str(err), 1)
+    finally:
+        await fetcher.close()
+    data = {
+        "url": article.url,
+        "title": article.title,
+        "date": article.date.isoformat() if article.date else None,
+        "author": article.author or None,
+        "text": article.text,
+    }
+    if args.format == "json":
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        meta = " | ".join(str(x) for x in (data["date"], data["author"], data["url"]) if x)
+        print(f"{article.title}\n{meta}\n\n{article.text}")
+    return 0
+
+
+async def _digest(core: Core, args: argparse.Namespace, channel: ChannelRef) -> Reply:
+    from bot.commands import parse_command  # noqa: PLC0415
+    from bot.digest import Entry, build_digest, matches  # noqa: PLC0415
+    from bot.errors import UserError  # noqa: PLC0415
+    from bot.model import DigestReply, TextReply  # noqa: PLC0415
+    from summarizer.model import Source  # noqa: PLC0415
+
+    try:
+        parse_command(f"digest {args.since}", channel)  # checks --since
+        include = tuple(w.strip().lower() for w in args.include.split(",") if w.strip())
+        exclude = tuple(w.strip().lower() for w in args.exclude.split(",") if w.strip())
+        if args.feed:
+            for url in args.feed:
+                sub = parse_command(f"subscribe {url}", channel, is_admin=True)
+                await core.store.add_subscription(channel, sub.url, include, exclude)
+            return await core.handle(parse_command(f"digest {args.since}", channel))
+    except UserError as err:
+        return TextReply(str(err), error=True)
+    directory = Path(args.dir)
+    now = core.clock()
+    entries = []
+    for path, article in await asyncio.to_thread(_read_articles, directory):
+        brief = await core.brief_article(article)
+        # The files were chosen by hand: every one counts, whatever its date (--since is for feeds).
+        published = dt.datetime.combine(article.date, dt.time(12), tzinfo=dt.UTC) if article.date else now
+        entries.append(
+            Entry(brief, Source(url=str(path), title=article.title or path.stem, feed=str(directory)), published)
+        )
+    kept = [e for e in entries if matches(e, include, exclude)]
+    day = now.date()
+    return DigestReply(build_digest(kept, day, max_stories=core.limits.digest_stories, title=f"Digest of {directory}"))
+
+
+def _read_articles(directory: Path) -> list[tuple[Path, Article]]:
+    if not directory.is_dir():
+        raise UsageError(f"no such directory: {directory}")
+    files = sorted(p for p in directory.iterdir() if p.suffix in (".txt", ".md"))
+    if not files:
+        raise UsageError(f"no article files (*.txt, *.md) in {directory}")
+    return [(p, parse_article(decode_bytes(p.read_bytes())[0])) for p in files]
 
 
 def _cmd_batch(args: argparse.Namespace, settings: Settings, sentences: int, method: str) -> int:

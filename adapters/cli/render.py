@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import textwrap
+from typing import assert_never
 
-from summarizer.model import Actor, Brief, Quote
+from bot.model import BriefReply, DigestReply, FeedsReply, Reply, TextReply
+from summarizer.model import Actor, Brief, Digest, Quote
 
 _KIND_TITLES = {"person": "People", "organization": "Organisations", "place": "Places", "group": "Groups"}
 
@@ -140,3 +142,88 @@ def _md_escape(text: str) -> str:
     for ch in "\\`*_[]<>":
         text = text.replace(ch, "\\" + ch)
     return text
+
+
+def render_reply(reply: Reply, fmt: str) -> str:
+    """Any reply of the core, for the terminal (``fmt``: text, markdown or json)."""
+    if isinstance(reply, BriefReply):
+        brief = reply.brief
+        if reply.view == "quotes":
+            if reply.speaker:
+                brief = _only_speaker(brief, reply.speaker)
+            return render_quotes(brief, fmt)
+        if reply.view == "actors":
+            return render_actors(brief, fmt)
+        render = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt]
+        return render(brief).rstrip("\n") + "\n"
+    if isinstance(reply, DigestReply):
+        return render_digest(reply.digest, fmt, reply.failed_feeds)
+    if isinstance(reply, FeedsReply):
+        if fmt == "json":
+            feeds = [
+                {
+                    "id": f.subscription.id,
+                    "url": f.subscription.url,
+                    "last_fetch": f.last_fetch.isoformat() if f.last_fetch else None,
+                    "last_error": f.last_error,
+                    "items_seen": f.items_seen,
+                }
+                for f in reply.feeds
+            ]
+            return json.dumps({"feeds": feeds}) + "\n"
+        lines = [
+            f"{f.subscription.id}. {f.subscription.url} — "
+            + (f"failing: {f.last_error}" if f.last_error else f"{f.items_seen} items seen")
+            for f in reply.feeds
+        ]
+        return "\n".join(lines or ["No feeds."]) + "\n"
+    if isinstance(reply, TextReply):
+        return (json.dumps({"text": reply.text, "error": reply.error}) if fmt == "json" else reply.text) + "\n"
+    assert_never(reply)
+
+
+def _only_speaker(brief: Brief, wanted: str) -> Brief:
+    from dataclasses import replace  # noqa: PLC0415
+
+    return replace(brief, quotes=tuple(q for q in brief.quotes if matches_speaker(q, wanted)))
+
+
+def render_digest(digest: Digest, fmt: str, notices: tuple[str, ...] = (), width: int = 88) -> str:
+    """A digest: numbered stories with summary, top quote, actors and sources; then who was in the news."""
+    if fmt == "json":
+        return json.dumps(digest.to_json(), ensure_ascii=False) + "\n"
+    md = fmt == "markdown"
+    title = digest.title or f"Digest, {digest.day.isoformat()}"
+    out = [f"# {_md_escape(title)}" if md else title, "" if md else "=" * min(len(title), width), ""]
+    if not digest.stories:
+        out.append("No new stories.")
+    for n, story in enumerate(digest.stories, 1):
+        out.append(f"## {n}. {_md_escape(story.headline)}" if md else f"{n}. {story.headline}")
+        for s in story.summary:
+            out.append(
+                f"- {_md_escape(s)}" if md else textwrap.fill(s, width, initial_indent="   ", subsequent_indent="   ")
+            )
+        if story.quote is not None:
+            line = f"“{_display(story.quote.text)}” — {_who(story.quote, ' (')}"
+            out.append(
+                f"> {_md_escape(line)}"
+                if md
+                else textwrap.fill(line, width, initial_indent="   > ", subsequent_indent="     ")
+            )
+        if story.actors:
+            names = "; ".join(_actor_text(a) for a in story.actors)
+            out.append(f"*Actors*: {_md_escape(names)}" if md else f"   Actors: {names}")
+        count = len(story.sources)
+        links = ", ".join(f"[{_md_escape(x.title or x.url)}]({x.url})" if md else x.url for x in story.sources[:5])
+        out.append(
+            f"{count} source{'s' if count != 1 else ''}: {links}"
+            if md
+            else f"   {count} source{'s' if count != 1 else ''}: {links}"
+        )
+        out.append("")
+    if digest.actors:
+        people = "; ".join(_actor_text(a) for a in digest.actors)
+        out.append(f"**People in today's news**: {_md_escape(people)}" if md else f"People in today's news: {people}")
+    for notice in notices:
+        out.append(f"Note: {notice}")
+    return "\n".join(out).rstrip() + "\n"

@@ -179,3 +179,78 @@ def test_actors_view_groups_by_kind() -> None:
 
 def test_quotes_of_an_empty_article_is_a_one_line_error() -> None:
     assert_one_line_error(run("quotes", "-", stdin=b"   \n"), 1, "empty")
+
+
+@pytest.fixture(scope="module")
+def local_site():
+    """A threaded web server on 127.0.0.1 serving two articles and a feed (the CLI runs in a subprocess)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.fakes.web import article_html, rss
+
+    pages: dict[str, tuple[str, bytes]] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            ctype, body = pages.get(self.path, ("text/plain", b"not found"))
+            self.send_response(200 if self.path in pages else 404)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    seed = SEED.read_text(encoding="utf-8").split("\n", 1)[1]
+    paragraphs = [p for p in seed.split("\n") if p.strip()]
+    pages["/ukraine"] = ("text/html; charset=utf-8", article_html("Ministers meet over Ukraine", paragraphs).encode())
+    pages["/feed.xml"] = (
+        "application/rss+xml",
+        rss([("Ministers meet over Ukraine", base + "/ukraine", "Thu, 26 Nov 2026 07:00:00 GMT")]).encode(),
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+PRIVATE_OK = {"BRIEFBOT_ALLOW_PRIVATE_NETWORKS": "true"}
+
+
+def test_brief_of_a_url_through_the_fetcher(local_site) -> None:
+    proc = run("brief", local_site + "/ukraine", "--format", "json", env=PRIVATE_OK)
+    assert proc.returncode == 0, proc.stderr.decode()
+    data = json.loads(proc.stdout)
+    assert data["title"] == "Ministers meet over Ukraine" and data["url"].endswith("/ukraine")
+    assert len(data["quotes"]) == 3 and data["actors"][0]["name"] == "Russia"
+
+
+def test_private_addresses_are_refused_by_default(local_site) -> None:
+    assert_one_line_error(run("brief", local_site + "/ukraine"), 1, "private network")
+
+
+def test_fetch_shows_what_was_read(local_site) -> None:
+    proc = run("fetch", local_site + "/ukraine", "--format", "json", env=PRIVATE_OK)
+    data = json.loads(proc.stdout)
+    assert set(data) == {"url", "title", "date", "author", "text"}
+    assert "Blinken" in data["text"] and "Home | World" not in data["text"]
+
+
+def test_digest_of_a_feed_prints_one_json_object(local_site) -> None:
+    proc = run("digest", "--feed", local_site + "/feed.xml", "--since", "14d", "--format", "json", env=PRIVATE_OK)
+    assert proc.returncode == 0, proc.stderr.decode()
+    data = json.loads(proc.stdout)
+    assert data["stories"][0]["sources"][0]["url"].endswith("/ukraine")
+
+
+def test_digest_of_a_directory() -> None:
+    proc = run("digest", "--dir", str(SEED.parent), "--format", "markdown")
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert out.startswith("# Digest of") and "## 1. As tensions in Ukraine rise" in out

@@ -1,0 +1,300 @@
+"""The platform-free heart of briefbot: a :class:`Command` in, a :class:`Reply` out.
+
+Every adapter (CLI, Slack, Discord) parses the user's text with :func:`bot.commands.parse_command` and
+renders what :meth:`Core.handle` returns. ``handle`` is the single error boundary: a user's mistake or
+a page that cannot be read becomes a short :class:`TextReply`; anything else is logged in full with a
+reference id that the reply shows, never a traceback in chat. Nothing stored is lost on either path.
+
+NLP runs on one worker thread, off the event loop, so acks and heartbeats stay prompt while briefs
+queue; identical concurrent requests for one URL share one computation; briefs are cached by
+canonical URL and by the hash of their text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import datetime as dt
+import hashlib
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from bot.commands import canonical_url, help_text
+from bot.digest import Entry, build_digest, matches
+from bot.errors import FetchFailed, NotAllowed, UserError
+from bot.feeds import FeedError, dedupe, parse_feed
+from bot.fetch import Download, Kind
+from bot.model import (
+    BriefReply,
+    ChannelRef,
+    Command,
+    DigestReply,
+    FeedItem,
+    FeedsReply,
+    Reply,
+    Schedule,
+    Subscription,
+    TextReply,
+)
+from bot.storage import Store
+from summarizer.errors import ArticleError
+from summarizer.model import Article, Brief, Source
+from summarizer.quotes import key_quotes
+
+log = logging.getLogger(__name__)
+
+#: A feed failing this many polls in a row earns the channel one notice.
+NOTICE_AFTER_FAILURES = 3
+#: Articles fetched and briefed at once while building a digest.
+DIGEST_CONCURRENCY = 4
+#: At most this many new articles go into one digest.
+MAX_DIGEST_ARTICLES = 150
+
+BriefFn = Callable[[Article], Brief]
+Publish = Callable[[ChannelRef, Reply], Awaitable[None]]
+
+
+class FetcherPort(Protocol):
+    """What the core needs from :class:`bot.fetch.Fetcher`."""
+
+    async def download(self, url: str, kind: Kind, *, etag: str = "", last_modified: str = "") -> Download: ...  # noqa: D102
+    async def fetch_article(self, url: str) -> Article: ...  # noqa: D102
+
+
+@dataclass(frozen=True, slots=True)
+class CoreLimits:
+    """Settings the core reads."""
+
+    feed_items: int = 50
+    digest_stories: int = 8
+    admins: frozenset[str] = frozenset()
+
+
+class Core:
+    """Commands, briefs, feeds and digests over a fetcher, a store and a brief function."""
+
+    def __init__(
+        self,
+        *,
+        fetcher: FetcherPort,
+        store: Store,
+        brief: BriefFn,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        limits: CoreLimits | None = None,
+    ) -> None:
+        """Wire the core; ``brief`` is CPU-bound and runs on the core's NLP thread."""
+        self.fetcher = fetcher
+        self.store = store
+        self._brief = brief
+        self.clock = clock
+        self.limits = limits or CoreLimits()
+        self._nlp = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefbot-nlp")
+        self._inflight: dict[str, asyncio.Future[Brief]] = {}
+
+    def close(self) -> None:
+        """Stop the NLP thread (queued work is dropped)."""
+        self._nlp.shutdown(wait=False, cancel_futures=True)
+
+    # --- the error boundary ----------------------------------------------------------------------
+
+    async def handle(self, cmd: Command) -> Reply:
+        """Answer one command; never raises for anything a user or a web page can cause."""
+        try:
+            return await self._dispatch(cmd)
+        except (UserError, ArticleError) as err:
+            return TextReply(str(err), error=True)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            ref = secrets.token_hex(3)
+            log.exception("command %s in %s:%s failed (ref %s)", cmd.name, cmd.channel.platform, cmd.channel.id, ref)
+            return TextReply(
+                f"Something went wrong on our side (ref {ref}). Please try again later.", error=True, ref=ref
+            )
+
+    async def _dispatch(self, cmd: Command) -> Reply:
+        if cmd.name in ("brief", "quotes", "actors"):
+            if cmd.url:
+                brief, cached = await self.brief_url(cmd.url)
+            else:
+                brief, cached = await self.brief_article(Article(text=cmd.text)), False
+            if cmd.name == "brief":
+                brief = replace(brief, quotes=key_quotes(brief.quotes, brief.summary))
+            return BriefReply(brief, view=cmd.name, speaker=cmd.speaker, cached=cached)
+        if cmd.name == "help":
+            return TextReply(help_text(cmd.topic))
+        if cmd.name == "feeds":
+            return FeedsReply(
+                tuple(await self.store.feed_health(cmd.channel)), await self.store.schedule_of(cmd.channel)
+            )
+        if cmd.name == "digest":
+            since = cmd.since or await self._since_last(cmd.channel)
+            return await self.digest(cmd.channel, since)
+        self._require_admin(cmd)
+        if cmd.name == "subscribe":
+            await self._check_feed(cmd.url)
+            sub = await self.store.add_subscription(cmd.channel, cmd.url, cmd.include, cmd.exclude)
+            filters = _filters(sub)
+            return TextReply(f"Subscribed this channel to {sub.url} (id {sub.id}){filters}.", ephemeral=False)
+        if cmd.name == "unsubscribe":
+            removed = await self.store.remove_subscription(cmd.channel, cmd.target)
+            if removed is None:
+                return TextReply(f"This channel has no feed {cmd.target!r}; see `feeds`.", error=True)
+            return TextReply(f"Unsubscribed this channel from {removed.url}.", ephemeral=False)
+        # schedule
+        if cmd.target == "off":
+            had = await self.store.clear_schedule(cmd.channel)
+            return TextReply(
+                "Daily digest turned off." if had else "This channel had no daily digest.", ephemeral=False
+            )
+        if cmd.time is None:
+            raise UserError("Usage: schedule <HH:MM> [time zone] | schedule off")
+        await self.store.set_schedule(Schedule(cmd.channel, cmd.time, cmd.tz))
+        return TextReply(f"Daily digest set for {cmd.time.strftime('%H:%M')} {cmd.tz}.", ephemeral=False)
+
+    def _require_admin(self, cmd: Command) -> None:
+        if not (cmd.is_admin or (cmd.user and cmd.user in self.limits.admins)):
+            raise NotAllowed("Only an admin of this channel can change its feeds and schedule.")
+
+    async def _since_last(self, channel: ChannelRef) -> dt.timedelta:
+        last = await self.store.last_digest(channel)
+        if last is None:
+            return dt.timedelta(hours=24)
+        return max(dt.timedelta(hours=1), min(dt.timedelta(days=7), self.clock() - last))
+
+    # --- briefs ----------------------------------------------------------------------------------
+
+    async def brief_article(self, article: Article) -> Brief:
+        """Brief an article on the NLP thread (every quote kept; the brief view picks the key ones)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._nlp, self._brief, article)
+
+    async def brief_url(self, url: str) -> tuple[Brief, bool]:
+        """The brief of a web page (cached, and computed once for concurrent asks); and whether cached."""
+        key = canonical_url(url)
+        cached = await self.store.get_brief(key)
+        if cached is not None:
+            return cached, True
+        pending = self._inflight.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending), False
+        future: asyncio.Future[Brief] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            article = await self.fetcher.fetch_article(url)
+            article = replace(article, url=article.url or url)
+            digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+            brief = await self.store.get_brief(digest) or await self.brief_article(article)
+            await self.store.put_brief(key, digest, brief)
+            future.set_result(brief)
+            return brief, False
+        except BaseException as err:
+            future.set_exception(err)
+            future.exception()  # retrieved: a failure with no other waiter is not an "unhandled" one
+            raise
+        finally:
+            del self._inflight[key]
+
+    # --- feeds and digests -----------------------------------------------------------------------
+
+    async def _check_feed(self, url: str) -> None:
+        got = await self.fetcher.download(url, "feed")
+        try:
+            parse_feed(got.body, content_type=got.content_type, feed_url=url, limit=self.limits.feed_items)
+        except FeedError as err:
+            raise FetchFailed(str(err)) from None
+
+    async def poll(self, sub: Subscription) -> tuple[list[FeedItem], str | None]:
+        """New items of a feed since its last poll, and an error message (with a notice due) or ``None``."""
+        state = await self.store.feed_state(sub.url)
+        try:
+            got = await self.fetcher.download(sub.url, "feed", etag=state["etag"], last_modified=state["last_modified"])
+            items = (
+                []
+                if got.not_modified
+                else parse_feed(got.body, content_type=got.content_type, feed_url=sub.url, limit=self.limits.feed_items)
+            )
+        except (UserError, FeedError) as err:
+            failures = await self.store.record_fetch(sub.url, error=str(err))
+            if failures >= NOTICE_AFTER_FAILURES and not state["notified"]:
+                await self.store.mark_notified(sub.url)
+                return [], f"{sub.url} has failed {failures} times in a row: {err}"
+            return [], None
+        keys = [canonical_url(i.url) for i in items]
+        known = await self.store.seen(keys)
+        fresh = [i for i, k in zip(items, keys, strict=True) if k not in known]
+        await self.store.add_items([(canonical_url(i.url), sub.url, i.title, i.guid, i.published) for i in fresh])
+        await self.store.record_fetch(sub.url, etag=got.etag, last_modified=got.last_modified, new_items=len(fresh))
+        return items, None
+
+    async def digest(self, channel: ChannelRef, since: dt.timedelta) -> DigestReply:
+        """The digest of a channel's feeds over the last ``since``."""
+        subs = await self.store.subscriptions(channel)
+        if not subs:
+            raise UserError("This channel has no feeds yet: `subscribe <feed-url>` adds one.")
+        now = self.clock()
+        polled = await asyncio.gather(*(self.poll(s) for s in subs))
+        notices = tuple(n for _items, n in polled if n)
+        chosen: list[tuple[FeedItem, Subscription]] = []
+        seen: set[str] = set()
+        for sub, (items, _n) in zip(subs, polled, strict=True):
+            recent = [i for i in items if i.published is None or i.published >= now - since]
+            chosen += [(i, sub) for i in dedupe(recent, seen)]
+        entries = await self._entries(chosen[:MAX_DIGEST_ARTICLES], now)
+        kept = [e for e, sub in entries if matches(e, sub.include, sub.exclude)]
+        day = now.date()
+        digest = build_digest(
+            kept, day, max_stories=self.limits.digest_stories, title=f"Your news digest, {day:%A %-d %B}"
+        )
+        return DigestReply(digest, failed_feeds=notices)
+
+    async def _entries(
+        self, chosen: Sequence[tuple[FeedItem, Subscription]], now: dt.datetime
+    ) -> list[tuple[Entry, Subscription]]:
+        gate = asyncio.Semaphore(DIGEST_CONCURRENCY)
+
+        async def one(item: FeedItem, sub: Subscription) -> tuple[Entry, Subscription] | None:
+            async with gate:
+                try:
+                    brief, _cached = await self.brief_url(item.url)
+                except (UserError, ArticleError) as err:
+                    log.info("digest item %s skipped: %s", item.url, err)
+                    return None
+            if not brief.article.title and item.title:
+                brief = replace(brief, article=replace(brief.article, title=item.title))
+            source = Source(url=item.url, title=item.title or brief.article.title, feed=sub.url)
+            return Entry(brief, source, item.published or now), sub
+
+        results = await asyncio.gather(*(one(i, s) for i, s in chosen))
+        return [r for r in results if r is not None]
+
+    async def deliver_digest(self, schedule: Schedule, day: dt.date, publish: Publish) -> bool:
+        """Build and post a channel's scheduled digest for ``day`` unless it was delivered; whether it posted.
+
+        The run is claimed in the store before posting and marked done after, so a digest is posted
+        once per channel and local day; one interrupted while posting (a crash) is posted again on
+        the next start, and one that fails to build is not claimed as done.
+        """
+        channel = schedule.channel
+        if await self.store.digest_status(channel, day) == "done":
+            return False
+        if not await self.store.subscriptions(channel):
+            return False
+        if not await self.store.begin_digest(channel, day):
+            return False
+        reply = await self.digest(channel, await self._since_last(channel))
+        await publish(channel, reply)
+        await self.store.finish_digest(channel, day)
+        return True
+
+
+def _filters(sub: Subscription) -> str:
+    parts = []
+    if sub.include:
+        parts.append("only items about " + ", ".join(sub.include))
+    if sub.exclude:
+        parts.append("none about " + ", ".join(sub.exclude))
+    return (": " + "; ".join(parts)) if parts else ""

@@ -1,0 +1,124 @@
+"""The core's data: commands in, replies out, and what the store keeps (frozen dataclasses, no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from summarizer.model import Brief, Digest
+
+Platform = Literal["slack", "discord", "cli"]
+CommandName = Literal["brief", "quotes", "actors", "digest", "subscribe", "unsubscribe", "feeds", "schedule", "help"]
+View = Literal["brief", "quotes", "actors"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A chat channel (or the terminal) on one platform; ``workspace`` is a Slack team or a Discord guild."""
+
+    platform: Platform
+    id: str
+    workspace: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One parsed command; only the fields of its name are set."""
+
+    name: CommandName
+    channel: ChannelRef
+    user: str = ""
+    is_admin: bool = False
+    url: str = ""
+    text: str = ""
+    speaker: str = ""
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    target: str = ""
+    time: dt.time | None = None
+    tz: str = ""
+    since: dt.timedelta | None = None
+    topic: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A channel's feed, with its filters."""
+
+    id: int
+    channel: ChannelRef
+    url: str
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """When a channel gets its daily digest: local time of day in an IANA time zone."""
+
+    channel: ChannelRef
+    time: dt.time
+    tz: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    """What ``feeds`` shows of one subscription."""
+
+    subscription: Subscription
+    last_fetch: dt.datetime | None
+    last_error: str | None
+    items_seen: int
+    failures: int
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One entry of a feed, as parsed."""
+
+    url: str
+    title: str
+    guid: str = ""
+    published: dt.datetime | None = None
+    summary: str = ""
+    feed: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BriefReply:
+    """A brief, shown as a whole, as its quotes, or as its actors."""
+
+    brief: Brief
+    view: View = "brief"
+    speaker: str = ""
+    cached: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DigestReply:
+    """A digest of the channel's feeds."""
+
+    digest: Digest
+    failed_feeds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedsReply:
+    """The channel's subscriptions with their health."""
+
+    feeds: tuple[FeedHealth, ...]
+    schedule: Schedule | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TextReply:
+    """Help, confirmations and errors: one short text (``ref`` is the log reference of an internal error)."""
+
+    text: str
+    ephemeral: bool = True
+    error: bool = False
+    ref: str = ""
+
+
+Reply = BriefReply | DigestReply | FeedsReply | TextReply

@@ -1,0 +1,71 @@
+"""When daily digests are due (pure), and the loop that posts them.
+
+A schedule is a local time of day in an IANA time zone. :func:`next_run` and :func:`due_day` work in
+that zone, so 07:30 Europe/Berlin is 07:30 on the wall clock on both sides of a DST change; a time that
+does not exist on the day clocks spring forward (02:30) runs at the same instant one hour later on the
+wall clock, and a time that happens twice runs at the first.
+
+Exactly once per channel and local day: the run is claimed in the store before posting and marked
+done after (:meth:`bot.storage.SqliteStore.begin_digest`). After a restart, a digest that is due today
+and not done -- missed while the bot was down, or interrupted while posting -- is sent on start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from bot.model import Schedule
+
+log = logging.getLogger(__name__)
+
+
+def _local_run(day: dt.date, schedule: Schedule) -> dt.datetime:
+    return dt.datetime.combine(day, schedule.time, tzinfo=ZoneInfo(schedule.tz))
+
+
+def next_run(now: dt.datetime, schedule: Schedule) -> dt.datetime:
+    """The first run of ``schedule`` at or after ``now`` (an aware datetime), in UTC."""
+    local = now.astimezone(ZoneInfo(schedule.tz))
+    for offset in range(3):
+        at = _local_run(local.date() + dt.timedelta(days=offset), schedule).astimezone(dt.UTC)
+        if at >= now:
+            return at
+    raise AssertionError("unreachable: a day always has a run")
+
+
+def due_day(now: dt.datetime, schedule: Schedule) -> dt.date | None:
+    """The local day whose digest is due at ``now`` (its time has passed today), else ``None``."""
+    local = now.astimezone(ZoneInfo(schedule.tz))
+    at = _local_run(local.date(), schedule).astimezone(dt.UTC)
+    return local.date() if now >= at else None
+
+
+async def run_schedule(
+    schedules: Callable[[], Awaitable[list[Schedule]]],
+    send: Callable[[Schedule, dt.date], Awaitable[None]],
+    clock: Callable[[], dt.datetime],
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    *,
+    max_wait: float = 60.0,
+) -> None:
+    """Forever: send every due digest (``send`` claims, posts and marks it), then sleep until the next.
+
+    ``send`` decides whether a due day was already delivered; it is called for each due schedule on
+    every wake-up, and wakes happen at least every ``max_wait`` seconds so that new schedules are seen.
+    """
+    while True:
+        now = clock()
+        current = await schedules()
+        for schedule in current:
+            day = due_day(now, schedule)
+            if day is not None:
+                try:
+                    await send(schedule, day)
+                except Exception:
+                    log.exception("digest for %s:%s failed", schedule.channel.platform, schedule.channel.id)
+        waits = [(next_run(now + dt.timedelta(seconds=1), s) - now).total_seconds() for s in current]
+        await sleep(max(0.5, min([max_wait, *waits])))

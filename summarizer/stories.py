@@ -1,0 +1,162 @@
+"""Stories for digests: the briefs of many articles clustered into the news they tell (pure).
+
+**Clustering** (:func:`cluster`): each brief becomes a TF-IDF vector of its headline (counted twice),
+summary sentences and actor names (an actor is one term: "Antony Blinken" does not match "Antony
+Gormley"). Two briefs are the same story when their cosine similarity reaches :data:`THRESHOLD`; stories
+are the connected groups. Only pairs that share one of their :data:`TOP_TERMS` heaviest terms are
+compared, and a term carried by more than :data:`MAX_POSTING` briefs is too common to propose pairs, so
+the work grows about linearly with the number of briefs (a few thousand a day stay fast) instead of
+quadratically.
+
+**A story** (:func:`make_story`): its headline and summary come from the brief most central to the
+group (the highest total similarity to the others; the longest summary on a tie), the quote is the
+best key quote of the group by named speaker and length, and the actors are merged across briefs by
+name, most mentioned first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from summarizer.model import Actor, Brief, Quote, Source, Story
+from summarizer.quotes import key_quotes
+
+THRESHOLD = 0.3
+TOP_TERMS = 12
+MAX_POSTING = 60
+_WORD = re.compile(r"[a-z][a-z'’-]{2,}")
+_STOP = frozenset(
+    """the and for that with from this have has had was were are will would could should said says say
+    about after before over into than then they them their there what when which while who whom whose
+    its it's his her hers our your you yours been being also just more most some such only other not
+    but all any can may might new one two three year years time week day today yesterday monday tuesday
+    wednesday thursday friday saturday sunday told per cent percent""".split()
+)
+
+Vector = dict[str, float]
+
+
+def _terms(brief: Brief) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    title = brief.article.title.lower()
+    for w in _WORD.findall(title):
+        if w not in _STOP:
+            counts[w] += 2
+    for s in brief.summary:
+        for w in _WORD.findall(s.text.lower()):
+            if w not in _STOP:
+                counts[w] += 1
+    for a in brief.actors[:10]:
+        counts["@" + a.name.lower()] += 2
+    return counts
+
+
+def vectors(briefs: Sequence[Brief]) -> list[Vector]:
+    """Unit-length TF-IDF vectors of the briefs (log-scaled term counts)."""
+    terms = [_terms(b) for b in briefs]
+    df: Counter[str] = Counter()
+    for t in terms:
+        df.update(t.keys())
+    n = len(briefs)
+    out: list[Vector] = []
+    for t in terms:
+        v = {w: (1 + math.log(c)) * math.log((1 + n) / (1 + df[w]) + 1) for w, c in t.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        out.append({w: x / norm for w, x in v.items()})
+    return out
+
+
+def _cosine(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(w, 0.0) for w, x in a.items())
+
+
+def cluster(briefs: Sequence[Brief], threshold: float = THRESHOLD) -> list[list[int]]:
+    """Groups of brief indices that tell the same story; biggest first, then by first index."""
+    vecs = vectors(briefs)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, v in enumerate(vecs):
+        for w, _x in sorted(v.items(), key=lambda p: -p[1])[:TOP_TERMS]:
+            postings[w].append(i)
+    parent = list(range(len(briefs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seen: set[tuple[int, int]] = set()
+    for docs in postings.values():
+        if len(docs) < 2 or len(docs) > MAX_POSTING:
+            continue
+        for x in range(len(docs)):
+            for y in range(x + 1, len(docs)):
+                pair = (docs[x], docs[y])
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                if _cosine(vecs[pair[0]], vecs[pair[1]]) >= threshold:
+                    parent[find(pair[0])] = find(pair[1])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(briefs)):
+        groups[find(i)].append(i)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+
+
+def _central(briefs: Sequence[Brief], vecs: Sequence[Vector]) -> int:
+    best, best_key = 0, (-1.0, -1)
+    for i in range(len(briefs)):
+        total = sum(_cosine(vecs[i], vecs[j]) for j in range(len(briefs)) if j != i)
+        key = (round(total, 6), sum(len(s.text) for s in briefs[i].summary))
+        if key > best_key:
+            best, best_key = i, key
+    return best
+
+
+def _quote_score(q: Quote) -> float:
+    words = len(q.text.split())
+    return (2.0 if q.named else 1.0 if q.speaker else 0.2) * min(words, 30) / 30
+
+
+def merge_actors(briefs: Sequence[Brief], limit: int = 6) -> tuple[Actor, ...]:
+    """Actors across briefs, merged by name, most mentioned first (the first role and affiliation found)."""
+    merged: dict[str, Actor] = {}
+    for b in briefs:
+        for a in b.actors:
+            old = merged.get(a.name)
+            if old is None:
+                merged[a.name] = a
+            else:
+                merged[a.name] = Actor(
+                    name=a.name,
+                    kind=old.kind,
+                    role=old.role or a.role,
+                    affiliation=old.affiliation or a.affiliation,
+                    mentions=old.mentions + a.mentions,
+                    aliases=tuple(dict.fromkeys((*old.aliases, *a.aliases))),
+                    quoted=old.quoted or a.quoted,
+                )
+    ranked = sorted(merged.values(), key=lambda a: (-a.mentions, a.name))
+    return tuple(ranked[:limit])
+
+
+def make_story(briefs: Sequence[Brief], sources: Sequence[Source], summary_sentences: int = 3) -> Story:
+    """One story from the briefs of its articles (``sources`` in the same order)."""
+    vecs = vectors(briefs)
+    lead = briefs[_central(briefs, vecs)]
+    # The lead article's key quote, else the best quote of the others.
+    lead_key = key_quotes(lead.quotes, lead.summary, 1)
+    others = [q for b in briefs if b is not lead for q in b.quotes]
+    quote = lead_key[0] if lead_key else (max(others, key=_quote_score) if others else None)
+    return Story(
+        headline=lead.article.title or (lead.summary[0].text if lead.summary else ""),
+        summary=tuple(s.text for s in lead.summary[:summary_sentences]),
+        quote=quote,
+        actors=merge_actors(briefs),
+        sources=tuple(sources),
+    )

@@ -1,0 +1,198 @@
+"""The core driven with commands, over fake fetching, a real SQLite store and the real summarizer."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+
+from bot.commands import parse_command
+from bot.core import Core, CoreLimits
+from bot.model import BriefReply, ChannelRef, DigestReply, FeedsReply, Reply, Schedule, TextReply
+from bot.storage import SqliteStore
+from tests.conftest import SEED
+from tests.fakes.core import FakeFetcher, FixedClock
+from tests.fakes.web import rss
+
+pytestmark = pytest.mark.slow
+
+CH = ChannelRef("slack", "C1", "T1")
+NOW = dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC)
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+OTHER = """ date 2026-11-26 Storm closes schools across the north as floods rise
+
+Heavy rain closed hundreds of schools across the north on Wednesday as rivers burst their banks.
+
+“We have never seen water this high,” said Maria Lopez, the mayor of Riverton, as crews built barriers.
+
+Forecasters expect more rain on Thursday, and officials urged residents to stay away from the river.
+"""
+SAME_STORY = """ date 2026-11-26 Blinken warns Russia over Ukraine as ministers meet in Stockholm
+
+US Secretary of State Antony Blinken warned Russia on Thursday against invading Ukraine, as he met his \
+Russian counterpart Sergei Lavrov in Stockholm.
+
+“We are deeply concerned about Russia's aggressive approach against Ukraine,” Blinken said after \
+meeting Ukrainian Foreign Minister Dmytro Kuleba.
+
+Moscow denies planning an attack and blames NATO for the tensions over Ukraine and Crimea.
+"""
+
+
+@pytest.fixture
+async def world(briefer, tmp_path):
+    fetcher = FakeFetcher(
+        articles={
+            "https://news.example/blinken": SEED_TEXT,
+            "https://other.example/stockholm": SAME_STORY,
+            "https://news.example/floods": OTHER,
+        },
+        feeds={
+            "https://news.example/rss": rss(
+                [
+                    ("Ministers meet over Ukraine", "https://news.example/blinken", "Thu, 26 Nov 2026 07:00:00 GMT"),
+                    ("Floods close schools", "https://news.example/floods", "Thu, 26 Nov 2026 06:00:00 GMT"),
+                    ("Old news", "https://news.example/old", "Mon, 02 Nov 2026 06:00:00 GMT"),
+                ]
+            ).encode(),
+            "https://other.example/feed": rss(
+                [("Blinken warns Russia", "https://other.example/stockholm", "Thu, 26 Nov 2026 07:30:00 GMT")]
+            ).encode(),
+        },
+    )
+    store = await SqliteStore.open(tmp_path / "b.sqlite3")
+    clock = FixedClock(NOW)
+    core = Core(
+        fetcher=fetcher,
+        store=store,
+        brief=lambda a: briefer.brief(a, quotes=None),
+        clock=clock,
+        limits=CoreLimits(admins=frozenset({"U-ADMIN"})),
+    )
+    yield core, fetcher, store, clock
+    core.close()
+    await store.close()
+
+
+async def ask(core: Core, text: str, *, admin: bool = False, user: str = "U1") -> Reply:
+    return await core.handle(parse_command(text, CH, user, is_admin=admin))
+
+
+async def test_brief_of_a_url_is_cached_and_computed_once(world) -> None:
+    core, fetcher, _store, _clock = world
+    replies = await asyncio.gather(*(ask(core, "https://news.example/blinken") for _ in range(5)))
+    assert all(isinstance(r, BriefReply) for r in replies)
+    assert fetcher.calls["https://news.example/blinken"] == 1
+    first = replies[0]
+    assert isinstance(first, BriefReply) and len(first.brief.quotes) == 3 and first.brief.actors
+    again = await ask(core, "brief https://news.example/blinken?utm_source=twitter")
+    assert isinstance(again, BriefReply) and again.cached
+    assert fetcher.calls["https://news.example/blinken"] == 1
+
+
+async def test_quotes_and_actors_views(world) -> None:
+    core, *_ = world
+    quotes = await ask(core, "quotes https://news.example/blinken Kuleba")
+    assert isinstance(quotes, BriefReply) and quotes.view == "quotes" and quotes.speaker == "Kuleba"
+    assert len(quotes.brief.quotes) == 8  # every quote; the renderer filters by speaker
+    actors = await ask(core, "actors https://news.example/blinken")
+    assert isinstance(actors, BriefReply) and actors.brief.actors[0].name == "Russia"
+    text = await ask(core, "brief " + SEED_TEXT.split("\n", 1)[1].replace("\n", " "))
+    assert isinstance(text, BriefReply) and text.brief.summary
+
+
+async def test_errors_are_short_replies(world) -> None:
+    core, fetcher, store, _clock = world
+    fetcher.failing.add("https://news.example/down")
+    down = await ask(core, "https://news.example/down")
+    assert isinstance(down, TextReply) and down.error and "did not answer" in down.text
+    missing = await ask(core, "https://news.example/nothing")
+    assert isinstance(missing, TextReply) and "404" in missing.text
+    fetcher.articles["https://news.example/empty"] = "   "
+    empty = await ask(core, "https://news.example/empty")
+    assert isinstance(empty, TextReply) and empty.error
+
+    async def broken(*_a: object, **_k: object) -> None:
+        raise RuntimeError("database on fire")
+
+    store.feed_health = broken
+    crash = await ask(core, "feeds")
+    assert isinstance(crash, TextReply) and crash.error and crash.ref and crash.ref in crash.text
+    assert "database on fire" not in crash.text and "Traceback" not in crash.text
+
+
+async def test_configuration_needs_an_admin(world) -> None:
+    core, *_ = world
+    refused = await ask(core, "subscribe https://news.example/rss")
+    assert isinstance(refused, TextReply) and "Only an admin" in refused.text
+    ok = await ask(core, "subscribe https://news.example/rss --exclude sport", user="U-ADMIN")
+    assert isinstance(ok, TextReply) and not ok.error and "none about sport" in ok.text
+    bad_feed = await ask(core, "subscribe https://news.example/blinken", admin=True)
+    assert isinstance(bad_feed, TextReply) and bad_feed.error
+    assert isinstance(await ask(core, "schedule 07:30 Europe/Berlin", admin=True), TextReply)
+    feeds = await ask(core, "feeds")
+    assert isinstance(feeds, FeedsReply) and len(feeds.feeds) == 1
+    assert feeds.schedule == Schedule(CH, dt.time(7, 30), "Europe/Berlin")
+    gone = await ask(core, f"unsubscribe {feeds.feeds[0].subscription.id}", admin=True)
+    assert isinstance(gone, TextReply) and "Unsubscribed" in gone.text
+    off = await ask(core, "schedule off", admin=True)
+    assert isinstance(off, TextReply) and "off" in off.text
+
+
+async def test_digest_clusters_stories_across_feeds(world) -> None:
+    core, *_ = world
+    await ask(core, "subscribe https://news.example/rss", admin=True)
+    await ask(core, "subscribe https://other.example/feed", admin=True)
+    reply = await ask(core, "digest 24h")
+    assert isinstance(reply, DigestReply), reply
+    stories = reply.digest.stories
+    assert len(stories) == 2  # the Ukraine story from two feeds, the floods; old news left out
+    top = stories[0]
+    assert len(top.sources) == 2 and {s.feed for s in top.sources} == {
+        "https://news.example/rss",
+        "https://other.example/feed",
+    }
+    assert top.quote is not None and top.quote.speaker == "Antony Blinken"
+    assert any(a.name == "Antony Blinken" for a in reply.digest.actors)
+    data = reply.digest.to_json()
+    assert set(data) == {"date", "title", "stories", "actors"} and data["stories"][0]["sources"]
+
+
+async def test_digest_filters_and_failing_feed_notice(world) -> None:
+    core, fetcher, *_ = world
+    await ask(core, "subscribe https://news.example/rss --include floods", admin=True)
+    fetcher.feeds["https://broken.example/rss"] = rss([]).encode()
+    await ask(core, "subscribe https://broken.example/rss", admin=True)
+    fetcher.failing.add("https://broken.example/rss")
+    notices = []
+    for _ in range(4):
+        reply = await ask(core, "digest 24h")
+        assert isinstance(reply, DigestReply)
+        assert [s.headline for s in reply.digest.stories] == ["Storm closes schools across the north as floods rise"]
+        notices.append(reply.failed_feeds)
+    assert notices[:2] == [(), ()] and len(notices[2]) == 1 and notices[3] == ()  # told once, on the third failure
+
+
+async def test_scheduled_digest_is_delivered_once_even_after_a_crash(world, briefer) -> None:
+    core, fetcher, store, clock = world
+    await ask(core, "subscribe https://news.example/rss", admin=True)
+    schedule = Schedule(CH, dt.time(7, 30), "Europe/Berlin")
+    day = dt.date(2026, 11, 26)
+    posted: list[Reply] = []
+
+    async def crash(_channel: ChannelRef, _reply: Reply) -> None:
+        raise ConnectionError("killed while posting")
+
+    async def publish(_channel: ChannelRef, reply: Reply) -> None:
+        posted.append(reply)
+
+    with pytest.raises(ConnectionError):
+        await core.deliver_digest(schedule, day, crash)
+    restarted = Core(fetcher=fetcher, store=store, brief=lambda a: briefer.brief(a, quotes=None), clock=clock)
+    try:
+        assert await restarted.deliver_digest(schedule, day, publish)
+        assert not await restarted.deliver_digest(schedule, day, publish)
+    finally:
+        restarted.close()
+    assert len(posted) == 1 and isinstance(posted[0], DigestReply)

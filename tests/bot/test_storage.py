@@ -1,0 +1,100 @@
+"""The SQLite store: migrations, subscriptions, schedules, feed state, brief cache, digest runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from bot.model import ChannelRef, Schedule
+from bot.storage import MIGRATIONS, SqliteStore
+from summarizer.model import Article, Brief, Quote, Sentence
+
+CH = ChannelRef("discord", "123", "G9")
+
+
+@pytest.fixture
+async def store(tmp_path):
+    s = await SqliteStore.open(tmp_path / "db" / "briefbot.sqlite3")
+    yield s
+    await s.close()
+
+
+async def test_migrations_set_the_version_and_wal(tmp_path) -> None:
+    path = tmp_path / "b.sqlite3"
+    s = await SqliteStore.open(path)
+    await s.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    s = await SqliteStore.open(path)  # reopening migrates nothing twice
+    assert await s.integrity_ok()
+    await s.close()
+
+
+async def test_subscriptions_round_trip(store) -> None:
+    sub = await store.add_subscription(CH, "https://f.example/rss", ("ukraine",), ())
+    again = await store.add_subscription(CH, "https://f.example/rss", ("russia",), ("sport",))
+    assert again.id == sub.id and again.include == ("russia",) and again.exclude == ("sport",)
+    other = ChannelRef("slack", "C1")
+    await store.add_subscription(other, "https://f.example/rss", (), ())
+    assert len(await store.subscriptions()) == 2
+    assert (await store.remove_subscription(CH, str(sub.id))).url == "https://f.example/rss"
+    assert await store.remove_subscription(CH, "https://f.example/rss") is None
+    assert [s.channel for s in await store.subscriptions()] == [other]
+
+
+async def test_schedules(store) -> None:
+    await store.set_schedule(Schedule(CH, dt.time(7, 30), "Europe/Berlin"))
+    await store.set_schedule(Schedule(CH, dt.time(8, 0), "Asia/Tokyo"))
+    assert await store.schedule_of(CH) == Schedule(CH, dt.time(8, 0), "Asia/Tokyo")
+    assert await store.clear_schedule(CH) and not await store.clear_schedule(CH)
+    assert await store.schedules() == []
+
+
+async def test_feed_state_keeps_validators_across_failures(store) -> None:
+    assert await store.record_fetch("https://f.example/rss", etag='"v1"', new_items=5) == 0
+    assert await store.record_fetch("https://f.example/rss", error="timed out") == 1
+    assert await store.record_fetch("https://f.example/rss", error="timed out") == 2
+    state = await store.feed_state("https://f.example/rss")
+    assert state["etag"] == '"v1"' and state["items_seen"] == 5 and state["last_error"] == "timed out"
+    await store.mark_notified("https://f.example/rss")
+    assert (await store.feed_state("https://f.example/rss"))["notified"] == 1
+    await store.record_fetch("https://f.example/rss", etag='"v2"', new_items=1)
+    state = await store.feed_state("https://f.example/rss")
+    assert state["failures"] == 0 and state["notified"] == 0 and state["items_seen"] == 6
+
+
+async def test_items_seen(store) -> None:
+    await store.add_items([("https://a.example/1", "f", "t", "", None), ("https://a.example/2", "f", "t", "g", None)])
+    assert await store.seen(["https://a.example/1", "https://a.example/3"]) == {"https://a.example/1"}
+
+
+async def test_brief_cache_round_trips_a_brief(store) -> None:
+    article = Article(
+        text="Text “quoted here,” she said.", title="T", date=dt.date(2021, 12, 2), url="https://a.example/x"
+    )
+    brief = Brief(
+        article=article,
+        summary=(Sentence(article.text, 0, len(article.text), 0),),
+        method="news",
+        quotes=(Quote("quoted here,", 6, 18, 0, "Jane Doe", "minister", True),),
+    )
+    await store.put_brief("https://a.example/x", "hash1", brief)
+    assert await store.get_brief("https://a.example/x") == brief
+    assert await store.get_brief("hash1") == brief
+    assert await store.get_brief("https://a.example/y") is None
+
+
+async def test_digest_runs_are_claimed_once_per_day(store) -> None:
+    day = dt.date(2026, 11, 26)
+    assert await store.begin_digest(CH, day)
+    # Interrupted before finishing (a crash): the next start claims it again, once.
+    assert await store.digest_status(CH, day) == "posting"
+    assert await store.begin_digest(CH, day)
+    await store.finish_digest(CH, day)
+    assert not await store.begin_digest(CH, day)
+    assert await store.digest_status(CH, day) == "done"
+    assert await store.begin_digest(CH, day + dt.timedelta(days=1))
+    assert await store.last_digest(CH) is not None
