@@ -31,10 +31,12 @@ eval: $(STAMP)  ## ROUGE (through `briefbot batch`), quote F1 and entity F1 on t
 	$(BIN)/python scripts/eval_summarize.py
 	$(BIN)/python scripts/eval_quotes.py
 	$(BIN)/python scripts/eval_actors.py
+	$(BIN)/python scripts/eval_extract.py
 
 bench: $(STAMP)  ## speed ratios against baselines measured in the same run
 	$(BIN)/python -m bench.summary
 	$(BIN)/python -m bench.extract
+	$(BIN)/python -m bench.core
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -207,8 +207,11 @@ class Core:
         except FeedError as err:
             raise FetchFailed(str(err)) from None
 
-    async def poll(self, sub: Subscription) -> tuple[list[FeedItem], str | None]:
-        """New items of a feed since its last poll, and an error message (with a notice due) or ``None``."""
+    async def poll(self, sub: Subscription) -> str | None:
+        """Fetch a feed (conditional GET) and store its new items; a notice to show the channel, or ``None``.
+
+        A feed failing :data:`NOTICE_AFTER_FAILURES` polls in a row earns one notice, until it recovers.
+        """
         state = await self.store.feed_state(sub.url)
         try:
             got = await self.fetcher.download(sub.url, "feed", etag=state["etag"], last_modified=state["last_modified"])
@@ -221,14 +224,22 @@ class Core:
             failures = await self.store.record_fetch(sub.url, error=str(err))
             if failures >= NOTICE_AFTER_FAILURES and not state["notified"]:
                 await self.store.mark_notified(sub.url)
-                return [], f"{sub.url} has failed {failures} times in a row: {err}"
-            return [], None
-        keys = [canonical_url(i.url) for i in items]
-        known = await self.store.seen(keys)
-        fresh = [i for i, k in zip(items, keys, strict=True) if k not in known]
-        await self.store.add_items([(canonical_url(i.url), sub.url, i.title, i.guid, i.published) for i in fresh])
+                return f"{sub.url} has failed {failures} times in a row: {err}"
+            return None
+        known = await self.store.seen(sub.url, [canonical_url(i.url) for i in items])
+        fresh = [i for i in items if canonical_url(i.url) not in known]
+        await self.store.add_items(fresh)
         await self.store.record_fetch(sub.url, etag=got.etag, last_modified=got.last_modified, new_items=len(fresh))
-        return items, None
+        return None
+
+    async def refresh(self) -> int:
+        """Poll every subscribed feed once and brief the new items ahead of the digests; how many were briefed."""
+        subs = {s.url: s for s in await self.store.subscriptions()}
+        await asyncio.gather(*(self.poll(s) for s in subs.values()))
+        since = self.clock() - dt.timedelta(hours=24)
+        items = dedupe(await self.store.items_since(list(subs), since))[:MAX_DIGEST_ARTICLES]
+        entries = await self._entries([(i, subs[i.feed]) for i in items if i.feed in subs], self.clock())
+        return len(entries)
 
     async def digest(self, channel: ChannelRef, since: dt.timedelta) -> DigestReply:
         """The digest of a channel's feeds over the last ``since``."""
@@ -236,19 +247,15 @@ class Core:
         if not subs:
             raise UserError("This channel has no feeds yet: `subscribe <feed-url>` adds one.")
         now = self.clock()
-        polled = await asyncio.gather(*(self.poll(s) for s in subs))
-        notices = tuple(n for _items, n in polled if n)
-        chosen: list[tuple[FeedItem, Subscription]] = []
-        seen: set[str] = set()
-        for sub, (items, _n) in zip(subs, polled, strict=True):
-            recent = [i for i in items if i.published is None or i.published >= now - since]
-            chosen += [(i, sub) for i in dedupe(recent, seen)]
-        entries = await self._entries(chosen[:MAX_DIGEST_ARTICLES], now)
+        notices = tuple(n for n in await asyncio.gather(*(self.poll(s) for s in subs)) if n)
+        by_feed = {s.url: s for s in subs}
+        items = dedupe(await self.store.items_since(list(by_feed), now - since))
+        chosen = [(i, by_feed[i.feed]) for i in items[:MAX_DIGEST_ARTICLES]]
+        entries = await self._entries(chosen, now)
         kept = [e for e, sub in entries if matches(e, sub.include, sub.exclude)]
         day = now.date()
-        digest = build_digest(
-            kept, day, max_stories=self.limits.digest_stories, title=f"Your news digest, {day:%A %-d %B}"
-        )
+        title = f"Your news digest, {day:%A} {day.day} {day:%B}"
+        digest = build_digest(kept, day, max_stories=self.limits.digest_stories, title=title)
         return DigestReply(digest, failed_feeds=notices)
 
     async def _entries(

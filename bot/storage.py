@@ -18,7 +18,8 @@ from typing import Any, Protocol
 
 import aiosqlite
 
-from bot.model import ChannelRef, FeedHealth, Schedule, Subscription
+from bot.commands import canonical_url
+from bot.model import ChannelRef, FeedHealth, FeedItem, Schedule, Subscription
 from summarizer.model import Brief
 
 MIGRATIONS: tuple[str, ...] = (
@@ -56,7 +57,25 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (platform, channel, day)
     );
     """,
+    # 2: items keyed per feed (two channels' feeds may carry one article), with the link as the feed
+    # gave it (the canonical URL in the key may not be fetchable as is).
+    """
+    CREATE TABLE items_v2 (
+        url TEXT NOT NULL, feed TEXT NOT NULL, title TEXT NOT NULL, guid TEXT NOT NULL DEFAULT '',
+        published TEXT, first_seen TEXT NOT NULL, link TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (url, feed)
+    );
+    INSERT INTO items_v2 (url, feed, title, guid, published, first_seen, link)
+        SELECT url, feed, title, guid, published, first_seen, url FROM items;
+    DROP TABLE items;
+    ALTER TABLE items_v2 RENAME TO items;
+    CREATE INDEX items_by_feed ON items (feed, published);
+    """,
 )
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    return when.isoformat() if when else None
 
 
 def _now() -> str:
@@ -88,8 +107,9 @@ class Store(Protocol):
     ) -> int: ...
     async def mark_notified(self, url: str) -> None: ...  # noqa: D102
     async def feed_health(self, channel: ChannelRef) -> list[FeedHealth]: ...  # noqa: D102
-    async def seen(self, urls: Sequence[str]) -> set[str]: ...  # noqa: D102
-    async def add_items(self, items: Sequence[tuple[str, str, str, str, dt.datetime | None]]) -> None: ...  # noqa: D102
+    async def seen(self, feed: str, urls: Sequence[str]) -> set[str]: ...  # noqa: D102
+    async def add_items(self, items: Sequence[FeedItem]) -> None: ...  # noqa: D102
+    async def items_since(self, feeds: Sequence[str], since: dt.datetime) -> list[FeedItem]: ...  # noqa: D102
     async def get_brief(self, url: str) -> Brief | None: ...  # noqa: D102
     async def put_brief(self, url: str, content_hash: str, brief: Brief) -> None: ...  # noqa: D102
     async def begin_digest(self, channel: ChannelRef, day: dt.date) -> bool: ...  # noqa: D102
@@ -291,23 +311,47 @@ class SqliteStore:
             )
         return out
 
-    async def seen(self, urls: Sequence[str]) -> set[str]:
-        """Which of these canonical item URLs are already known."""
+    async def seen(self, feed: str, urls: Sequence[str]) -> set[str]:
+        """Which of these canonical item URLs ``feed`` already carried."""
         found: set[str] = set()
         for i in range(0, len(urls), 500):
             chunk = list(urls[i : i + 500])
             marks = ",".join("?" * len(chunk))
-            async with self.db.execute(f"SELECT url FROM items WHERE url IN ({marks})", chunk) as cur:  # noqa: S608
+            sql = f"SELECT url FROM items WHERE feed = ? AND url IN ({marks})"  # noqa: S608 - placeholders only
+            async with self.db.execute(sql, (feed, *chunk)) as cur:
                 found.update(r[0] for r in await cur.fetchall())
         return found
 
-    async def add_items(self, items: Sequence[tuple[str, str, str, str, dt.datetime | None]]) -> None:
-        """Remember items as (canonical url, feed, title, guid, published)."""
+    async def add_items(self, items: Sequence[FeedItem]) -> None:
+        """Remember feed items (once per canonical URL and feed)."""
         now = _now()
         await self.db.executemany(
-            "INSERT OR IGNORE INTO items (url, feed, title, guid, published, first_seen) VALUES (?, ?, ?, ?, ?, ?)",
-            [(u, f, t, g, p.isoformat() if p else None, now) for u, f, t, g, p in items],
+            """INSERT OR IGNORE INTO items (url, feed, title, guid, published, first_seen, link)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            [(canonical_url(i.url), i.feed, i.title, i.guid, _iso(i.published), now, i.url) for i in items],
         )
+
+    async def items_since(self, feeds: Sequence[str], since: dt.datetime) -> list[FeedItem]:
+        """Items of these feeds published (or, undated, first seen) at or after ``since``, newest first."""
+        if not feeds:
+            return []
+        marks = ",".join("?" * len(feeds))
+        async with self.db.execute(
+            f"""SELECT * FROM items WHERE feed IN ({marks}) AND COALESCE(published, first_seen) >= ?
+                ORDER BY COALESCE(published, first_seen) DESC""",  # noqa: S608 - placeholders only
+            (*feeds, since.isoformat()),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            FeedItem(
+                url=r["link"] or r["url"],
+                title=r["title"],
+                guid=r["guid"],
+                published=dt.datetime.fromisoformat(r["published"]) if r["published"] else None,
+                feed=r["feed"],
+            )
+            for r in rows
+        ]
 
     # --- brief cache -----------------------------------------------------------------------------
 

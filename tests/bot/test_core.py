@@ -196,3 +196,13 @@ async def test_scheduled_digest_is_delivered_once_even_after_a_crash(world, brie
     finally:
         restarted.close()
     assert len(posted) == 1 and isinstance(posted[0], DigestReply)
+
+
+async def test_refresh_briefs_ahead_and_the_digest_still_sees_the_items(world) -> None:
+    core, fetcher, *_ = world
+    await ask(core, "subscribe https://news.example/rss", admin=True)
+    assert await core.refresh() == 2  # the two recent items; the old one is out of the window
+    calls = dict(fetcher.calls)
+    reply = await ask(core, "digest 24h")  # the feed answers 304 now: the items come from the store
+    assert isinstance(reply, DigestReply) and len(reply.digest.stories) == 2
+    assert fetcher.calls["https://news.example/blinken"] == calls["https://news.example/blinken"]  # cached

@@ -76,3 +76,10 @@ def test_only_settings_reads_the_environment() -> None:
         if re.search(r"os\.environ|os\.getenv|getenv\(", p.read_text()) and p.name != "settings.py"
     ]
     assert offenders == []
+
+
+def test_readme_configuration_table_lists_every_setting() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    for f in FIELDS.values():
+        assert f"`{f.env}`" in section, f"{f.env} is missing from README's Configuration table"

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from bot.model import ChannelRef, Schedule
+from bot.model import ChannelRef, FeedItem, Schedule
 from bot.storage import MIGRATIONS, SqliteStore
 from summarizer.model import Article, Brief, Quote, Sentence
 
@@ -31,6 +31,23 @@ async def test_migrations_set_the_version_and_wal(tmp_path) -> None:
     s = await SqliteStore.open(path)  # reopening migrates nothing twice
     assert await s.integrity_ok()
     await s.close()
+
+
+async def test_an_old_database_is_migrated_with_its_data(tmp_path) -> None:
+    path = tmp_path / "v1.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(MIGRATIONS[0])
+        db.execute(
+            "INSERT INTO items VALUES ('https://a.example/1', 'f1', 'One', '', NULL, '2026-11-26T07:00:00+00:00')"
+        )
+        db.execute("PRAGMA user_version = 1")
+    s = await SqliteStore.open(path)
+    try:
+        items = await s.items_since(["f1"], dt.datetime(2026, 11, 25, tzinfo=dt.UTC))
+        assert [(i.url, i.title) for i in items] == [("https://a.example/1", "One")]
+        assert await s.integrity_ok()
+    finally:
+        await s.close()
 
 
 async def test_subscriptions_round_trip(store) -> None:
@@ -66,9 +83,23 @@ async def test_feed_state_keeps_validators_across_failures(store) -> None:
     assert state["failures"] == 0 and state["notified"] == 0 and state["items_seen"] == 6
 
 
-async def test_items_seen(store) -> None:
-    await store.add_items([("https://a.example/1", "f", "t", "", None), ("https://a.example/2", "f", "t", "g", None)])
-    assert await store.seen(["https://a.example/1", "https://a.example/3"]) == {"https://a.example/1"}
+async def test_items_per_feed_and_window(store) -> None:
+    old = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    new = dt.datetime(2026, 11, 26, 7, tzinfo=dt.UTC)
+    await store.add_items(
+        [
+            FeedItem("http://www.a.example/1?utm_source=rss", "One", published=new, feed="f1"),
+            FeedItem("https://a.example/2", "Two", guid="g", published=old, feed="f1"),
+            FeedItem("https://a.example/1", "One again", published=new, feed="f2"),
+        ]
+    )
+    assert await store.seen("f1", ["https://a.example/1", "https://a.example/3"]) == {"https://a.example/1"}
+    recent = await store.items_since(["f1", "f2"], dt.datetime(2026, 11, 25, tzinfo=dt.UTC))
+    assert sorted((i.feed, i.url) for i in recent) == [
+        ("f1", "http://www.a.example/1?utm_source=rss"),
+        ("f2", "https://a.example/1"),
+    ]
+    assert await store.items_since([], old) == []
 
 
 async def test_brief_cache_round_trips_a_brief(store) -> None:

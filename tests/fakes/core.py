@@ -29,7 +29,10 @@ class FakeFetcher:
         self._count(url)
         if url not in self.feeds:
             raise FetchFailed("That page answered 404 Not Found.")
-        return Download(url, 200, "application/rss+xml", "utf-8", self.feeds[url], etag='"v1"')
+        version = f'"{hash(self.feeds[url]) & 0xFFFF:x}"'
+        if etag == version:
+            return Download(url, 304, "", None, b"", etag=version)
+        return Download(url, 200, "application/rss+xml", "utf-8", self.feeds[url], etag=version)
 
     async def fetch_article(self, url: str) -> Article:
         self._count(url)
