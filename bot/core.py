@@ -24,7 +24,7 @@ from typing import Protocol
 
 from bot.commands import canonical_url, help_text
 from bot.digest import Entry, build_digest, matches
-from bot.errors import FetchFailed, NotAllowed, UserError
+from bot.errors import FetchFailed, NotAllowed, NotAnArticle, UserError
 from bot.feeds import FeedError, dedupe, parse_feed
 from bot.fetch import Download, Kind
 from bot.model import (
@@ -104,6 +104,11 @@ class Core:
         """Answer one command; never raises for anything a user or a web page can cause."""
         try:
             return await self._dispatch(cmd)
+        except (FetchFailed, NotAnArticle) as err:
+            # A page's fault, but one a user may ask about: the reply and the log share a reference.
+            ref = secrets.token_hex(3)
+            log.info("command %s: %s (ref %s, %s)", cmd.name, err, ref, cmd.url or "text")
+            return TextReply(f"{err} (ref {ref})", error=True, ref=ref)
         except (UserError, ArticleError) as err:
             return TextReply(str(err), error=True)
         except asyncio.CancelledError:
@@ -213,6 +218,9 @@ class Core:
         A feed failing :data:`NOTICE_AFTER_FAILURES` polls in a row earns one notice, until it recovers.
         """
         state = await self.store.feed_state(sub.url)
+        now = self.clock()
+        if state["retry_after"] and dt.datetime.fromisoformat(state["retry_after"]) > now:
+            return None  # backing off a failing feed; its stored items still count
         try:
             got = await self.fetcher.download(sub.url, "feed", etag=state["etag"], last_modified=state["last_modified"])
             items = (
@@ -221,7 +229,9 @@ class Core:
                 else parse_feed(got.body, content_type=got.content_type, feed_url=sub.url, limit=self.limits.feed_items)
             )
         except (UserError, FeedError) as err:
-            failures = await self.store.record_fetch(sub.url, error=str(err))
+            # Back off 2, 4, 8 ... minutes, at most 6 hours, so a dead feed is not hammered.
+            wait = dt.timedelta(minutes=min(2 ** (state["failures"] + 1), 360))
+            failures = await self.store.record_fetch(sub.url, error=str(err), retry_after=now + wait)
             if failures >= NOTICE_AFTER_FAILURES and not state["notified"]:
                 await self.store.mark_notified(sub.url)
                 return f"{sub.url} has failed {failures} times in a row: {err}"

@@ -107,6 +107,7 @@ async def test_errors_are_short_replies(world) -> None:
     fetcher.failing.add("https://news.example/down")
     down = await ask(core, "https://news.example/down")
     assert isinstance(down, TextReply) and down.error and "did not answer" in down.text
+    assert down.ref and f"(ref {down.ref})" in down.text
     missing = await ask(core, "https://news.example/nothing")
     assert isinstance(missing, TextReply) and "404" in missing.text
     fetcher.articles["https://news.example/empty"] = "   "
@@ -160,18 +161,24 @@ async def test_digest_clusters_stories_across_feeds(world) -> None:
 
 
 async def test_digest_filters_and_failing_feed_notice(world) -> None:
-    core, fetcher, *_ = world
+    core, fetcher, _store, clock = world
     await ask(core, "subscribe https://news.example/rss --include floods", admin=True)
     fetcher.feeds["https://broken.example/rss"] = rss([]).encode()
     await ask(core, "subscribe https://broken.example/rss", admin=True)
     fetcher.failing.add("https://broken.example/rss")
     notices = []
-    for _ in range(4):
+    for n in range(5):
+        if n == 1:
+            backing_off = await ask(core, "digest 24h")  # right after a failure: not polled again
+            assert isinstance(backing_off, DigestReply) and backing_off.failed_feeds == ()
+            assert fetcher.calls["https://broken.example/rss"] == 2
+        clock.now = NOW + dt.timedelta(minutes=20 * n)  # past each back-off (2, 4, 8 ... minutes)
         reply = await ask(core, "digest 24h")
         assert isinstance(reply, DigestReply)
         assert [s.headline for s in reply.digest.stories] == ["Storm closes schools across the north as floods rise"]
         notices.append(reply.failed_feeds)
-    assert notices[:2] == [(), ()] and len(notices[2]) == 1 and notices[3] == ()  # told once, on the third failure
+    # Told once, on the third failure in a row, not again on the fourth and fifth.
+    assert notices[:2] == [(), ()] and len(notices[2]) == 1 and notices[3:] == [(), ()]
 
 
 async def test_scheduled_digest_is_delivered_once_even_after_a_crash(world, briefer) -> None:
