@@ -57,6 +57,19 @@ FIELDS: dict[str, Field] = {
     "max_page_bytes": Field("BRIEFBOT_MAX_PAGE_BYTES", "5000000", "largest page or feed read, after decompression"),
     "feed_items": Field("BRIEFBOT_FEED_ITEMS", "50", "newest items taken from one feed per poll"),
     "digest_stories": Field("BRIEFBOT_DIGEST_STORIES", "8", "stories in a daily digest"),
+    "slack_mode": Field("SLACK_MODE", "socket", "socket (default: no public URL needed) or http (POST /slack/events)"),
+    "slack_bot_token": Field(
+        "SLACK_BOT_TOKEN", "", "the bot token (xoxb-...) from the Slack app's OAuth & Permissions page"
+    ),
+    "slack_app_token": Field(
+        "SLACK_APP_TOKEN", "", "the app-level token (xapp-..., connections:write) for Socket Mode"
+    ),
+    "slack_signing_secret": Field("SLACK_SIGNING_SECRET", "", "the signing secret, for HTTP mode"),
+    "slack_api_url": Field("SLACK_API_URL", "https://slack.com/api/", "Slack Web API base URL (proxies, GovSlack)"),
+    "http_host": Field(
+        "BRIEFBOT_HTTP_HOST", "127.0.0.1", "address the HTTP server (Slack HTTP mode, /healthz) listens on"
+    ),
+    "http_port": Field("BRIEFBOT_HTTP_PORT", "3000", "port of that HTTP server"),
     "admins": Field(
         "BRIEFBOT_ADMINS",
         "",
@@ -65,7 +78,7 @@ FIELDS: dict[str, Field] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Settings:
     """Validated settings; build with :meth:`load` or :meth:`from_mapping`."""
 
@@ -83,6 +96,26 @@ class Settings:
     feed_items: int = 50
     digest_stories: int = 8
     admins: frozenset[str] = frozenset()
+    slack_mode: str = "socket"
+    slack_bot_token: str = ""
+    slack_app_token: str = ""
+    slack_signing_secret: str = ""
+    slack_api_url: str = "https://slack.com/api/"
+    http_host: str = "127.0.0.1"
+    http_port: int = 3000
+
+    def __repr__(self) -> str:
+        """Every setting, with secrets masked (settings are logged at start-up)."""
+        shown = ", ".join(
+            f"{name}={'***' if name in SECRET_FIELDS and getattr(self, name) else getattr(self, name)!r}"
+            for name in FIELDS
+        )
+        return f"Settings({shown})"
+
+    @property
+    def slack_enabled(self) -> bool:
+        """A bot token is set: the Slack adapter runs."""
+        return bool(self.slack_bot_token)
 
     @classmethod
     def load(cls, env_file: Path | None = Path(".env")) -> Settings:
@@ -112,7 +145,15 @@ class Settings:
             "feed_items": _int(raw, "feed_items", 1, 1_000),
             "digest_stories": _int(raw, "digest_stories", 1, 30),
             "admins": frozenset(a.strip() for a in raw["admins"].split(",") if a.strip()),
+            "slack_mode": _choice(raw, "slack_mode", ("socket", "http")),
+            "slack_bot_token": raw["slack_bot_token"],
+            "slack_app_token": raw["slack_app_token"],
+            "slack_signing_secret": raw["slack_signing_secret"],
+            "slack_api_url": raw["slack_api_url"] or "https://slack.com/api/",
+            "http_host": raw["http_host"] or "127.0.0.1",
+            "http_port": _int(raw, "http_port", 1, 65535),
         }
+        _check_slack(kwargs)
         return cls(**kwargs)
 
     @property
@@ -122,6 +163,20 @@ class Settings:
 
 
 _PREFIXES = ("BRIEFBOT_", "SLACK_", "DISCORD_")
+#: Settings whose values never appear in logs or reprs.
+SECRET_FIELDS = frozenset({"slack_bot_token", "slack_app_token", "slack_signing_secret", "discord_token"})
+
+
+def _check_slack(kw: Mapping[str, Any]) -> None:
+    token = kw["slack_bot_token"]
+    if not token:
+        return
+    if not token.startswith("xoxb-"):
+        raise SettingsError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
+    if kw["slack_mode"] == "socket" and not kw["slack_app_token"].startswith("xapp-"):
+        raise SettingsError("SLACK_APP_TOKEN (xapp-..., with connections:write) is needed in Socket Mode.")
+    if kw["slack_mode"] == "http" and not kw["slack_signing_secret"]:
+        raise SettingsError("SLACK_SIGNING_SECRET is needed in HTTP mode (SLACK_MODE=http).")
 
 
 def _int(raw: Mapping[str, str], name: str, lo: int, hi: int) -> int:

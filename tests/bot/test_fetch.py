@@ -208,3 +208,29 @@ async def test_extraction_past_its_time_limit_is_killed_and_the_worker_recovers(
         finally:
             await f.close()
     assert "Stockholm" in article.text
+
+
+async def test_real_pages_from_the_extraction_set_through_the_fetcher() -> None:
+    import gzip
+    import json
+
+    from tests.conftest import SHARED
+
+    root = SHARED / "eval" / "extract" / "zyte"
+    if not root.is_dir():
+        pytest.skip("../shared/eval/extract is not present")
+    truth = json.loads((root / "truth.json").read_text(encoding="utf-8"))
+    ids = sorted(truth)[:4]
+    async with serve() as web:
+        urls = {
+            pid: web.add(f"/{pid}", gzip.decompress((root / "html" / f"{pid}.html.gz").read_bytes())) for pid in ids
+        }
+        f = Fetcher(FetchLimits(allow_private=True))
+        try:
+            for pid in ids:
+                article = await f.fetch_article(urls[pid])
+                words = set(truth[pid]["articleBody"].split())
+                got = set(article.text.split())
+                assert len(words & got) / len(words) > 0.8, pid
+        finally:
+            await f.close()

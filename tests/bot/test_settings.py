@@ -83,3 +83,25 @@ def test_readme_configuration_table_lists_every_setting() -> None:
     section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     for f in FIELDS.values():
         assert f"`{f.env}`" in section, f"{f.env} is missing from README's Configuration table"
+
+
+def test_slack_settings_are_checked_before_connecting() -> None:
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN"):
+        Settings.from_mapping({"SLACK_BOT_TOKEN": "xoxp-user-token"})
+    with pytest.raises(SettingsError, match="SLACK_APP_TOKEN"):
+        Settings.from_mapping({"SLACK_BOT_TOKEN": "xoxb-1"})
+    with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET"):
+        Settings.from_mapping({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_MODE": "http"})
+    with pytest.raises(SettingsError, match="SLACK_MODE"):
+        Settings.from_mapping({"SLACK_MODE": "carrier-pigeon"})
+    ok = Settings.from_mapping({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-2"})
+    assert ok.slack_enabled and ok.slack_mode == "socket"
+
+
+def test_secrets_never_appear_in_the_repr() -> None:
+    s = Settings.from_mapping(
+        {"SLACK_BOT_TOKEN": "xoxb-very-secret", "SLACK_APP_TOKEN": "xapp-also-secret", "SLACK_SIGNING_SECRET": "shh"}
+    )
+    text = repr(s) + str(s)
+    assert "very-secret" not in text and "also-secret" not in text and "shh" not in text
+    assert "slack_bot_token='***'" in text

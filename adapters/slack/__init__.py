@@ -1,0 +1,1 @@
+"""The Slack adapter: slash commands and digests through slack-bolt."""

@@ -1,0 +1,229 @@
+"""The Slack adapter: slash commands through slack-bolt's ``AsyncApp``, digests through ``chat.postMessage``.
+
+- ``/brief <text>`` carries every sub-command of the core (``/brief https://…``, ``/brief quotes …``,
+  ``/brief subscribe …``, ``/brief schedule 07:30 Europe/Berlin``, ``/brief help``); ``/quotes``,
+  ``/actors`` and ``/digest`` are shortcuts (all four are in ``slack-manifest.yml``).
+- The command is acknowledged first, within Slack's 3 s, with a short ephemeral "Working on it…" (help
+  and usage errors are answered in the ack itself); the reply then goes to the ``response_url`` (at
+  most 5 uses in 30 minutes): in the channel for briefs and digests, ephemeral for everything else.
+- Config sub-commands (subscribe, unsubscribe, schedule) need a workspace admin or owner
+  (``users.info``) or a user on ``BRIEFBOT_ADMINS``.
+- Scheduled digests (:class:`SlackPublisher`): a headline message, then one threaded reply per story,
+  at most one message per second per channel; a 429 is retried after its ``Retry-After``.
+- Socket Mode (default: needs ``SLACK_APP_TOKEN`` and ``SLACK_BOT_TOKEN``) or HTTP mode (``POST
+  /slack/events`` on ``BRIEFBOT_HTTP_HOST``:``BRIEFBOT_HTTP_PORT``, signatures checked with
+  ``SLACK_SIGNING_SECRET``). ``SLACK_API_URL`` points the Web API client elsewhere (proxies, tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.render import digest_headline, pack, render, story_blocks
+from bot.commands import parse_command
+from bot.core import Core
+from bot.errors import UserError
+from bot.model import BriefReply, ChannelRef, DigestReply, Reply, TextReply
+
+log = logging.getLogger(__name__)
+
+SLASH_COMMANDS = ("/brief", "/quotes", "/actors", "/digest")
+ADMIN_COMMANDS = frozenset({"subscribe", "unsubscribe", "schedule"})
+#: ``response_url`` accepts 5 messages; the last one we send may be a "truncated" note.
+MAX_RESPONSES = 5
+WORKING = "Working on it…"
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+@dataclass(frozen=True, slots=True)
+class SlackConfig:
+    """What the Slack adapter needs from settings."""
+
+    bot_token: str
+    mode: str = "socket"
+    app_token: str = ""
+    signing_secret: str = ""
+    api_url: str = DEFAULT_API_URL
+    host: str = "127.0.0.1"
+    port: int = 3000
+    admins: frozenset[str] = frozenset()
+
+
+def make_client(token: str, api_url: str = DEFAULT_API_URL) -> AsyncWebClient:
+    """The Web API client: Slack's own URL or ``SLACK_API_URL``; 429 and dropped connections retried."""
+    return AsyncWebClient(
+        token=token,
+        base_url=api_url if api_url.endswith("/") else api_url + "/",
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+class SlackAdapter:
+    """Slash commands in, core replies out; and the publisher of scheduled digests."""
+
+    def __init__(
+        self,
+        core: Core,
+        client: AsyncWebClient,
+        *,
+        signing_secret: str | None = None,
+        socket_mode: bool = False,
+        admins: frozenset[str] = frozenset(),
+        pace: float = 1.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """Build the bolt app around ``core``; nothing connects until :meth:`run`."""
+        self.core = core
+        self.client = client
+        self.admins = admins
+        self.publisher = SlackPublisher(client, pace=pace, sleep=sleep)
+        self.app = AsyncApp(
+            client=client,
+            signing_secret=signing_secret,
+            request_verification_enabled=not socket_mode,
+            process_before_response=False,
+        )
+        for name in SLASH_COMMANDS:
+            self.app.command(name)(self._on_command)
+
+    async def _on_command(self, ack: Any, command: dict[str, Any], respond: Any) -> None:  # noqa: ANN401
+        name = command.get("command", "/brief").lstrip("/")
+        text = command.get("text") or ""
+        if name != "brief":
+            text = f"{name} {text}".strip()
+        channel = ChannelRef("slack", command.get("channel_id", ""), command.get("team_id", ""))
+        user = command.get("user_id", "")
+        try:
+            cmd = parse_command(text, channel, user)
+        except UserError as err:
+            await ack(response_type="ephemeral", **render(TextReply(str(err), error=True))[0])
+            return
+        if cmd.name == "help":
+            await ack(response_type="ephemeral", **render(await self.core.handle(cmd))[0])
+            return
+        await ack(response_type="ephemeral", text=WORKING)
+        try:
+            if cmd.name in ADMIN_COMMANDS:
+                cmd = replace(cmd, is_admin=await self.is_admin(user))
+            reply = await self.core.handle(cmd)
+        except Exception:
+            # The core answers every error itself; this is the adapter's own failure (users.info).
+            log.exception("Slack command %s failed", cmd.name)
+            reply = TextReply("Something went wrong on our side. Please try again later.", error=True)
+        await self._respond(respond, reply)
+
+    async def _respond(self, respond: Any, reply: Reply) -> None:  # noqa: ANN401
+        public = isinstance(reply, (BriefReply, DigestReply))
+        messages = render(reply)
+        if len(messages) > MAX_RESPONSES:
+            note = pack([], f"(cut: {len(messages) - MAX_RESPONSES + 1} more parts; use `/brief digest` later)")
+            messages = messages[: MAX_RESPONSES - 1] + note
+        for message in messages:
+            try:
+                await respond(response_type="in_channel" if public else "ephemeral", **message)
+            except Exception:
+                log.exception("response_url failed; the reply was lost for this command")
+                return
+
+    async def is_admin(self, user: str) -> bool:
+        """A workspace admin or owner, or a user on the allow-list."""
+        if user in self.admins:
+            return True
+        try:
+            info = await self.client.users_info(user=user)
+        except SlackApiError as err:
+            log.warning("users.info for %s failed: %s", user, err)
+            return False
+        data = info.get("user") or {}
+        return bool(data.get("is_admin") or data.get("is_owner") or data.get("is_primary_owner"))
+
+    async def post(self, channel: ChannelRef, reply: Reply) -> None:
+        """Publish a reply to a channel (the scheduler's digests)."""
+        await self.publisher.post(channel, reply)
+
+    def web_app(self) -> web.Application:
+        """The aiohttp application serving ``POST /slack/events`` (HTTP mode)."""
+        return self.app.web_app(path="/slack/events")
+
+    async def run(self, config: SlackConfig, ready: asyncio.Event | None = None) -> None:
+        """Serve until cancelled, in Socket Mode or HTTP mode."""
+        if config.mode == "socket":
+            handler = AsyncSocketModeHandler(self.app, config.app_token, web_client=self.client)
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+            log.info("Slack: connected in Socket Mode")
+            try:
+                if ready is not None:
+                    ready.set()
+                await asyncio.Event().wait()
+            finally:
+                await handler.close_async()  # type: ignore[no-untyped-call]
+            return
+        runner = web.AppRunner(self.web_app(), handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, config.host, config.port)
+        await site.start()
+        log.info("Slack: HTTP mode, request URL http://%s:%d/slack/events", config.host, config.port)
+        try:
+            if ready is not None:
+                ready.set()
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+
+class SlackPublisher:
+    """Posts digests with ``chat.postMessage``: a headline, then one threaded reply per story, paced."""
+
+    def __init__(
+        self, client: AsyncWebClient, *, pace: float = 1.0, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    ) -> None:
+        """``pace``: seconds between two messages to one channel (Slack allows about one per second)."""
+        self.client = client
+        self.pace = pace
+        self._sleep = sleep
+        self._last: dict[str, float] = {}
+
+    async def _send(self, channel: str, message: dict[str, Any], thread_ts: str | None = None) -> str:
+        wait = self._last.get(channel, -1e9) + self.pace - time.monotonic()
+        if wait > 0:
+            await self._sleep(wait)
+        kwargs: dict[str, Any] = {"channel": channel, **message}
+        if thread_ts:
+            kwargs["thread_ts"] = thread_ts
+        response = await self.client.chat_postMessage(**kwargs)
+        self._last[channel] = time.monotonic()
+        return str(response.get("ts") or "")
+
+    async def post(self, channel: ChannelRef, reply: Reply) -> None:
+        """Publish ``reply`` in ``channel``: a digest as a thread, anything else as its messages."""
+        if isinstance(reply, DigestReply):
+            digest = reply.digest
+            title = digest.title or "News digest"
+            messages = pack(digest_headline(digest, reply.failed_feeds), title)
+            ts = await self._send(channel.id, messages[0])
+            for extra in messages[1:]:
+                await self._send(channel.id, extra, thread_ts=ts)
+            for n, story in enumerate(digest.stories, 1):
+                for message in pack(story_blocks(n, story), f"{n}. {story.headline}"):
+                    await self._send(channel.id, message, thread_ts=ts)
+            return
+        for message in render(reply):
+            await self._send(channel.id, message)

@@ -1,0 +1,218 @@
+"""Replies of the core as Slack Block Kit messages (pure).
+
+Every Slack limit is respected by construction: a header is cut to 150 characters, a long text is
+split over several section blocks of at most 3,000 characters (at paragraph, then sentence, then word
+boundaries; never cut inside a word when avoidable), and blocks are packed into messages of at most 50
+blocks and about 12,000 characters. A reply is therefore a list of messages; the adapter posts them in
+order (a long brief becomes two messages, never a rejected one).
+"""
+
+from __future__ import annotations
+
+from typing import Any, assert_never
+
+from bot.model import BriefReply, DigestReply, FeedsReply, Reply, TextReply
+from summarizer.model import Actor, Brief, Digest, Quote, Story
+
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_HEADER = 150
+MAX_CONTEXT_TEXT = 2000
+MAX_MESSAGE_CHARS = 12_000
+MAX_FALLBACK = 3000
+FOOTER = "briefbot · sentences and quotes verbatim from the article · no LLM"
+
+Block = dict[str, Any]
+Message = dict[str, Any]
+_KIND_TITLES = {"person": "People", "organization": "Organisations", "place": "Places", "group": "Groups"}
+
+
+def escape(text: str) -> str:
+    """Text safe in mrkdwn: Slack's three control characters escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def header(text: str) -> Block:
+    """A header block, cut to Slack's 150 characters."""
+    text = " ".join(text.split()) or "briefbot"
+    if len(text) > MAX_HEADER:
+        text = text[: MAX_HEADER - 1].rstrip() + "…"
+    return {"type": "header", "text": {"type": "plain_text", "text": text, "emoji": True}}
+
+
+def context(text: str) -> Block:
+    """A context block (small grey text)."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, MAX_CONTEXT_TEXT)}]}
+
+
+def sections(text: str) -> list[Block]:
+    """One or more section blocks holding ``text`` (mrkdwn), each within 3,000 characters."""
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in split_text(text, MAX_SECTION_TEXT)
+    ]
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut at paragraphs, sentences, then words."""
+    text = text.strip() or " "
+    if len(text) <= limit:
+        return [text]
+    for sep in ("\n\n", "\n", ". ", " "):
+        pieces = text.split(sep)
+        if len(pieces) == 1:
+            continue
+        out: list[str] = []
+        current = ""
+        for piece in pieces:
+            candidate = piece if not current else current + sep + piece
+            if len(candidate) <= limit:
+                current = candidate
+                continue
+            if current:
+                out.append(current)
+            current = piece
+        out.append(current)
+        if all(len(p) <= limit for p in out):
+            return [p for p in (p.strip() for p in out) if p]
+        return [q for p in out for q in split_text(p, limit)]
+    return [text[i : i + limit] for i in range(0, len(text), limit)]
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def pack(blocks: list[Block], fallback: str) -> list[Message]:
+    """Blocks packed into messages within the per-message limits; each has a plain-text fallback."""
+    messages: list[Message] = []
+    current: list[Block] = []
+    size = 0
+    for block in blocks:
+        weight = len(str(block))
+        if current and (len(current) >= MAX_BLOCKS or size + weight > MAX_MESSAGE_CHARS):
+            messages.append({"text": _cut(fallback, MAX_FALLBACK), "blocks": current})
+            current, size = [], 0
+        current.append(block)
+        size += weight
+    if current or not messages:
+        messages.append({"text": _cut(fallback, MAX_FALLBACK), "blocks": current or sections(fallback)})
+    return messages
+
+
+def _who(q: Quote) -> str:
+    who = f"*{escape(q.speaker)}*" if q.speaker and q.named else escape(q.speaker or "unattributed")
+    return who + (f", {escape(q.speaker_role)}" if q.speaker_role else "")
+
+
+def quote_text(q: Quote) -> str:
+    """A quote as shown: in marks, then its speaker and role (the quote itself untouched)."""
+    return f"> “{escape(q.text.rstrip(',;: '))}”\n> — {_who(q)}"
+
+
+def _actor(a: Actor) -> str:
+    return escape(f"{a.name} ({a.role})" if a.role else a.name)
+
+
+def actor_lines(actors: tuple[Actor, ...]) -> str:
+    """Actors grouped by kind, one line per kind."""
+    groups: dict[str, list[Actor]] = {}
+    for a in actors:
+        groups.setdefault(a.kind, []).append(a)
+    return "\n".join(
+        f"*{_KIND_TITLES[k]}*: " + "; ".join(_actor(a) for a in groups[k]) for k in _KIND_TITLES if k in groups
+    )
+
+
+def _meta(brief: Brief) -> str:
+    a = brief.article
+    parts = [a.date.isoformat() if a.date else "", f"<{a.url}|{escape(a.source or 'source')}>" if a.url else ""]
+    return " · ".join(p for p in parts if p) or "pasted text"
+
+
+def render_brief(reply: BriefReply) -> list[Message]:
+    """A brief, its quotes, or its actors."""
+    brief = reply.brief
+    title = brief.article.title or "Brief"
+    blocks: list[Block] = [header(title), context(_meta(brief))]
+    if reply.view == "quotes":
+        wanted = reply.speaker.lower().split()
+        quotes = [q for q in brief.quotes if all(w in (q.speaker or "").lower() for w in wanted)]
+        if not quotes:
+            blocks += sections("No direct quotes found" + (f" by {escape(reply.speaker)}." if wanted else "."))
+        for q in quotes:
+            blocks += sections(quote_text(q))
+    elif reply.view == "actors":
+        blocks += sections(actor_lines(brief.actors) or "No actors found.")
+    else:
+        summary = "\n".join(f"{n}. {escape(s.text)}" for n, s in enumerate(brief.summary, 1))
+        blocks += sections(summary)
+        if brief.quotes:
+            blocks.append({"type": "divider"})
+            blocks += sections("*Key quotes*\n" + "\n\n".join(quote_text(q) for q in brief.quotes))
+        if brief.actors:
+            blocks += sections(actor_lines(brief.actors[:12]))
+    blocks.append(context(FOOTER + (" · cached" if reply.cached else "")))
+    fallback = title + ": " + " ".join(s.text for s in brief.summary)
+    return pack(blocks, fallback)
+
+
+def story_blocks(n: int, story: Story) -> list[Block]:
+    """One story of a digest."""
+    text = f"*{n}. {escape(story.headline)}*\n" + "\n".join(f"• {escape(s)}" for s in story.summary)
+    blocks = sections(text)
+    if story.quote is not None:
+        blocks += sections(quote_text(story.quote))
+    people = "; ".join(_actor(a) for a in story.actors)
+    links = ", ".join(f"<{s.url}|{escape(_cut(s.title or s.url, 80))}>" for s in story.sources[:5])
+    more = f" and {len(story.sources) - 5} more" if len(story.sources) > 5 else ""
+    count = len(story.sources)
+    blocks.append(
+        context(f"{count} source{'s' if count != 1 else ''}: {links}{more}" + (f"\n{people}" if people else ""))
+    )
+    return blocks
+
+
+def digest_headline(digest: Digest, notices: tuple[str, ...] = ()) -> list[Block]:
+    """The first message of a digest: title, the story list, and who was in the news."""
+    title = digest.title or f"News digest, {digest.day.isoformat()}"
+    blocks = [header(title)]
+    if not digest.stories:
+        blocks += sections("No new stories since the last digest.")
+    else:
+        blocks += sections("\n".join(f"{n}. {escape(s.headline)}" for n, s in enumerate(digest.stories, 1)))
+    if digest.actors:
+        blocks.append(context("People in the news: " + "; ".join(_actor(a) for a in digest.actors)))
+    for notice in notices:
+        blocks.append(context(f":warning: {escape(notice)}"))
+    return blocks
+
+
+def render_digest(reply: DigestReply) -> list[Message]:
+    """A whole digest for one reply (the ``digest`` command): as few messages as the limits allow."""
+    digest = reply.digest
+    blocks = digest_headline(digest, reply.failed_feeds)
+    for n, story in enumerate(digest.stories, 1):
+        blocks.append({"type": "divider"})
+        blocks += story_blocks(n, story)
+    return pack(blocks, digest.title or "News digest")
+
+
+def render(reply: Reply) -> list[Message]:
+    """Any reply of the core."""
+    if isinstance(reply, BriefReply):
+        return render_brief(reply)
+    if isinstance(reply, DigestReply):
+        return render_digest(reply)
+    if isinstance(reply, FeedsReply):
+        lines = []
+        for f in reply.feeds:
+            state = f":warning: {escape(f.last_error)}" if f.last_error else f"{f.items_seen} items seen"
+            last = f.last_fetch.strftime("%Y-%m-%d %H:%M UTC") if f.last_fetch else "not fetched yet"
+            lines.append(f"`{f.subscription.id}` {escape(f.subscription.url)} — {state} (last fetch {last})")
+        text = "\n".join(lines) or "No feeds yet: `/brief subscribe <feed-url>` adds one."
+        if reply.schedule is not None:
+            text += f"\nDaily digest at {reply.schedule.time.strftime('%H:%M')} {reply.schedule.tz}."
+        return pack(sections(text), "Feeds of this channel")
+    if isinstance(reply, TextReply):
+        return pack(sections(escape(reply.text)), reply.text)
+    assert_never(reply)

@@ -1,0 +1,290 @@
+"""The Slack adapter through the real slack-bolt app, against the recording fake Slack on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+import json
+import time
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+from adapters.slack.app import WORKING, SlackAdapter, make_client
+from adapters.slack.render import pack, render, sections, split_text
+from bot.core import Core
+from bot.model import BriefReply, ChannelRef, DigestReply
+from bot.storage import SqliteStore
+from summarizer.model import Actor, Article, Brief, Digest, Quote, Sentence, Source, Story
+from tests.conftest import SEED
+from tests.fakes.core import FakeFetcher
+from tests.fakes.fake_slack import FakeSlack
+
+pytestmark = pytest.mark.slow
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+ARTICLE = "https://news.example/blinken"
+
+
+@pytest.fixture
+async def fake_slack():
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def core(briefer):
+    store = await SqliteStore.open(":memory:")
+    fetcher = FakeFetcher(
+        articles={ARTICLE: SEED.read_text(encoding="utf-8")},
+        feeds={"https://news.example/rss": b"<rss version='2.0'><channel><title>t</title></channel></rss>"},
+    )
+    c = Core(fetcher=fetcher, store=store, brief=lambda a: briefer.brief(a, quotes=None))
+    yield c
+    c.close()
+    await store.close()
+
+
+@pytest.fixture
+async def slack_http(fake_slack, core):
+    adapter = SlackAdapter(
+        core, make_client("xoxb-test", fake_slack.base + "/api/"), signing_secret=SECRET, admins=frozenset({"UALLOWED"})
+    )
+    runner = web.AppRunner(adapter.web_app(), handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    yield f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events", adapter
+    await runner.cleanup()
+
+
+def payload(fake: FakeSlack, command: str, text: str, user: str = "U1") -> dict[str, str]:
+    return {
+        "token": "deprecated",
+        "team_id": "T1",
+        "team_domain": "example",
+        "channel_id": "C1",
+        "channel_name": "news",
+        "user_id": user,
+        "user_name": "someone",
+        "command": command,
+        "text": text,
+        "response_url": fake.issue_response_url(),
+        "trigger_id": "1.2.3",
+        "api_app_id": "A1",
+    }
+
+
+def signed(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+async def post(url: str, body: str, headers: dict[str, str]) -> tuple[int, str, float]:
+    start = time.perf_counter()
+    async with aiohttp.ClientSession() as s, s.post(url, data=body.encode(), headers=headers) as resp:
+        return resp.status, await resp.text(), time.perf_counter() - start
+
+
+async def wait_for(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.02)
+
+
+async def test_brief_is_acked_at_once_then_posted_in_channel(fake_slack, slack_http) -> None:
+    url, _adapter = slack_http
+    body = urlencode(payload(fake_slack, "/brief", ARTICLE))
+    status, text, elapsed = await post(url, body, signed(body))
+    assert status == 200 and elapsed < 3.0
+    assert json.loads(text)["text"] == WORKING and not fake_slack.responses()  # acked before the brief was done
+    await wait_for(lambda: len(fake_slack.responses()) >= 1)
+    reply = fake_slack.responses()[0].body
+    assert reply["response_type"] == "in_channel"
+    blocks = reply["blocks"]
+    assert blocks[0]["type"] == "header" and "Ukraine" in blocks[0]["text"]["text"]
+    texts = json.dumps(blocks, ensure_ascii=False)
+    assert "Antony Blinken" in texts and "America’s top diplomat" in texts
+
+
+@pytest.mark.parametrize("case", ["wrong secret", "stale", "future", "missing headers", "changed body", "no signature"])
+async def test_bad_signatures_are_refused_with_no_side_effect(fake_slack, slack_http, case: str) -> None:
+    url, _adapter = slack_http
+    body = urlencode(payload(fake_slack, "/brief", ARTICLE))
+    headers = signed(body)
+    if case == "wrong secret":
+        headers = signed(body, secret="not-the-secret")
+    elif case == "stale":
+        headers = signed(body, timestamp=int(time.time()) - 301)
+    elif case == "future":
+        headers = signed(body, timestamp=int(time.time()) + 301)
+    elif case == "missing headers":
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    elif case == "changed body":
+        body = body.replace("blinken", "evil")
+    else:
+        del headers["X-Slack-Signature"]
+    status, _text, _elapsed = await post(url, body, headers)
+    assert status == 401
+    await asyncio.sleep(0.2)
+    assert fake_slack.calls == []
+
+
+async def test_help_and_usage_errors_come_in_the_ack(fake_slack, slack_http) -> None:
+    url, _adapter = slack_http
+    for text, expected in (("help", "briefbot commands"), ("schedule 25:99", "Usage: schedule")):
+        body = urlencode(payload(fake_slack, "/brief", text))
+        status, ack, _elapsed = await post(url, body, signed(body))
+        data = json.loads(ack)
+        assert (
+            status == 200 and expected in json.dumps(data, ensure_ascii=False) and data["response_type"] == "ephemeral"
+        )
+    assert fake_slack.responses() == []
+
+
+async def test_config_commands_need_an_admin(fake_slack, slack_http) -> None:
+    url, _adapter = slack_http
+    body = urlencode(payload(fake_slack, "/brief", "subscribe https://news.example/rss", user="U1"))
+    await post(url, body, signed(body))
+    await wait_for(lambda: len(fake_slack.responses()) == 1)
+    refused = fake_slack.responses()[0].body
+    assert refused["response_type"] == "ephemeral" and "Only an admin" in refused["text"]
+    fake_slack.admins.add("UADMIN")
+    body = urlencode(payload(fake_slack, "/brief", "subscribe https://news.example/rss", user="UADMIN"))
+    await post(url, body, signed(body))
+    await wait_for(lambda: len(fake_slack.responses()) == 2)
+    assert "Subscribed" in fake_slack.responses()[1].body["text"]
+    body = urlencode(payload(fake_slack, "/brief", "schedule 07:30 Europe/Berlin", user="UALLOWED"))
+    await post(url, body, signed(body))
+    await wait_for(lambda: len(fake_slack.responses()) == 3)
+    assert "07:30 Europe/Berlin" in fake_slack.responses()[2].body["text"]
+
+
+async def test_shortcut_commands(fake_slack, slack_http) -> None:
+    url, _adapter = slack_http
+    body = urlencode(payload(fake_slack, "/quotes", f"{ARTICLE} Kuleba"))
+    await post(url, body, signed(body))
+    await wait_for(lambda: len(fake_slack.responses()) == 1)
+    text = json.dumps(fake_slack.responses()[0].body["blocks"], ensure_ascii=False)
+    assert "exercise moderation" in text and "deeply concerned" not in text
+
+
+async def test_socket_mode_acks_the_envelope_and_replies(fake_slack, core) -> None:
+    client = make_client("xoxb-test", fake_slack.base + "/api/")
+    adapter = SlackAdapter(core, client, socket_mode=True)
+    handler = AsyncSocketModeHandler(adapter.app, "xapp-test", web_client=client)
+    await handler.connect_async()
+    try:
+        await asyncio.wait_for(fake_slack.connected.wait(), 10)
+        opened = fake_slack.api_calls("apps.connections.open")
+        assert opened and opened[0].headers["Authorization"] == "Bearer xapp-test"
+        envelope = await fake_slack.push_envelope(payload(fake_slack, "/actors", ARTICLE))
+        await asyncio.wait_for(fake_slack.acked.wait(), 3)
+        assert fake_slack.acks[0]["envelope_id"] == envelope
+        await wait_for(lambda: len(fake_slack.responses()) == 1)
+        assert "Sergei Lavrov" in json.dumps(fake_slack.responses()[0].body["blocks"])
+    finally:
+        await handler.close_async()
+
+
+def story(n: int) -> Story:
+    quote = Quote(
+        "We will keep talking until there is a solution" + " and more" * 40,
+        0,
+        10,
+        0,
+        "Jane Minister",
+        "Foreign Minister",
+        True,
+    )
+    return Story(
+        headline=f"Story {n}: " + "a very long headline " * 12,
+        summary=tuple(f"Sentence {k} of story {n}, " + "with many words " * 60 for k in range(3)),
+        quote=quote,
+        actors=tuple(Actor(f"Person {k}", "person", role="Minister") for k in range(6)),
+        sources=tuple(Source(f"https://n{k}.example/{n}", f"Title {k}", f"feed{k}") for k in range(8)),
+    )
+
+
+async def test_forty_story_digest_is_posted_as_a_thread_without_rejection(fake_slack) -> None:
+    client = make_client("xoxb-test", fake_slack.base + "/api/")
+    from adapters.slack.app import SlackPublisher
+
+    digest = Digest(day=dt.date(2026, 11, 26), stories=tuple(story(n) for n in range(40)), title="Morning digest")
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    publisher = SlackPublisher(client, pace=1.0, sleep=sleep)
+    await publisher.post(ChannelRef("slack", "C1"), DigestReply(digest))
+    posts = fake_slack.api_calls("chat.postMessage")
+    assert len(posts) >= 41
+    assert all(not FakeSlack.invalid_blocks(p.body.get("blocks")) for p in posts)
+    head_ts = "1700000000.000001"
+    assert "thread_ts" not in posts[0].body and all(p.body["thread_ts"] == head_ts for p in posts[1:])
+    assert len(sleeps) == len(posts) - 1 and all(0 < s <= 1.0 for s in sleeps)  # one message a second
+
+
+async def test_rate_limited_post_is_retried_after_retry_after(fake_slack) -> None:
+    client = make_client("xoxb-test", fake_slack.base + "/api/")
+    fake_slack.ratelimit_next(1, retry_after=1)
+    start = time.monotonic()
+    response = await client.chat_postMessage(channel="C1", text="hello")
+    assert response["ok"] and time.monotonic() - start >= 1.0
+    assert len(fake_slack.api_calls("chat.postMessage")) == 2
+
+
+def test_every_reply_fits_slack_limits(briefer, shared_eval) -> None:
+    rows = [
+        json.loads(line) for line in (shared_eval / "summarize" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    longest = max(rows, key=lambda r: len(r["text"]))
+    brief = briefer.brief(Article(text=longest["text"], title=longest.get("title", "")), quotes=None)
+    for view in ("brief", "quotes", "actors"):
+        messages = render(BriefReply(brief, view=view))  # type: ignore[arg-type]
+        assert messages and all(not FakeSlack.invalid_blocks(m["blocks"]) for m in messages)
+        assert all(len(m["text"]) <= 3000 for m in messages)
+    digest = Digest(day=dt.date(2026, 11, 26), stories=tuple(story(n) for n in range(40)))
+    messages = render(DigestReply(digest))
+    assert len(messages) > 1 and all(not FakeSlack.invalid_blocks(m["blocks"]) for m in messages)
+
+
+def test_text_splitting_keeps_every_word_and_respects_the_limit() -> None:
+    text = "\n\n".join(" ".join(f"word{n}-{k}" for k in range(400)) for n in range(5))
+    parts = split_text(text, 3000)
+    assert all(len(p) <= 3000 for p in parts)
+    assert " ".join(parts).split() == text.split()
+    assert len(pack(sections(text) * 30, "x")) >= 2
+    huge = Brief(
+        article=Article(text="x", title="T" * 400),
+        summary=(Sentence("s" * 9000, 0, 1, 0),),
+        method="news",
+    )
+    assert all(not FakeSlack.invalid_blocks(m["blocks"]) for m in render(BriefReply(huge)))
+
+
+def test_manifest_declares_every_slash_command_and_scope() -> None:
+    import yaml
+
+    from adapters.slack.app import SLASH_COMMANDS
+    from tests.conftest import ROOT
+
+    manifest = yaml.safe_load((ROOT / "slack-manifest.yml").read_text(encoding="utf-8"))
+    assert {c["command"] for c in manifest["features"]["slash_commands"]} == set(SLASH_COMMANDS)
+    assert {"commands", "chat:write", "users:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert manifest["settings"]["socket_mode_enabled"] is True

@@ -1,0 +1,174 @@
+"""A recording fake of Slack on 127.0.0.1: Web API, response_url endpoints and the Socket Mode websocket.
+
+It enforces the rules of ../shared/docs/platforms.md §1 the way Slack fails: ``invalid_blocks`` over 50
+blocks, a section text over 3,000 or a header over 150 characters; a ``response_url`` used more than 5
+times or after 30 minutes; a 429 with ``Retry-After`` on demand. Its clock is injectable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from aiohttp import WSMsgType, web
+
+
+@dataclass
+class Call:
+    """One request the fake received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    at: float
+
+
+@dataclass
+class FakeSlack:
+    """Start with :meth:`start`; ``base`` is its URL; ``calls`` records every request."""
+
+    clock: Callable[[], float] = time.monotonic
+    calls: list[Call] = field(default_factory=list)
+    admins: set[str] = field(default_factory=set)
+    base: str = ""
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    _responses: dict[str, tuple[float, int]] = field(default_factory=dict)
+    _ratelimit: list[int] = field(default_factory=list)
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _runner: web.AppRunner | None = None
+    connected: asyncio.Event = field(default_factory=asyncio.Event)
+    acked: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/respond/{rid}", self._respond)
+        app.router.add_get("/link", self._socket)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.base = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- controls -------------------------------------------------------------------------------
+
+    def ratelimit_next(self, n: int, retry_after: int = 1) -> None:
+        self._ratelimit += [retry_after] * n
+
+    def issue_response_url(self) -> str:
+        rid = uuid.uuid4().hex
+        self._responses[rid] = (self.clock(), 0)
+        return f"{self.base}/respond/{rid}"
+
+    def api_calls(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.path == f"/api/{method}"]
+
+    def responses(self) -> list[Call]:
+        return [c for c in self.calls if c.path.startswith("/respond/")]
+
+    async def push_envelope(self, payload: dict[str, Any], kind: str = "slash_commands") -> str:
+        envelope_id = uuid.uuid4().hex
+        message = {"envelope_id": envelope_id, "type": kind, "payload": payload, "accepts_response_payload": True}
+        await self._sockets[-1].send_str(json.dumps(message))
+        return envelope_id
+
+    # --- rules ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def invalid_blocks(blocks: Any) -> bool:
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        if not blocks:
+            return False
+        if len(blocks) > 50:
+            return True
+        for b in blocks:
+            if b.get("type") == "header" and len(b["text"]["text"]) > 150:
+                return True
+            if b.get("type") == "section" and len((b.get("text") or {}).get("text", "")) > 3000:
+                return True
+            if b.get("type") == "context" and any(len(e.get("text", "")) > 3000 for e in b.get("elements", [])):
+                return True
+        return False
+
+    # --- handlers -------------------------------------------------------------------------------
+
+    async def _body(self, request: web.Request) -> dict[str, Any]:
+        if request.method == "GET":
+            return dict(request.query)
+        raw = await request.read()
+        if request.content_type == "application/json":
+            return json.loads(raw or b"{}")
+        return {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+
+    async def _api(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        method = request.match_info["method"]
+        self.calls.append(Call(request.method, request.path, dict(request.headers), body, self.clock()))
+        if self._ratelimit:
+            retry = self._ratelimit.pop(0)
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry)}
+            )
+        if method == "auth.test":
+            return web.json_response(
+                {"ok": True, "user_id": "UBOT", "team_id": "T1", "bot_id": "BBOT", "user": "briefbot"}
+            )
+        if method == "apps.connections.open":
+            return web.json_response({"ok": True, "url": self.base.replace("http", "ws") + "/link"})
+        if method == "users.info":
+            user = body.get("user", "")
+            return web.json_response({"ok": True, "user": {"id": user, "is_admin": user in self.admins}})
+        if method == "chat.postMessage":
+            if self.invalid_blocks(body.get("blocks")):
+                return web.json_response({"ok": False, "error": "invalid_blocks"})
+            ts = f"1700000000.{next(self._ts):06d}"
+            return web.json_response({"ok": True, "channel": body.get("channel"), "ts": ts, "message": {"ts": ts}})
+        return web.json_response({"ok": False, "error": "unknown_method"})
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        self.calls.append(Call("POST", request.path, dict(request.headers), body, self.clock()))
+        rid = request.match_info["rid"]
+        if rid not in self._responses:
+            return web.json_response({"ok": False, "error": "no_such_url"}, status=404)
+        issued, used = self._responses[rid]
+        if used >= 5:
+            return web.json_response({"ok": False, "error": "used_url"}, status=404)
+        if self.clock() - issued > 30 * 60:
+            return web.json_response({"ok": False, "error": "expired_url"}, status=404)
+        if self.invalid_blocks(body.get("blocks")):
+            return web.json_response({"ok": False, "error": "invalid_blocks"}, status=400)
+        self._responses[rid] = (issued, used + 1)
+        return web.json_response({"ok": True})
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"}}))
+        self.connected.set()
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                data = json.loads(msg.data)
+                if "envelope_id" in data:
+                    self.acks.append(data)
+                    self.acked.set()
+        return ws
