@@ -66,6 +66,16 @@ FIELDS: dict[str, Field] = {
     ),
     "slack_signing_secret": Field("SLACK_SIGNING_SECRET", "", "the signing secret, for HTTP mode"),
     "slack_api_url": Field("SLACK_API_URL", "https://slack.com/api/", "Slack Web API base URL (proxies, GovSlack)"),
+    "discord_token": Field(
+        "DISCORD_TOKEN", "", "the bot token from the Discord developer portal; turns the Discord adapter on"
+    ),
+    "discord_api_base": Field(
+        "DISCORD_API_BASE", "https://discord.com/api/v10", "Discord REST base URL (a rate-limit proxy, or a local fake)"
+    ),
+    "discord_gateway_url": Field(
+        "DISCORD_GATEWAY_URL", "wss://gateway.discord.gg/", "Discord gateway URL (a gateway proxy, or a local fake)"
+    ),
+    "discord_shards": Field("DISCORD_SHARDS", "0", "0: one connection; N > 0: an AutoShardedClient with N shards"),
     "http_host": Field(
         "BRIEFBOT_HTTP_HOST", "127.0.0.1", "address the HTTP server (Slack HTTP mode, /healthz) listens on"
     ),
@@ -103,6 +113,10 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     http_host: str = "127.0.0.1"
     http_port: int = 3000
+    discord_token: str = ""
+    discord_api_base: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg/"
+    discord_shards: int = 0
 
     def __repr__(self) -> str:
         """Every setting, with secrets masked (settings are logged at start-up)."""
@@ -111,6 +125,11 @@ class Settings:
             for name in FIELDS
         )
         return f"Settings({shown})"
+
+    @property
+    def discord_enabled(self) -> bool:
+        """A bot token is set: the Discord adapter runs."""
+        return bool(self.discord_token)
 
     @property
     def slack_enabled(self) -> bool:
@@ -152,6 +171,10 @@ class Settings:
             "slack_api_url": raw["slack_api_url"] or "https://slack.com/api/",
             "http_host": raw["http_host"] or "127.0.0.1",
             "http_port": _int(raw, "http_port", 1, 65535),
+            "discord_token": raw["discord_token"],
+            "discord_api_base": _url(raw, "discord_api_base", ("http://", "https://")),
+            "discord_gateway_url": _url(raw, "discord_gateway_url", ("ws://", "wss://")),
+            "discord_shards": _int(raw, "discord_shards", 0, 1000),
         }
         _check_slack(kwargs)
         return cls(**kwargs)
@@ -187,6 +210,13 @@ def _int(raw: Mapping[str, str], name: str, lo: int, hi: int) -> int:
         raise SettingsError(f"{env} must be a whole number, not {raw[name]!r}.") from None
     if not lo <= value <= hi:
         raise SettingsError(f"{env} must be between {lo:,} and {hi:,}, not {value:,}.")
+    return value
+
+
+def _url(raw: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str:
+    value = raw[name] or FIELDS[name].default
+    if not value.startswith(schemes):
+        raise SettingsError(f"{FIELDS[name].env} must start with {' or '.join(schemes)}, not {value!r}.")
     return value
 
 

@@ -1,0 +1,1 @@
+"""The Discord adapter: slash commands and digests through discord.py."""

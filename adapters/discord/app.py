@@ -1,0 +1,257 @@
+"""The Discord adapter: discord.py 2.x ``app_commands``, embeds, and digests posted to channels.
+
+- Slash commands ``/brief``, ``/quotes``, ``/actors``, ``/digest``, ``/help``, the ``/feeds`` group
+  (``subscribe``, ``unsubscribe``, ``list``) and ``/schedule`` (IANA time zone autocomplete). The
+  config commands carry ``default_member_permissions`` Manage Server and are checked again at run time.
+- Every command defers first (``defer(thinking=True)``, well inside Discord's 3 s), then edits the
+  original response with the result (follow-ups for further messages); an error replaces the
+  "thinking" message with an ephemeral one. ``/help`` answers at once, ephemeral.
+- Daily digests (:meth:`DiscordAdapter.post`): a headline message, then a thread on it (when the
+  channel allows threads) with one embed per story; sends are paced and discord.py waits out 429s.
+- Intents: ``GUILDS`` only, nothing privileged. Commands are synced explicitly (``briefbot discord
+  sync [--guild ID]``), never on start. ``DISCORD_SHARDS`` > 0 runs an ``AutoShardedClient``.
+- ``DISCORD_API_BASE`` / ``DISCORD_GATEWAY_URL`` point discord.py at a REST or gateway proxy (or a
+  local fake). discord.py has no option for this, so :func:`point_at` sets its two class attributes,
+  once, from the composition root.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zoneinfo
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+
+from adapters.discord.render import cut, pack, render, story_embeds
+from adapters.discord.render import digest_headline as headline_embeds
+from bot.commands import parse_command
+from bot.core import Core
+from bot.errors import UserError
+from bot.model import ChannelRef, DigestReply, Reply, TextReply
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_BASE = "https://discord.com/api/v10"
+DEFAULT_GATEWAY = "wss://gateway.discord.gg/"
+MANAGE = discord.Permissions(manage_guild=True)
+#: The invite link's permissions: view channels, send messages, embed links, threads.
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, create_public_threads=True, send_messages_in_threads=True
+)
+_ZONES = sorted(zoneinfo.available_timezones())
+
+
+def point_at(api_base: str, gateway_url: str) -> None:
+    """Send discord.py's REST calls to ``api_base`` and its gateway connection to ``gateway_url``."""
+    discord.http.Route.BASE = api_base.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+def invite_url(application_id: int | str) -> str:
+    """The URL that adds the bot to a server with the permissions and scopes it needs."""
+    return discord.utils.oauth_url(
+        int(application_id), permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands")
+    )
+
+
+def to_discord(message: dict[str, Any]) -> dict[str, Any]:
+    """A rendered message as discord.py keyword arguments."""
+    return {"content": message.get("content"), "embeds": [discord.Embed.from_dict(e) for e in message["embeds"]]}
+
+
+class DiscordAdapter:
+    """The bot: a discord.py client with our command tree, and the publisher of digests."""
+
+    def __init__(
+        self,
+        core: Core,
+        *,
+        shard_count: int = 0,
+        pace: float = 0.5,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        **client_options: Any,  # noqa: ANN401 - passed to discord.Client (tests set guild_ready_timeout)
+    ) -> None:
+        """Build the client and register the commands; nothing connects until :meth:`run`."""
+        self.core = core
+        self.pace = pace
+        self._sleep = sleep
+        intents = discord.Intents.none()
+        intents.guilds = True
+        self.client: discord.Client = (
+            discord.AutoShardedClient(intents=intents, shard_count=shard_count, **client_options)
+            if shard_count
+            else discord.Client(intents=intents, **client_options)
+        )
+        self.tree = app_commands.CommandTree(self.client)
+        self.errors: list[BaseException] = []
+        self.tree.error(self._on_error)
+        self._register()
+
+    async def _on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        self.errors.append(error)
+        log.error("Discord command failed: %r", error)
+        if isinstance(error, app_commands.MissingPermissions) and not interaction.response.is_done():
+            await interaction.response.send_message("You need the Manage Server permission for that.", ephemeral=True)
+
+    # --- commands --------------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        tree = self.tree
+
+        @tree.command(name="brief", description="Summary, key quotes and actors of a news article")
+        @app_commands.describe(url_or_text="A news link, or the article's text")
+        async def brief(interaction: discord.Interaction, url_or_text: str) -> None:
+            await self.answer(interaction, f"brief {url_or_text}")
+
+        @tree.command(name="quotes", description="Every quote of an article with its speaker and role")
+        @app_commands.describe(url_or_text="A news link, or the article's text", speaker="Only this speaker's quotes")
+        async def quotes(interaction: discord.Interaction, url_or_text: str, speaker: str | None = None) -> None:
+            await self.answer(interaction, f"quotes {url_or_text} {speaker or ''}".strip())
+
+        @tree.command(name="actors", description="People, organisations, places and groups of an article")
+        @app_commands.describe(url_or_text="A news link, or the article's text")
+        async def actors(interaction: discord.Interaction, url_or_text: str) -> None:
+            await self.answer(interaction, f"actors {url_or_text}")
+
+        @tree.command(name="digest", description="This channel's news digest now")
+        @app_commands.describe(since="How far back, e.g. 12h or 2d (default: since the last digest)")
+        async def digest(interaction: discord.Interaction, since: str | None = None) -> None:
+            await self.answer(interaction, f"digest {since or ''}".strip())
+
+        @tree.command(name="help", description="What briefbot can do")
+        @app_commands.describe(command="One command's help")
+        async def help_(interaction: discord.Interaction, command: str | None = None) -> None:
+            reply = await self.core.handle(parse_command(f"help {command or ''}", self._channel(interaction)))
+            first = render(reply)[0]
+            await interaction.response.send_message(**to_discord(first), ephemeral=True)
+
+        feeds = app_commands.Group(
+            name="feeds", description="This channel's news feeds", default_permissions=MANAGE, guild_only=True
+        )
+
+        @feeds.command(name="subscribe", description="Add an RSS, Atom or JSON feed to this channel's digest")
+        @app_commands.describe(
+            url="The feed's address", include="Keep only items with these words", exclude="Drop items with these words"
+        )
+        async def subscribe(
+            interaction: discord.Interaction, url: str, include: str | None = None, exclude: str | None = None
+        ) -> None:
+            text = (
+                f"subscribe {url}"
+                + (f" --include {include}" if include else "")
+                + (f" --exclude {exclude}" if exclude else "")
+            )
+            await self.answer(interaction, text)
+
+        @feeds.command(name="unsubscribe", description="Remove a feed from this channel")
+        @app_commands.describe(feed="The feed's address or its id (see /feeds list)")
+        async def unsubscribe(interaction: discord.Interaction, feed: str) -> None:
+            await self.answer(interaction, f"unsubscribe {feed}")
+
+        @feeds.command(name="list", description="This channel's feeds with their health")
+        async def list_(interaction: discord.Interaction) -> None:
+            await self.answer(interaction, "feeds")
+
+        tree.add_command(feeds)
+
+        @tree.command(name="schedule", description="When this channel's daily digest is posted")
+        @app_commands.describe(time="24-hour time, e.g. 07:30, or off", timezone="IANA time zone, e.g. Europe/Berlin")
+        @app_commands.default_permissions(manage_guild=True)
+        @app_commands.guild_only()
+        async def schedule(interaction: discord.Interaction, time: str, timezone: str | None = None) -> None:
+            await self.answer(interaction, f"schedule {time} {timezone or ''}".strip())
+
+        @schedule.autocomplete("timezone")
+        async def zones(_interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+            wanted = current.lower()
+            return [app_commands.Choice(name=z, value=z) for z in _ZONES if wanted in z.lower()][:25]
+
+    def _channel(self, interaction: discord.Interaction) -> ChannelRef:
+        return ChannelRef("discord", str(interaction.channel_id or ""), str(interaction.guild_id or ""))
+
+    async def answer(self, interaction: discord.Interaction, text: str) -> None:
+        """Defer, run the command through the core, then edit the response (errors ephemeral)."""
+        await interaction.response.defer(thinking=True)
+        is_admin = bool(getattr(interaction.permissions, "manage_guild", False))
+        try:
+            cmd = parse_command(text, self._channel(interaction), str(interaction.user.id), is_admin=is_admin)
+        except UserError as err:
+            reply: Reply = TextReply(str(err), error=True)
+        else:
+            reply = await self.core.handle(cmd)
+        messages = render(reply)
+        try:
+            if isinstance(reply, TextReply) and reply.error:
+                await interaction.delete_original_response()
+                await interaction.followup.send(**to_discord(messages[0]), ephemeral=True)
+                return
+            await interaction.edit_original_response(**to_discord(messages[0]))
+            for message in messages[1:]:
+                await interaction.followup.send(**to_discord(message))
+        except discord.HTTPException as err:
+            self.errors.append(err)
+            log.error("Discord reply failed: %s", err)
+
+    # --- digests ---------------------------------------------------------------------------------
+
+    async def _send(self, target: discord.abc.Messageable, message: dict[str, Any]) -> discord.Message:
+        sent = await target.send(**to_discord(message))
+        await self._sleep(self.pace)
+        return sent
+
+    async def post(self, channel: ChannelRef, reply: Reply) -> None:
+        """Publish a reply in a channel: a digest as a headline with a thread of stories."""
+        found = self.client.get_channel(int(channel.id)) or await self.client.fetch_channel(int(channel.id))
+        if not isinstance(found, discord.abc.Messageable):
+            raise TypeError(f"channel {channel.id} cannot receive messages")
+        if not isinstance(reply, DigestReply):
+            for message in render(reply):
+                await self._send(found, message)
+            return
+        digest = reply.digest
+        head_messages = pack(headline_embeds(digest, reply.failed_feeds))
+        head = await self._send(found, head_messages[0])
+        target: discord.abc.Messageable = found
+        try:
+            target = await head.create_thread(name=cut(digest.title or "News digest", 100))
+        except (discord.HTTPException, AttributeError, ValueError):
+            target = found  # no threads here (a DM, a thread itself, or missing permission)
+        for message in head_messages[1:]:
+            await self._send(target, message)
+        embeds = [e for n, story in enumerate(digest.stories, 1) for e in story_embeds(n, story)]
+        for message in pack(embeds):
+            await self._send(target, message)
+
+    # --- running ---------------------------------------------------------------------------------
+
+    async def sync(self, guild: int | None = None) -> list[app_commands.AppCommand]:
+        """Register the commands with Discord: in one guild (instant) or globally."""
+        if guild is not None:
+            target = discord.Object(id=guild)
+            self.tree.copy_global_to(guild=target)
+            return await self.tree.sync(guild=target)
+        return await self.tree.sync()
+
+    async def run(self, token: str, ready: asyncio.Event | None = None) -> None:
+        """Log in, connect to the gateway and serve until cancelled."""
+        async with self.client:
+            await self.client.login(token)
+            connection = asyncio.create_task(self.client.connect())
+            try:
+                if ready is not None:
+                    done, _pending = await asyncio.wait(
+                        {connection, asyncio.create_task(self.client.wait_until_ready())},
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                    if connection in done:
+                        await connection  # it ended before READY: raise its error
+                    ready.set()
+                await connection
+            finally:
+                connection.cancel()
+                await asyncio.gather(connection, return_exceptions=True)

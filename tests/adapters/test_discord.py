@@ -1,0 +1,198 @@
+"""The Discord adapter through the real discord.py client, against the recording fake Discord on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from contextlib import asynccontextmanager
+
+import discord
+import pytest
+
+from adapters.discord.app import DEFAULT_API_BASE, DEFAULT_GATEWAY, DiscordAdapter, invite_url, point_at
+from adapters.discord.render import render
+from bot.core import Core
+from bot.model import BriefReply, ChannelRef, DigestReply
+from bot.storage import SqliteStore
+from summarizer.model import Article
+from tests.adapters.test_slack import story
+from tests.conftest import SEED
+from tests.fakes.core import FakeFetcher
+from tests.fakes.fake_discord import APP_ID, CHANNEL_ID, FakeDiscord
+
+pytestmark = pytest.mark.slow
+ARTICLE = "https://news.example/blinken"
+
+
+@pytest.fixture
+async def fake_discord():
+    fake = FakeDiscord()
+    await fake.start()
+    point_at(fake.base + "/api/v10", fake.base.replace("http", "ws") + "/gateway")
+    yield fake
+    point_at(DEFAULT_API_BASE, DEFAULT_GATEWAY)
+    await fake.stop()
+
+
+@pytest.fixture
+async def core(briefer):
+    store = await SqliteStore.open(":memory:")
+    fetcher = FakeFetcher(
+        articles={ARTICLE: SEED.read_text(encoding="utf-8")},
+        feeds={"https://news.example/rss": b"<rss version='2.0'><channel><title>t</title></channel></rss>"},
+    )
+    c = Core(fetcher=fetcher, store=store, brief=lambda a: briefer.brief(a, quotes=None))
+    yield c
+    c.close()
+    await store.close()
+
+
+@asynccontextmanager
+async def running(adapter: DiscordAdapter):
+    ready = asyncio.Event()
+    task = asyncio.create_task(adapter.run("fake-token", ready))
+    await asyncio.wait_for(ready.wait(), 10)
+    try:
+        yield adapter
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await adapter.client.close()
+
+
+def option(name: str, value: str) -> dict[str, object]:
+    return {"type": 3, "name": name, "value": value}
+
+
+async def test_brief_defers_then_edits_with_embeds(fake_discord, core) -> None:
+    adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
+    async with running(adapter):
+        assert fake_discord.identify[0]["intents"] == 1  # GUILDS only, nothing privileged
+        record = await fake_discord.send_interaction("brief", [option("url_or_text", ARTICLE)])
+        await fake_discord.wait(lambda: len(record.responded) >= 2)
+        defer, edit = record.responded[0], record.responded[1]
+        assert defer["type"] == 5 and record.response_at is not None and record.response_at - record.sent_at < 3
+        assert edit["method"] == "PATCH" and edit["path"].endswith("/messages/@original")
+        embed = edit["embeds"][0]
+        assert "Ukraine" in embed["title"] and embed["url"] == ARTICLE
+        names = [f["name"] for f in embed["fields"]]
+        assert any("Antony Blinken" in n for n in names) and "People" in names
+    assert adapter.errors == []
+
+
+async def test_quotes_actors_and_digest_commands(fake_discord, core) -> None:
+    adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
+    async with running(adapter):
+        quotes = await fake_discord.send_interaction(
+            "quotes", [option("url_or_text", ARTICLE), option("speaker", "Kuleba")]
+        )
+        actors = await fake_discord.send_interaction("actors", [option("url_or_text", ARTICLE)])
+        await fake_discord.wait(lambda: len(quotes.responded) >= 2 and len(actors.responded) >= 2)
+        assert {f["value"] for f in quotes.responded[1]["embeds"][0]["fields"]} == {
+            "“exercise moderation”",
+            "“craft a deterrence package”",
+        }
+        assert any(
+            f["name"] == "People" and "Sergei Lavrov" in f["value"] for f in actors.responded[1]["embeds"][0]["fields"]
+        )
+        digest = await fake_discord.send_interaction("digest")
+        await fake_discord.wait(lambda: len(digest.responded) >= 3)
+        # No feeds yet: the thinking message is removed and the error sent ephemeral (flags 64).
+        assert digest.responded[1]["method"] == "DELETE" and digest.responded[2]["flags"] == 64
+    assert adapter.errors == []
+
+
+async def test_config_commands_check_manage_server(fake_discord, core) -> None:
+    adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
+    async with running(adapter):
+        refused = await fake_discord.send_interaction(
+            "feeds", [option("url", "https://news.example/rss")], sub="subscribe"
+        )
+        await fake_discord.wait(lambda: len(refused.responded) >= 3)
+        assert "Only an admin" in refused.responded[2]["content"]
+        ok = await fake_discord.send_interaction(
+            "feeds", [option("url", "https://news.example/rss")], sub="subscribe", admin=True
+        )
+        await fake_discord.wait(lambda: len(ok.responded) >= 2)
+        assert "Subscribed" in ok.responded[1]["content"]
+        listed = await fake_discord.send_interaction("feeds", sub="list", admin=True)
+        await fake_discord.wait(lambda: len(listed.responded) >= 2)
+        assert "news.example/rss" in listed.responded[1]["embeds"][0]["description"]
+        scheduled = await fake_discord.send_interaction(
+            "schedule", [option("time", "07:30"), option("timezone", "Europe/Berlin")], admin=True
+        )
+        await fake_discord.wait(lambda: len(scheduled.responded) >= 2)
+        assert "07:30 Europe/Berlin" in scheduled.responded[1]["content"]
+
+
+async def test_help_answers_at_once_ephemeral(fake_discord, core) -> None:
+    adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
+    async with running(adapter):
+        record = await fake_discord.send_interaction("help")
+        await fake_discord.wait(lambda: len(record.responded) >= 1)
+        first = record.responded[0]
+        assert first["type"] == 4 and first["data"]["flags"] == 64 and "briefbot commands" in first["data"]["content"]
+
+
+async def test_synced_command_json(fake_discord, core) -> None:
+    adapter = DiscordAdapter(core, guild_ready_timeout=0.1)
+    await adapter.client.login("fake-token")
+    try:
+        await adapter.sync(guild=int("900000000000000003"))
+    finally:
+        await adapter.client.close()
+    by_name = {c["name"]: c for c in fake_discord.synced}
+    assert set(by_name) == {"brief", "quotes", "actors", "digest", "help", "feeds", "schedule"}
+    assert by_name["brief"]["options"][0]["type"] == 3 and by_name["brief"]["options"][0]["required"]
+    assert str(by_name["feeds"]["default_member_permissions"]) == "32"
+    assert str(by_name["schedule"]["default_member_permissions"]) == "32"
+    assert by_name["schedule"]["options"][1]["autocomplete"] is True
+    assert by_name["brief"]["default_member_permissions"] is None
+    assert {o["name"] for o in by_name["feeds"]["options"]} == {"subscribe", "unsubscribe", "list"}
+    assert "scope=bot+applications.commands" in invite_url(APP_ID)
+
+
+async def test_forty_story_digest_is_posted_in_a_thread(fake_discord, core) -> None:
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0.5, sleep=sleep)
+    digest = DigestReply(
+        __import__("summarizer.model", fromlist=["Digest"]).Digest(
+            day=dt.date(2026, 11, 26), stories=tuple(story(n) for n in range(40)), title="Morning digest"
+        )
+    )
+    fake_discord.ratelimit_next(1, retry_after=0.2)  # discord.py waits it out
+    async with running(adapter):
+        await adapter.post(ChannelRef("discord", CHANNEL_ID), digest)
+    posted = [c for c in fake_discord.calls if c[0] == "POST" and c[1].endswith("/messages")]
+    assert len(posted) >= 15 and all(FakeDiscord.violations(body) is None for _m, _p, body in posted)
+    assert any(c[1].endswith("/threads") for c in fake_discord.calls)
+    assert sum(len(body.get("embeds", [])) for _m, _p, body in posted) >= 41
+    assert sleeps and all(s == 0.5 for s in sleeps)
+
+
+def test_every_reply_fits_discord_limits(briefer, shared_eval) -> None:
+    import json
+
+    rows = [
+        json.loads(line) for line in (shared_eval / "summarize" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    longest = max(rows, key=lambda r: len(r["text"]))
+    brief = briefer.brief(Article(text=longest["text"], title=longest.get("title", "")), quotes=None)
+    for view in ("brief", "quotes", "actors"):
+        for message in render(BriefReply(brief, view=view)):  # type: ignore[arg-type]
+            assert FakeDiscord.violations({"content": message["content"], "embeds": message["embeds"]}) is None
+            discord.Embed.from_dict(message["embeds"][0]) if message["embeds"] else None
+
+
+async def test_sharded_client_connects_and_answers(fake_discord, core) -> None:
+    adapter = DiscordAdapter(core, shard_count=1, guild_ready_timeout=0.1, pace=0)
+    assert isinstance(adapter.client, discord.AutoShardedClient)
+    async with running(adapter):
+        assert fake_discord.identify[0]["shard"] == [0, 1]
+        record = await fake_discord.send_interaction("actors", [option("url_or_text", ARTICLE)])
+        await fake_discord.wait(lambda: len(record.responded) >= 2)
+        assert record.responded[0]["type"] == 5

@@ -1,0 +1,423 @@
+"""A recording fake of Discord on 127.0.0.1: REST under /api/v10 and a gateway websocket at /gateway.
+
+It copies the wire details discord.py depends on (../shared/docs/platforms.md §3.4): JSON with exactly
+``Content-Type: application/json``, a ``Via`` header on 429s, nested 50035 error bodies. It enforces the
+rules: 10062 for an initial response after 3 s, 40060 for a second one, 50035 over the message and
+embed limits, 429 on demand. Its clock is injectable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+APP_ID = "900000000000000001"
+BOT_ID = "900000000000000002"
+GUILD_ID = "900000000000000003"
+CHANNEL_ID = "900000000000000004"
+USER_ID = "900000000000000005"
+BOT_USER = {
+    "id": BOT_ID,
+    "username": "briefbot",
+    "discriminator": "0",
+    "global_name": None,
+    "avatar": None,
+    "bot": True,
+}
+USER = {"id": USER_ID, "username": "reader", "discriminator": "0", "global_name": "Reader", "avatar": None}
+ADMIN_PERMISSIONS = str(1 << 5 | 1 << 10 | 1 << 11)  # manage guild, view channel, send messages
+MEMBER_PERMISSIONS = str(1 << 10 | 1 << 11)
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # Exactly application/json: discord.py parses JSON only on an exact match.
+    return web.Response(
+        body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+
+
+def error(code: int, message: str, status: int = 400, errors: dict[str, Any] | None = None) -> web.Response:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if errors:
+        body["errors"] = errors
+    return json_response(body, status)
+
+
+@dataclass
+class Interaction:
+    """An interaction sent to the bot, and what became of it."""
+
+    id: str
+    token: str
+    sent_at: float
+    responded: list[dict[str, Any]] = field(default_factory=list)
+    response_at: float | None = None
+
+
+@dataclass
+class FakeDiscord:
+    """Start with :meth:`start`; ``base`` is its URL; ``calls`` records every REST request."""
+
+    clock: Callable[[], float] = time.monotonic
+    base: str = ""
+    calls: list[tuple[str, str, Any]] = field(default_factory=list)
+    identify: list[dict[str, Any]] = field(default_factory=list)
+    interactions: dict[str, Interaction] = field(default_factory=dict)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    synced: list[dict[str, Any]] = field(default_factory=list)
+    _ratelimit: list[float] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(910000000000000000))
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _runner: web.AppRunner | None = None
+    _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.base = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+
+    async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def _id(self) -> str:
+        return str(next(self._ids))
+
+    # --- controls -------------------------------------------------------------------------------
+
+    def ratelimit_next(self, n: int, retry_after: float = 0.3) -> None:
+        self._ratelimit += [retry_after] * n
+
+    async def send_interaction(
+        self, name: str, options: list[dict[str, Any]] | None = None, *, admin: bool = False, sub: str | None = None
+    ) -> Interaction:
+        """Dispatch INTERACTION_CREATE for a slash command (``sub``: a subcommand of group ``name``)."""
+        iid, token = self._id(), f"tok-{len(self.interactions)}"
+        opts = options or []
+        if sub is not None:
+            opts = [{"type": 1, "name": sub, "options": opts}]
+        payload = {
+            "id": iid,
+            "application_id": APP_ID,
+            "type": 2,
+            "data": {"id": self._id(), "name": name, "type": 1, "options": opts},
+            "guild_id": GUILD_ID,
+            "channel_id": CHANNEL_ID,
+            "channel": {
+                "id": CHANNEL_ID,
+                "type": 0,
+                "guild_id": GUILD_ID,
+                "name": "news",
+                "permissions": ADMIN_PERMISSIONS,
+            },
+            "member": {
+                "user": USER,
+                "roles": [],
+                "joined_at": "2026-01-01T00:00:00+00:00",
+                "permissions": ADMIN_PERMISSIONS if admin else MEMBER_PERMISSIONS,
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            },
+            "token": token,
+            "version": 1,
+            "app_permissions": ADMIN_PERMISSIONS,
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": GUILD_ID},
+            "context": 0,
+            "attachment_size_limit": 8388608,
+        }
+        record = Interaction(iid, token, self.clock())
+        self.interactions[token] = record
+        await self._dispatch("INTERACTION_CREATE", payload)
+        return record
+
+    async def wait(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("condition not met")
+            self.changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), 0.1)
+
+    # --- rules ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def violations(body: dict[str, Any]) -> dict[str, Any] | None:
+        """Discord's nested 50035 ``errors`` for a message over the limits, or ``None``."""
+        problems: dict[str, Any] = {}
+
+        def bad(path: str, msg: str) -> None:
+            problems[path] = {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": msg}]}
+
+        if len(body.get("content") or "") > 2000:
+            bad("content", "Must be 2000 or fewer in length.")
+        embeds = body.get("embeds") or []
+        if len(embeds) > 10:
+            bad("embeds", "Must be 10 or fewer in length.")
+        total = 0
+        for i, e in enumerate(embeds):
+            total += (
+                len(e.get("title", "")) + len(e.get("description", "")) + len((e.get("footer") or {}).get("text", ""))
+            )
+            if len(e.get("title", "")) > 256:
+                bad(f"embeds.{i}.title", "Must be 256 or fewer in length.")
+            if len(e.get("description", "")) > 4096:
+                bad(f"embeds.{i}.description", "Must be 4096 or fewer in length.")
+            fields = e.get("fields") or []
+            if len(fields) > 25:
+                bad(f"embeds.{i}.fields", "Must be 25 or fewer in length.")
+            for f in fields:
+                total += len(f["name"]) + len(f["value"])
+                if len(f["name"]) > 256 or len(f["value"]) > 1024:
+                    bad(f"embeds.{i}.fields", "Field too long.")
+        if total > 6000:
+            bad("embeds", "Embed size exceeds maximum size of 6000")
+        if not problems:
+            return None
+        nested: dict[str, Any] = {}
+        for path, err in problems.items():
+            node = nested
+            parts = path.split(".")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = err
+        return nested
+
+    def _message(self, body: dict[str, Any], channel_id: str = CHANNEL_ID) -> dict[str, Any]:
+        message = {
+            "id": self._id(),
+            "channel_id": channel_id,
+            "guild_id": GUILD_ID,
+            "author": BOT_USER,
+            "content": body.get("content") or "",
+            "timestamp": "2026-11-26T08:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": body.get("flags", 0),
+            "components": [],
+        }
+        self.messages.append(message)
+        return message
+
+    # --- REST -----------------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        body: Any = {}
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:  # multipart (files): not used by briefbot
+                body = {}
+        path = "/" + request.match_info["tail"]
+        self.calls.append((request.method, path, body))
+        self.changed.set()
+        if self._ratelimit:
+            retry = self._ratelimit.pop(0)
+            return json_response(
+                {"message": "You are being rate limited.", "retry_after": retry, "global": False},
+                429,
+                {"Retry-After": str(retry), "Via": "1.1 google", "X-RateLimit-Scope": "user"},
+            )
+        method = request.method
+        parts = path.strip("/").split("/")
+        if path == "/users/@me":
+            return json_response(BOT_USER)
+        if path == "/oauth2/applications/@me":
+            return json_response(
+                {
+                    "id": APP_ID,
+                    "name": "briefbot",
+                    "description": "",
+                    "icon": None,
+                    "bot_public": True,
+                    "bot_require_code_grant": False,
+                    "owner": USER,
+                    "verify_key": "00",
+                    "flags": 0,
+                }
+            )
+        if path == "/gateway/bot":
+            gateway = self.base.replace("http", "ws") + "/gateway"
+            return json_response(
+                {
+                    "url": gateway,
+                    "shards": 1,
+                    "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
+                }
+            )
+        if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
+            self.synced = [{**c, "id": self._id(), "application_id": APP_ID, "version": "1"} for c in body]
+            return json_response(self.synced)
+        if parts[0] == "interactions" and parts[-1] == "callback":
+            token = parts[2]
+            record = self.interactions.get(token)
+            if record is None or self.clock() - record.sent_at > 3.0:
+                return error(10062, "Unknown interaction", 404)
+            if record.responded:
+                return error(40060, "Interaction has already been acknowledged.", 400)
+            if body.get("data") and (problems := self.violations(body["data"])):
+                return error(50035, "Invalid Form Body", 400, {"data": problems})
+            record.responded.append(body)
+            record.response_at = self.clock()
+            return json_response({"interaction": {"id": record.id, "type": 2}, "resource": {"type": body.get("type")}})
+        if parts[0] == "webhooks":
+            token = parts[2]
+            if (problems := self.violations(body)) is not None:
+                return error(50035, "Invalid Form Body", 400, problems)
+            record = self.interactions.get(token)
+            if record is not None:
+                record.responded.append({"method": method, "path": path, **(body or {})})
+            if method == "DELETE":
+                return web.Response(status=204)
+            return json_response(self._message(body))
+        if parts[0] == "channels" and len(parts) == 2 and method == "GET":
+            return json_response(
+                {
+                    "id": parts[1],
+                    "type": 0,
+                    "guild_id": GUILD_ID,
+                    "name": "news",
+                    "position": 0,
+                    "permission_overwrites": [],
+                }
+            )
+        if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
+            if (problems := self.violations(body)) is not None:
+                return error(50035, "Invalid Form Body", 400, problems)
+            return json_response(self._message(body, parts[1]))
+        if parts[0] == "channels" and parts[-1] == "threads" and method == "POST":
+            thread_id = self._id()
+            return json_response(
+                {
+                    "id": thread_id,
+                    "type": 11,
+                    "guild_id": GUILD_ID,
+                    "parent_id": parts[1],
+                    "name": body.get("name", "thread"),
+                    "owner_id": BOT_ID,
+                    "thread_metadata": {
+                        "archived": False,
+                        "auto_archive_duration": 1440,
+                        "archive_timestamp": "2026-11-26T08:00:00+00:00",
+                        "locked": False,
+                    },
+                    "message_count": 0,
+                    "member_count": 1,
+                    "rate_limit_per_user": 0,
+                    "flags": 0,
+                }
+            )
+        return error(0, f"404: Not Found {method} {path}", 404)
+
+    # --- gateway --------------------------------------------------------------------------------
+
+    async def _dispatch(self, event: str, data: dict[str, Any]) -> None:
+        frame = {"op": 0, "t": event, "s": next(self._seq), "d": data}
+        await self._sockets[-1].send_str(json.dumps(frame))
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            frame = json.loads(msg.data)
+            if frame.get("op") == 1:
+                await ws.send_str(json.dumps({"op": 11}))
+            elif frame.get("op") == 2:
+                self.identify.append(frame["d"])
+                ready: dict[str, Any] = {
+                    "v": 10,
+                    "user": BOT_USER,
+                    "guilds": [{"id": GUILD_ID, "unavailable": True}],
+                    "session_id": "fake-session",
+                    "resume_gateway_url": self.base.replace("http", "ws") + "/gateway",
+                    "application": {"id": APP_ID, "flags": 0},
+                }
+                if "shard" in frame["d"]:
+                    ready["shard"] = frame["d"]["shard"]
+                await self._dispatch("READY", ready)
+                await self._dispatch("GUILD_CREATE", self._guild())
+        self._sockets.remove(ws)
+        return ws
+
+    def _guild(self) -> dict[str, Any]:
+        return {
+            "id": GUILD_ID,
+            "name": "Newsroom",
+            "icon": None,
+            "owner_id": USER_ID,
+            "roles": [
+                {
+                    "id": GUILD_ID,
+                    "name": "@everyone",
+                    "permissions": MEMBER_PERMISSIONS,
+                    "position": 0,
+                    "color": 0,
+                    "hoist": False,
+                    "managed": False,
+                    "mentionable": False,
+                    "flags": 0,
+                }
+            ],
+            "emojis": [],
+            "features": [],
+            "member_count": 2,
+            "channels": [
+                {
+                    "id": CHANNEL_ID,
+                    "type": 0,
+                    "name": "news",
+                    "position": 0,
+                    "permission_overwrites": [],
+                    "guild_id": GUILD_ID,
+                }
+            ],
+            "threads": [],
+            "members": [],
+            "voice_states": [],
+            "presences": [],
+            "unavailable": False,
+            "joined_at": "2026-01-01T00:00:00+00:00",
+            "large": False,
+            "stickers": [],
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
+            "system_channel_flags": 0,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "afk_timeout": 300,
+        }
