@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, assert_never
 
+from adapters.feeds_text import feeds_text
 from bot.model import BriefReply, DigestReply, FeedsReply, Reply, TextReply
 from summarizer.model import Actor, Brief, Digest, Quote, Story
 
@@ -217,14 +218,7 @@ def render(reply: Reply) -> list[Message]:
     if isinstance(reply, DigestReply):
         return render_digest(reply)
     if isinstance(reply, FeedsReply):
-        lines = []
-        for f in reply.feeds:
-            state = f"failing: {f.last_error}" if f.last_error else f"{f.items_seen} items seen"
-            last = f.last_fetch.strftime("%Y-%m-%d %H:%M UTC") if f.last_fetch else "not fetched yet"
-            lines.append(f"`{f.subscription.id}` {f.subscription.url} — {state} (last fetch {last})")
-        text = "\n".join(lines) or "No feeds yet: `/feeds subscribe` adds one."
-        if reply.schedule is not None:
-            text += f"\nDaily digest at {reply.schedule.time.strftime('%H:%M')} {reply.schedule.tz}."
+        text = feeds_text(reply, "No feeds yet: `/feeds subscribe` adds one.")
         return pack(make_embed("Feeds of this channel", text))
     if isinstance(reply, TextReply):
         parts = split(reply.text, MAX_CONTENT) or ["(empty)"]

@@ -11,17 +11,13 @@ import pytest
 
 from adapters.discord.app import DEFAULT_API_BASE, DEFAULT_GATEWAY, DiscordAdapter, invite_url, point_at
 from adapters.discord.render import render
-from bot.core import Core
 from bot.model import BriefReply, ChannelRef, DigestReply
-from bot.storage import SqliteStore
 from summarizer.model import Article
+from tests.adapters.conftest import ARTICLE
 from tests.adapters.test_slack import story
-from tests.conftest import SEED
-from tests.fakes.core import FakeFetcher
 from tests.fakes.fake_discord import APP_ID, CHANNEL_ID, FakeDiscord
 
 pytestmark = pytest.mark.slow
-ARTICLE = "https://news.example/blinken"
 
 
 @pytest.fixture
@@ -32,19 +28,6 @@ async def fake_discord():
     yield fake
     point_at(DEFAULT_API_BASE, DEFAULT_GATEWAY)
     await fake.stop()
-
-
-@pytest.fixture
-async def core(briefer):
-    store = await SqliteStore.open(":memory:")
-    fetcher = FakeFetcher(
-        articles={ARTICLE: SEED.read_text(encoding="utf-8")},
-        feeds={"https://news.example/rss": b"<rss version='2.0'><channel><title>t</title></channel></rss>"},
-    )
-    c = Core(fetcher=fetcher, store=store, brief=lambda a: briefer.brief(a, quotes=None))
-    yield c
-    c.close()
-    await store.close()
 
 
 @asynccontextmanager

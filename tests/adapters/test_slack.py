@@ -17,18 +17,14 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from adapters.slack.app import WORKING, SlackAdapter, make_client
 from adapters.slack.render import pack, render, sections, split_text
-from bot.core import Core
 from bot.model import BriefReply, ChannelRef, DigestReply
-from bot.storage import SqliteStore
 from summarizer.model import Actor, Article, Brief, Digest, Quote, Sentence, Source, Story
-from tests.conftest import SEED
-from tests.fakes.core import FakeFetcher
+from tests.adapters.conftest import ARTICLE
 from tests.fakes.fake_slack import FakeSlack
 
 pytestmark = pytest.mark.slow
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-ARTICLE = "https://news.example/blinken"
 
 
 @pytest.fixture
@@ -37,19 +33,6 @@ async def fake_slack():
     await fake.start()
     yield fake
     await fake.stop()
-
-
-@pytest.fixture
-async def core(briefer):
-    store = await SqliteStore.open(":memory:")
-    fetcher = FakeFetcher(
-        articles={ARTICLE: SEED.read_text(encoding="utf-8")},
-        feeds={"https://news.example/rss": b"<rss version='2.0'><channel><title>t</title></channel></rss>"},
-    )
-    c = Core(fetcher=fetcher, store=store, brief=lambda a: briefer.brief(a, quotes=None))
-    yield c
-    c.close()
-    await store.close()
 
 
 @pytest.fixture

@@ -1,0 +1,25 @@
+"""Fixtures of the adapter tests: a core over fake fetching and an in-memory store."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import Core
+from bot.storage import SqliteStore
+from tests.conftest import SEED
+from tests.fakes.core import FakeFetcher
+
+ARTICLE = "https://news.example/blinken"
+
+
+@pytest.fixture
+async def core(briefer):
+    store = await SqliteStore.open(":memory:")
+    fetcher = FakeFetcher(
+        articles={ARTICLE: SEED.read_text(encoding="utf-8")},
+        feeds={"https://news.example/rss": b"<rss version='2.0'><channel><title>t</title></channel></rss>"},
+    )
+    c = Core(fetcher=fetcher, store=store, brief=lambda a: briefer.brief(a, quotes=None))
+    yield c
+    c.close()
+    await store.close()
