@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -27,6 +28,7 @@ from bot.digest import Entry, build_digest, matches
 from bot.errors import FetchFailed, NotAllowed, NotAnArticle, UserError
 from bot.feeds import FeedError, dedupe, parse_feed
 from bot.fetch import Download, Kind
+from bot.metrics import Metrics
 from bot.model import (
     BriefReply,
     ChannelRef,
@@ -84,8 +86,10 @@ class Core:
         brief: BriefFn,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         limits: CoreLimits | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         """Wire the core; ``brief`` is CPU-bound and runs on the core's NLP thread."""
+        self.metrics = metrics or Metrics()
         self.fetcher = fetcher
         self.store = store
         self._brief = brief
@@ -101,7 +105,28 @@ class Core:
     # --- the error boundary ----------------------------------------------------------------------
 
     async def handle(self, cmd: Command) -> Reply:
-        """Answer one command; never raises for anything a user or a web page can cause."""
+        """Answer one command; never raises for anything a user or a web page can cause.
+
+        Logs one line per command: platform, command, outcome, latency, cache hit, reference.
+        """
+        start = time.perf_counter()
+        reply = await self._answer(cmd)
+        seconds = time.perf_counter() - start
+        outcome = "error" if isinstance(reply, TextReply) and reply.error else "ok"
+        cached = isinstance(reply, BriefReply) and reply.cached
+        self.metrics.command(cmd.channel.platform, cmd.name, outcome, seconds)
+        log.info(
+            "command platform=%s command=%s outcome=%s latency_ms=%.0f cache_hit=%s ref=%s",
+            cmd.channel.platform,
+            cmd.name,
+            outcome,
+            seconds * 1000,
+            str(cached).lower(),
+            reply.ref if isinstance(reply, TextReply) and reply.ref else "-",
+        )
+        return reply
+
+    async def _answer(self, cmd: Command) -> Reply:
         try:
             return await self._dispatch(cmd)
         except (FetchFailed, NotAnArticle) as err:
@@ -182,6 +207,7 @@ class Core:
         key = canonical_url(url)
         cached = await self.store.get_brief(key)
         if cached is not None:
+            self.metrics.cache_hits += 1
             return cached, True
         pending = self._inflight.get(key)
         if pending is not None:
@@ -192,7 +218,12 @@ class Core:
             article = await self.fetcher.fetch_article(url)
             article = replace(article, url=article.url or url)
             digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
-            brief = await self.store.get_brief(digest) or await self.brief_article(article)
+            brief = await self.store.get_brief(digest)
+            if brief is None:
+                brief = await self.brief_article(article)
+                self.metrics.briefs_computed += 1
+            else:
+                self.metrics.cache_hits += 1
             await self.store.put_brief(key, digest, brief)
             future.set_result(brief)
             return brief, False
@@ -230,6 +261,7 @@ class Core:
             )
         except (UserError, FeedError) as err:
             # Back off 2, 4, 8 ... minutes, at most 6 hours, so a dead feed is not hammered.
+            self.metrics.feed_errors += 1
             wait = dt.timedelta(minutes=min(2 ** (state["failures"] + 1), 360))
             failures = await self.store.record_fetch(sub.url, error=str(err), retry_after=now + wait)
             if failures >= NOTICE_AFTER_FAILURES and not state["notified"]:
@@ -305,6 +337,7 @@ class Core:
         reply = await self.digest(channel, await self._since_last(channel))
         await publish(channel, reply)
         await self.store.finish_digest(channel, day)
+        self.metrics.digests_sent += 1
         return True
 
 

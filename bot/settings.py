@@ -80,6 +80,11 @@ FIELDS: dict[str, Field] = {
         "BRIEFBOT_HTTP_HOST", "127.0.0.1", "address the HTTP server (Slack HTTP mode, /healthz) listens on"
     ),
     "http_port": Field("BRIEFBOT_HTTP_PORT", "3000", "port of that HTTP server"),
+    "health_port": Field(
+        "BRIEFBOT_HEALTH_PORT", "0", "port for GET /healthz and GET /metrics on BRIEFBOT_HTTP_HOST; 0: off"
+    ),
+    "log_format": Field("BRIEFBOT_LOG_FORMAT", "text", "text, or json (one JSON object per log line)"),
+    "refresh_minutes": Field("BRIEFBOT_REFRESH_MINUTES", "15", "minutes between feed polls that brief new items ahead"),
     "admins": Field(
         "BRIEFBOT_ADMINS",
         "",
@@ -106,6 +111,9 @@ class Settings:
     feed_items: int = 50
     digest_stories: int = 8
     admins: frozenset[str] = frozenset()
+    health_port: int = 0
+    log_format: str = "text"
+    refresh_minutes: int = 15
     slack_mode: str = "socket"
     slack_bot_token: str = ""
     slack_app_token: str = ""
@@ -164,6 +172,9 @@ class Settings:
             "feed_items": _int(raw, "feed_items", 1, 1_000),
             "digest_stories": _int(raw, "digest_stories", 1, 30),
             "admins": frozenset(a.strip() for a in raw["admins"].split(",") if a.strip()),
+            "health_port": _int(raw, "health_port", 0, 65535),
+            "log_format": _choice(raw, "log_format", ("text", "json")),
+            "refresh_minutes": _int(raw, "refresh_minutes", 1, 24 * 60),
             "slack_mode": _choice(raw, "slack_mode", ("socket", "http")),
             "slack_bot_token": raw["slack_bot_token"],
             "slack_app_token": raw["slack_app_token"],

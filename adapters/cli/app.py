@@ -80,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--exclude", default="", help="drop items with any of these words (comma-separated)")
     digest.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
 
+    sub.add_parser("run", help="run the bot: Slack and/or Discord, feed poller, digest scheduler (see README)")
+
+    discord_cmd = sub.add_parser("discord", help="Discord administration")
+    discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True, metavar="ACTION")
+    sync = discord_sub.add_parser("sync", help="register the slash commands with Discord (globally, or in one server)")
+    sync.add_argument("--guild", type=int, help="a server id: its commands update at once (global ones take a while)")
+
     batch = sub.add_parser("batch", help='brief every line of a JSONL file ({"id", "text", "title"?})')
     batch.add_argument("input", metavar="IN.jsonl", help="input file, or - for standard input")
     batch.add_argument("-o", "--output", metavar="OUT.jsonl", help="output file (default: standard output)")
@@ -113,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_brief(args, settings, sentences, method)
         if args.command in ("fetch", "digest"):
             return asyncio.run(_online(args, settings, sentences, method))
+        if args.command == "run":
+            return _cmd_run(settings, sentences, method)
+        if args.command == "discord":
+            return asyncio.run(_discord_sync(settings, args.guild))
         return _cmd_batch(args, settings, sentences, method)
     except UsageError as err:
         return _fail(str(err), 2)
@@ -183,6 +194,63 @@ def _cmd_brief(args: argparse.Namespace, settings: Settings, sentences: int, met
     render = {"text": render_text, "markdown": render_markdown, "json": render_json}[args.format]
     print(render(brief))
     return 0
+
+
+def _cmd_run(settings: Settings, sentences: int, method: str) -> int:
+    """``briefbot run``: the composition root loads the model and hands the brief function to the runner."""
+    from adapters.cli.run import run, setup_logging  # noqa: PLC0415
+    from summarizer.brief import Briefer  # noqa: PLC0415
+    from summarizer.nlp import ModelNotFound, Pipeline, load_model  # noqa: PLC0415
+
+    if not (settings.slack_enabled or settings.discord_enabled):
+        return _fail("nothing to run: set SLACK_BOT_TOKEN (Slack) and/or DISCORD_TOKEN (Discord); see .env.example", 2)
+    setup_logging(settings)
+    try:
+        pipeline = Pipeline(load_model(settings.spacy_model))
+    except ModelNotFound as err:
+        return _fail(str(err), 2)
+    briefer = Briefer(pipeline, max_chars=settings.max_article_chars)
+
+    def brief(article: Article) -> Brief:
+        return briefer.brief(article, sentences=sentences, method=method, quotes=None)
+
+    return asyncio.run(run(settings, brief, pipeline.name))
+
+
+async def _discord_sync(settings: Settings, guild: int | None) -> int:
+    """``briefbot discord sync``: log in over REST only, register the commands, log out."""
+    from adapters.discord.app import DiscordAdapter, invite_url, point_at  # noqa: PLC0415
+    from bot.core import Core  # noqa: PLC0415
+    from bot.fetch import Fetcher  # noqa: PLC0415
+    from bot.storage import SqliteStore  # noqa: PLC0415
+
+    if not settings.discord_enabled:
+        return _fail("DISCORD_TOKEN is not set", 2)
+    point_at(settings.discord_api_base, settings.discord_gateway_url)
+    store = await SqliteStore.open(":memory:")
+    fetcher = Fetcher(fetch_limits(settings))
+    core = Core(fetcher=fetcher, store=store, brief=_no_brief)
+    bot = DiscordAdapter(core)
+    try:
+        await bot.client.login(settings.discord_token)
+        synced = await bot.sync(guild)
+        app_id = bot.client.application_id
+    except Exception as err:
+        return _fail(f"sync failed: {err}", 1)
+    finally:
+        await bot.client.close()
+        core.close()
+        await fetcher.close()
+        await store.close()
+    where = f"server {guild}" if guild else "all servers (global commands can take up to an hour to appear)"
+    print(f"synced {len(synced)} commands to {where}: {', '.join('/' + c.name for c in synced)}")
+    if app_id:
+        print(f"invite: {invite_url(app_id)}")
+    return 0
+
+
+def _no_brief(article: Article) -> Brief:
+    raise RuntimeError("no model is loaded for discord sync")
 
 
 def _is_url(source: str) -> bool:

@@ -1,0 +1,201 @@
+"""``briefbot run``: one asyncio process with whatever is configured.
+
+The Slack adapter (Socket or HTTP mode), the Discord adapter, the feed poller (briefs new items ahead),
+the digest scheduler and, when ``BRIEFBOT_HEALTH_PORT`` is set, ``GET /healthz`` and ``GET /metrics``.
+SIGINT and SIGTERM stop it gracefully: the tasks are cancelled, an in-flight digest stays claimed but
+not done (so it is sent on the next start), and the sessions, worker processes and database close.
+Settings are checked before anything connects (:class:`bot.settings.SettingsError`, one line).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from bot.core import Core
+    from bot.metrics import Metrics
+    from bot.model import ChannelRef, Reply, Schedule
+    from bot.settings import Settings
+    from summarizer.model import Article, Brief
+
+log = logging.getLogger("briefbot")
+
+Post = Callable[["ChannelRef", "Reply"], Awaitable[None]]
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per log line (``BRIEFBOT_LOG_FORMAT=json``)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as JSON: time, level, logger, message, and the exception when there is one."""
+        data: dict[str, Any] = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False)
+
+
+def setup_logging(settings: Settings) -> None:
+    """Logging for the whole process, configured here only."""
+    handler = logging.StreamHandler()
+    if settings.log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    for noisy in ("discord", "slack_bolt", "slack_sdk", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)))
+
+
+def health_app(metrics: Metrics, adapters: Callable[[], list[str]]) -> web.Application:
+    """``GET /healthz`` (the adapters running) and ``GET /metrics`` (Prometheus text)."""
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "adapters": adapters()})
+
+    async def prometheus(_request: web.Request) -> web.Response:
+        return web.Response(text=metrics.render(), content_type="text/plain", charset="utf-8")
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", prometheus)
+    return app
+
+
+async def _serve(app: web.Application, host: str, port: int) -> None:
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def _refresh_loop(core: Core, minutes: int) -> None:
+    while True:
+        try:
+            n = await core.refresh()
+            log.info("feeds refreshed: %d new items briefed", n)
+        except Exception:
+            log.exception("feed refresh failed")
+        await asyncio.sleep(minutes * 60)
+
+
+async def run(settings: Settings, brief: Callable[[Article], Brief], model: str) -> int:
+    """Run until a signal; returns the exit status. ``brief`` is the loaded summarizer (from the root)."""
+    from adapters.cli.app import fetch_limits  # noqa: PLC0415
+    from bot.core import Core, CoreLimits  # noqa: PLC0415
+    from bot.fetch import Fetcher  # noqa: PLC0415
+    from bot.metrics import Metrics  # noqa: PLC0415
+    from bot.schedule import run_schedule  # noqa: PLC0415
+    from bot.storage import SqliteStore  # noqa: PLC0415
+
+    store = await SqliteStore.open(settings.db)
+    fetcher = Fetcher(fetch_limits(settings))
+    metrics = Metrics()
+    limits = CoreLimits(feed_items=settings.feed_items, digest_stories=settings.digest_stories, admins=settings.admins)
+    core = Core(fetcher=fetcher, store=store, brief=brief, limits=limits, metrics=metrics)
+    publishers: dict[str, Post] = {}
+    tasks: dict[str, Awaitable[None]] = {}
+    log.info("briefbot starting: model %s, database %s, settings %r", model, settings.db, settings)
+    if settings.slack_enabled:
+        from adapters.slack.app import SlackAdapter, SlackConfig, make_client  # noqa: PLC0415
+
+        client = make_client(settings.slack_bot_token, settings.slack_api_url)
+        slack = SlackAdapter(
+            core,
+            client,
+            signing_secret=settings.slack_signing_secret or None,
+            socket_mode=settings.slack_mode == "socket",
+            admins=settings.admins,
+        )
+        config = SlackConfig(
+            bot_token=settings.slack_bot_token,
+            mode=settings.slack_mode,
+            app_token=settings.slack_app_token,
+            signing_secret=settings.slack_signing_secret,
+            api_url=settings.slack_api_url,
+            host=settings.http_host,
+            port=settings.http_port,
+        )
+        publishers["slack"] = slack.post
+        tasks["slack"] = slack.run(config)
+        if settings.slack_mode == "http":
+            log.info("Slack request URL: http://%s:%d/slack/events", settings.http_host, settings.http_port)
+    if settings.discord_enabled:
+        from adapters.discord.app import DiscordAdapter, invite_url, point_at  # noqa: PLC0415
+
+        point_at(settings.discord_api_base, settings.discord_gateway_url)
+        bot = DiscordAdapter(core, shard_count=settings.discord_shards)
+        ready = asyncio.Event()
+        publishers["discord"] = bot.post
+        tasks["discord"] = bot.run(settings.discord_token, ready)
+
+        async def report_invite() -> None:
+            await ready.wait()
+            app_id = bot.client.application_id
+            if app_id:
+                log.info("Discord ready; invite: %s", invite_url(app_id))
+            await asyncio.Event().wait()
+
+        tasks["discord-invite"] = report_invite()
+
+    async def send(schedule: Schedule, day: dt.date) -> None:
+        post = publishers.get(schedule.channel.platform)
+        if post is not None:
+            await core.deliver_digest(schedule, day, post)
+
+    tasks["scheduler"] = run_schedule(store.schedules, send, core.clock)
+    tasks["feeds"] = _refresh_loop(core, settings.refresh_minutes)
+    if settings.health_port:
+        running: list[str] = [name for name in ("slack", "discord") if name in publishers]
+        tasks["health"] = _serve(health_app(metrics, lambda: running), settings.http_host, settings.health_port)
+        log.info("health: http://%s:%d/healthz and /metrics", settings.http_host, settings.health_port)
+    log.info("running: %s", ", ".join(k for k in tasks if k != "discord-invite"))
+    status = await _until_signal(tasks)
+    core.close()
+    await fetcher.close()
+    await store.close()
+    log.info("briefbot stopped")
+    return status
+
+
+async def _until_signal(tasks: dict[str, Awaitable[None]]) -> int:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    running: dict[asyncio.Future[Any], str] = {asyncio.ensure_future(t): name for name, t in tasks.items()}
+    waiter: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
+    done, _pending = await asyncio.wait({waiter, *running}, return_when=asyncio.FIRST_COMPLETED)
+    status = 0
+    for task in done:
+        if task is waiter:
+            continue
+        exc = task.exception()
+        log.error("%s stopped: %r", running[task], exc)
+        status = 1
+    for task in running:
+        task.cancel()
+    waiter.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.gather(*running, waiter, return_exceptions=True)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(sig)
+    return status

@@ -1,0 +1,104 @@
+"""``briefbot run`` end to end in a subprocess: Slack (Socket Mode) and Discord fakes, health, signals."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+
+import aiohttp
+import pytest
+
+from tests.conftest import ROOT, SEED
+from tests.fakes.fake_discord import FakeDiscord
+from tests.fakes.fake_slack import FakeSlack
+from tests.fakes.web import article_html, serve
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_run_serves_both_platforms_and_stops_on_sigterm(tmp_path) -> None:
+    slack, discord_fake = FakeSlack(), FakeDiscord()
+    await slack.start()
+    await discord_fake.start()
+    health = free_port()
+    paragraphs = [p for p in SEED.read_text(encoding="utf-8").split("\n")[1:] if p.strip()]
+    async with serve() as web:
+        article = web.add("/ukraine", article_html("Ministers meet over Ukraine", paragraphs))
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "SLACK_", "DISCORD_"))}
+        env.update(
+            {
+                "PYTHONPATH": str(ROOT),
+                "SLACK_BOT_TOKEN": "xoxb-secret-bot-token",
+                "SLACK_APP_TOKEN": "xapp-secret-app-token",
+                "SLACK_API_URL": slack.base + "/api/",
+                "DISCORD_TOKEN": "secret-discord-token",
+                "DISCORD_API_BASE": discord_fake.base + "/api/v10",
+                "DISCORD_GATEWAY_URL": discord_fake.base.replace("http", "ws") + "/gateway",
+                "BRIEFBOT_DB": str(tmp_path / "briefbot.sqlite3"),
+                "BRIEFBOT_HEALTH_PORT": str(health),
+                "BRIEFBOT_ALLOW_PRIVATE_NETWORKS": "true",
+            }
+        )
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "adapters.cli.app", "run", cwd=str(tmp_path), env=env, stderr=asyncio.subprocess.PIPE
+        )
+        try:
+            await asyncio.wait_for(slack.connected.wait(), 60)
+            await discord_fake.wait(lambda: bool(discord_fake.identify), 60)
+            await asyncio.sleep(2.5)  # READY after the guild wait
+            record = await discord_fake.send_interaction(
+                "actors", [{"type": 3, "name": "url_or_text", "value": article}]
+            )
+            await slack.push_envelope(
+                {
+                    "command": "/brief",
+                    "text": article,
+                    "channel_id": "C1",
+                    "team_id": "T1",
+                    "user_id": "U1",
+                    "response_url": slack.issue_response_url(),
+                }
+            )
+            await discord_fake.wait(lambda: len(record.responded) >= 2, 60)
+            assert any("Sergei Lavrov" in f["value"] for f in record.responded[1]["embeds"][0]["fields"])
+            for _ in range(600):
+                if slack.responses():
+                    break
+                await asyncio.sleep(0.1)
+            assert "Antony Blinken" in json.dumps(slack.responses()[0].body)
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"http://127.0.0.1:{health}/healthz") as resp:
+                    assert resp.status == 200 and set((await resp.json())["adapters"]) == {"slack", "discord"}
+                async with http.get(f"http://127.0.0.1:{health}/metrics") as resp:
+                    metrics = await resp.text()
+            assert 'briefbot_commands_total{platform="discord",command="actors",outcome="ok"} 1' in metrics
+            proc.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(proc.wait(), 30) == 0
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+            await slack.stop()
+            await discord_fake.stop()
+        assert proc.stderr is not None
+        log = (await proc.stderr.read()).decode()
+    assert "briefbot stopped" in log and "command platform=slack command=brief" in log
+    for secret in ("xoxb-secret-bot-token", "xapp-secret-app-token", "secret-discord-token"):
+        assert secret not in log
+
+
+def test_run_with_nothing_configured_says_what_to_set() -> None:
+    from tests.adapters.test_cli import assert_one_line_error, run
+
+    assert_one_line_error(run("run"), 2, "SLACK_BOT_TOKEN")
+    assert_one_line_error(run("run", env={"SLACK_BOT_TOKEN": "xoxb-1"}), 2, "SLACK_APP_TOKEN")
