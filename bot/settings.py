@@ -247,6 +247,16 @@ def _choice(raw: Mapping[str, str], name: str, choices: tuple[str, ...], *, uppe
     return value
 
 
+def markdown_table() -> str:
+    """README's "Configuration" table, generated from :data:`FIELDS` (a test keeps README equal to it)."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for f in FIELDS.values():
+        default = f"`{f.default}`" if f.default else "(empty)"
+        meaning = f.help.replace("|", "\\|")
+        rows.append(f"| `{f.env}` | {default} | {meaning} |")
+    return "\n".join(rows) + "\n"
+
+
 def read_env_file(path: Path) -> dict[str, str]:
     """Parse a ``.env`` file: ``KEY=value`` lines, ``#`` comments, optional quotes, ``export``."""
     out: dict[str, str] = {}

@@ -27,6 +27,8 @@ from summarizer.errors import ArticleError
 from summarizer.methods import METHODS
 
 if TYPE_CHECKING:
+    import aiohttp
+
     from bot.core import Core
     from bot.fetch import FetchLimits
     from bot.model import ChannelRef, Reply
@@ -80,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--exclude", default="", help="drop items with any of these words (comma-separated)")
     digest.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
 
+    sub.add_parser("doctor", help="check the settings, the model, the database and the platform tokens")
     sub.add_parser("run", help="run the bot: Slack and/or Discord, feed poller, digest scheduler (see README)")
 
     discord_cmd = sub.add_parser("discord", help="Discord administration")
@@ -122,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_online(args, settings, sentences, method))
         if args.command == "run":
             return _cmd_run(settings, sentences, method)
+        if args.command == "doctor":
+            return asyncio.run(_doctor(settings))
         if args.command == "discord":
             return asyncio.run(_discord_sync(settings, args.guild))
         return _cmd_batch(args, settings, sentences, method)
@@ -194,6 +199,76 @@ def _cmd_brief(args: argparse.Namespace, settings: Settings, sentences: int, met
     render = {"text": render_text, "markdown": render_markdown, "json": render_json}[args.format]
     print(render(brief))
     return 0
+
+
+async def _doctor(settings: Settings) -> int:
+    """``briefbot doctor``: one line per check, exit 1 when any fails."""
+    import aiohttp  # noqa: PLC0415
+
+    from bot.storage import MIGRATIONS, SqliteStore  # noqa: PLC0415
+    from summarizer.nlp import ModelNotFound, Pipeline, load_model  # noqa: PLC0415
+
+    results: list[tuple[bool, str, str]] = [(True, "settings", "read from the environment and .env")]
+    try:
+        pipeline = await asyncio.to_thread(lambda: Pipeline(load_model(settings.spacy_model)))
+        results.append((True, "model", pipeline.name))
+    except ModelNotFound as err:
+        results.append((False, "model", str(err)))
+    try:
+        store = await SqliteStore.open(settings.db)
+        ok = await store.integrity_ok()
+        subs, schedules = len(await store.subscriptions()), len(await store.schedules())
+        await store.close()
+        detail = f"{settings.db}: schema {len(MIGRATIONS)}, {subs} subscriptions, {schedules} schedules"
+        results.append((ok, "database", detail if ok else f"{settings.db}: integrity check failed"))
+    except Exception as err:
+        results.append((False, "database", f"{settings.db}: {err}"))
+    timeout = aiohttp.ClientTimeout(total=10)
+    async with aiohttp.ClientSession(timeout=timeout) as http:
+        if settings.slack_enabled:
+            results.append(
+                await _check(
+                    http,
+                    "slack",
+                    settings.slack_api_url.rstrip("/") + "/auth.test",
+                    {"Authorization": f"Bearer {settings.slack_bot_token}"},
+                    "POST",
+                )
+            )
+        else:
+            results.append((True, "slack", "off (SLACK_BOT_TOKEN not set)"))
+        if settings.discord_enabled:
+            results.append(
+                await _check(
+                    http,
+                    "discord",
+                    settings.discord_api_base.rstrip("/") + "/users/@me",
+                    {"Authorization": f"Bot {settings.discord_token}"},
+                    "GET",
+                )
+            )
+        else:
+            results.append((True, "discord", "off (DISCORD_TOKEN not set)"))
+    for ok, name, detail in results:
+        print(f"{'ok  ' if ok else 'FAIL'} {name:<9} {detail}")
+    return 0 if all(ok for ok, _n, _d in results) else 1
+
+
+async def _check(
+    http: aiohttp.ClientSession, name: str, url: str, headers: dict[str, str], method: str
+) -> tuple[bool, str, str]:
+    try:
+        async with http.request(method, url, headers=headers) as resp:
+            data = await resp.json(content_type=None)
+    except Exception as err:
+        return False, name, f"{url} did not answer: {err.__class__.__name__}"
+    if name == "slack":
+        if data.get("ok"):
+            return True, name, f"token works (team {data.get('team_id')}, bot user {data.get('user_id')})"
+        return False, name, f"auth.test refused the token: {data.get('error')}"
+    if resp.status == 200 and "id" in data:
+        return True, name, f"token works (bot {data.get('username')}, id {data['id']})"
+    return False, name, f"GET /users/@me answered {resp.status}: {data.get('message', '')}"
 
 
 def _cmd_run(settings: Settings, sentences: int, method: str) -> int:

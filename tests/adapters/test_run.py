@@ -102,3 +102,97 @@ def test_run_with_nothing_configured_says_what_to_set() -> None:
 
     assert_one_line_error(run("run"), 2, "SLACK_BOT_TOKEN")
     assert_one_line_error(run("run", env={"SLACK_BOT_TOKEN": "xoxb-1"}), 2, "SLACK_APP_TOKEN")
+
+
+async def test_slack_http_mode_serves_a_signed_command_and_stops_within_5_s(tmp_path) -> None:
+    import time
+
+    from tests.adapters.test_slack import signed
+
+    slack = FakeSlack()
+    await slack.start()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "SLACK_", "DISCORD_"))}
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "SLACK_MODE": "http",
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_SIGNING_SECRET": "http-mode-secret",
+            "SLACK_API_URL": slack.base + "/api/",
+            "BRIEFBOT_HTTP_PORT": str(port),
+            "BRIEFBOT_DB": str(tmp_path / "b.sqlite3"),
+        }
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "adapters.cli.app", "run", cwd=str(tmp_path), env=env, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        from urllib.parse import urlencode
+
+        body = urlencode(
+            {
+                "command": "/brief",
+                "text": "help",
+                "channel_id": "C1",
+                "team_id": "T1",
+                "user_id": "U1",
+                "response_url": slack.issue_response_url(),
+            }
+        )
+        url = f"http://127.0.0.1:{port}/slack/events"
+        async with aiohttp.ClientSession() as http:
+            for _ in range(600):
+                try:
+                    async with http.post(url, data=body.encode(), headers=signed(body, "http-mode-secret")) as resp:
+                        status, text = resp.status, await resp.text()
+                    break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+        assert status == 200 and "briefbot commands" in text
+        start = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 10) == 0
+        assert time.monotonic() - start < 5
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await slack.stop()
+
+
+async def test_doctor_checks_tokens_against_the_platforms(tmp_path) -> None:
+    slack, discord_fake = FakeSlack(), FakeDiscord()
+    await slack.start()
+    await discord_fake.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "SLACK_", "DISCORD_"))}
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_APP_TOKEN": "xapp-test",
+            "SLACK_API_URL": slack.base + "/api/",
+            "DISCORD_TOKEN": "token",
+            "DISCORD_API_BASE": f"http://127.0.0.1:{free_port()}/api/v10",  # nothing listens there
+            "BRIEFBOT_DB": str(tmp_path / "b.sqlite3"),
+        }
+    )
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "adapters.cli.app",
+            "doctor",
+            cwd=str(tmp_path),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        out, _ = await asyncio.wait_for(proc.communicate(), 120)
+    finally:
+        await slack.stop()
+        await discord_fake.stop()
+    report = out.decode()
+    assert proc.returncode == 1
+    assert "ok   slack     token works (team T1" in report
+    assert "FAIL discord   " in report and "did not answer" in report
+    assert "ok   database" in report and "ok   model" in report
