@@ -105,7 +105,7 @@ def extract_actors(
     doc = parsed.doc
     drafts: dict[str, _Draft] = {}
     mentions: list[Mention] = []
-    acronyms = _acronyms(doc)
+    acronyms = _acronyms(parsed.article.text)
 
     def add(span: Span | None, name: str, kind: ActorKind, text: str, start: int, end: int) -> _Draft:
         draft = drafts.get(name)
@@ -178,10 +178,10 @@ def extract_actors(
     return _rank(parsed, drafts, quotes, summary), tuple(sorted(mentions, key=lambda m: m.start))
 
 
-def _acronyms(doc: Doc) -> dict[str, str]:
+def _acronyms(text: str) -> dict[str, str]:
     """``Full Name (ACRONYM)`` in the text: the acronym -> the full name."""
     out: dict[str, str] = {}
-    for m in _FULL_NAME_ACRONYM.finditer(doc.text):
+    for m in _FULL_NAME_ACRONYM.finditer(text):
         full, short = re.sub(r"^(?:The|A|An)\s+", "", m.group(1).strip()), m.group(2)
         initials = "".join(w[0] for w in full.split() if w[0].isupper())
         if initials.startswith(short[0]) and len(short) <= len(initials) + 1:
@@ -292,7 +292,7 @@ def _rank(
     title = (parsed.article.title or "").lower()
     summary_text = " ".join(s.text for s in summary).lower()
     quoted = {q.speaker for q in quotes if q.speaker}
-    length = max(1, len(parsed.doc.text))
+    length = max(1, len(parsed.article.text))
     scored: list[tuple[float, Actor]] = []
     for d in drafts.values():
         names = [d.name, *d.aliases]

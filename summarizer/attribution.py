@@ -110,7 +110,11 @@ class Coref:
 
     def __init__(self, parsed: Parsed, quotes: list[QuoteSpan], lexicon: Lexicon) -> None:
         self.doc = parsed.doc
-        self.persons = _persons(self.doc)
+        self.text = parsed.article.text  # == doc.text, which spaCy rebuilds on every access
+        # doc.ents rebuilds its list from every token on each access: read it once per article.
+        self.ents = list(self.doc.ents)
+        self._ent_of = {i: e for e in self.ents for i in range(e.start, e.end)}
+        self.persons = [e for e in self.ents if e.label_ == "PERSON"]
         self.sents = parsed.sentences
         self.quoted = [(q.open_mark, q.close_mark if q.close_mark >= 0 else q.end) for q in quotes]
         self.spans = self._person_spans()
@@ -142,6 +146,10 @@ class Coref:
                     continue  # part of a longer name: "Clinton Foundation"
                 out[tok.i] = (doc[tok.i : tok.i + 1], _fullest(self.persons, tok.text, tok.idx))
         return out
+
+    def entity_at(self, i: int) -> Span | None:
+        """The entity holding token ``i``, if any."""
+        return self._ent_of.get(i)
 
     def _in_quote(self, char: int) -> bool:
         return any(lo <= char <= hi for lo, hi in self.quoted)
@@ -248,13 +256,12 @@ class Coref:
         return found.pop() if len(found) == 1 else None
 
 
-def _cue_in(doc: Doc, lo: int, hi: int, quote: QuoteSpan) -> Token | None:
+def _cue_in(doc: Doc, text: str, lo: int, hi: int, quote: QuoteSpan) -> Token | None:
     """The speech verb in tokens [lo, hi) outside the quote nearest to it.
 
     A quote that ends with a comma (``"...," she said``) leads into its attribution: a cue after it
     is taken before any cue before it.
     """
-    text = doc.text
     leads_on = text[quote.start : quote.end].rstrip().endswith(",")
     best: Token | None = None
     best_dist = 10**9
@@ -310,10 +317,10 @@ def _name_of(coref: Coref, tok: Token) -> tuple[str, bool]:
     if tok.i in coref.spans:
         return coref.spans[tok.i][1], True
     if tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-        for ent in doc.ents:
-            if ent.start <= tok.i < ent.end:
-                text = ent.text.removeprefix("the ").removeprefix("The ")
-                return (_fullest(coref.persons, text, ent.start_char) if ent.label_ == "PERSON" else text), True
+        ent = coref.entity_at(tok.i)
+        if ent is not None:
+            text = ent.text.removeprefix("the ").removeprefix("The ")
+            return (_fullest(coref.persons, text, ent.start_char) if ent.label_ == "PERSON" else text), True
     # A description ("a US official", "the secretary"): its phrase without a trailing clause.
     mods = [t.i for t in tok.subtree if t.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod")]
     left = min([tok.i, *mods])
@@ -336,7 +343,7 @@ def attribute(parsed: Parsed, quotes: list[QuoteSpan], coref: Coref) -> list[Att
         k = sentence_at(sents, q.open_mark)
         last = max(k, sentence_at(sents, q.close_mark if q.close_mark >= 0 else q.end - 1))
         para = sents[k].paragraph if k >= 0 else -1
-        cue = _cue_in(doc, sents[k].start, sents[last].end, q) if k >= 0 else None
+        cue = _cue_in(doc, coref.text, sents[k].start, sents[last].end, q) if k >= 0 else None
         result = _after_colon(coref, q)
         if result is not None:
             pass
@@ -347,7 +354,7 @@ def attribute(parsed: Parsed, quotes: list[QuoteSpan], coref: Coref) -> list[Att
         elif k >= 0:
             for j in (last + 1, k - 1):
                 if 0 <= j < len(sents) and sents[j].paragraph in (para, para + 1, para - 1):
-                    cue = _cue_in(doc, sents[j].start, sents[j].end, q)
+                    cue = _cue_in(doc, coref.text, sents[j].start, sents[j].end, q)
                     if cue is not None:
                         result = _from_cue(coref, cue, q)
                         break
@@ -365,7 +372,7 @@ def _after_colon(coref: Coref, q: QuoteSpan) -> Attribution | None:
     Only a named subject counts; a colon after a description or a label is left to the other rules.
     """
     doc = coref.doc
-    before = doc.text[: q.open_mark].rstrip()
+    before = coref.text[: q.open_mark].rstrip()
     if not before.endswith(":"):
         return None
     colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")

@@ -26,7 +26,7 @@ def extract_quotes(parsed: Parsed, lexicon: Lexicon) -> tuple[Quote, ...]:
 
 def quotes_with_coref(parsed: Parsed, lexicon: Lexicon) -> tuple[tuple[Quote, ...], Coref]:
     """The quotes, and the person coreference built for them (the actors reuse it)."""
-    text = parsed.doc.text
+    text = parsed.article.text
     spans = find_quote_spans(text)
     coref = Coref(parsed, spans, lexicon)
     out: list[Quote] = []

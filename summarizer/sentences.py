@@ -113,6 +113,7 @@ def _dateline_end(text: str, at: int) -> int:
 
 def split_sentences(doc: Doc) -> tuple[SentSpan, ...]:
     """The sentences of a parsed doc, with the fixes described in the module docstring."""
+    text = doc.text  # built from every token on each access: read once
     pieces: list[tuple[int, int]] = []
     for sent in doc.sents:
         start, end = sent.start, sent.end
@@ -133,20 +134,20 @@ def split_sentences(doc: Doc) -> tuple[SentSpan, ...]:
             continue
         if _paragraph_start(doc, start):
             paragraph += 1
-            line_floor, line_kind = _trim_line_start(doc.text, doc[start].idx)
+            line_floor, line_kind = _trim_line_start(text, doc[start].idx)
             first_in_line = True
         while start < end and doc[start].idx + len(doc[start].text) <= line_floor:
             start += 1
         if start >= end:
             continue
-        if not first_in_line and spans and _continues(doc, spans[-1], start):
+        if not first_in_line and spans and _continues(doc, text, spans[-1], start):
             last = spans.pop()
             spans.append(SentSpan(last.start, end, last.start_char, _end_char(doc, end), paragraph, last.kind))
             continue
         start_char = max(doc[start].idx, line_floor)
         spans.append(SentSpan(start, end, start_char, _end_char(doc, end), max(paragraph, 0), line_kind))
         first_in_line = False
-    return tuple(_mark_headings(doc, spans))
+    return tuple(_mark_headings(text, spans))
 
 
 def _strip_space(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -167,11 +168,11 @@ def ends_sentence(text: str) -> bool:
     return bool(_TERMINAL.search(text))
 
 
-def _continues(doc: Doc, last: SentSpan, start: int) -> bool:
+def _continues(doc: Doc, text: str, last: SentSpan, start: int) -> bool:
     """Whether the piece at ``start`` belongs to the sentence ``last`` (same line)."""
     if last.kind == "heading":
         return True
-    prev_text = doc.text[last.start_char : last.end_char]
+    prev_text = text[last.start_char : last.end_char]
     return doc[start].text[0].islower() or _closes(doc, start) or not _TERMINAL.search(prev_text)
 
 
@@ -195,14 +196,14 @@ def _has_words_after(text: str, at: int) -> bool:
     return len(rest.split()) >= 3
 
 
-def _mark_headings(doc: Doc, spans: Sequence[SentSpan]) -> list[SentSpan]:
+def _mark_headings(body: str, spans: Sequence[SentSpan]) -> list[SentSpan]:
     """A line of its own with no final stop and few words is a heading, not a sentence."""
     out: list[SentSpan] = []
     for n, s in enumerate(spans):
         alone = (n == 0 or spans[n - 1].paragraph != s.paragraph) and (
             n + 1 == len(spans) or spans[n + 1].paragraph != s.paragraph
         )
-        text = doc.text[s.start_char : s.end_char]
+        text = body[s.start_char : s.end_char]
         if s.kind == "text" and alone and not _TERMINAL.search(text) and len(text.split()) <= 20:
             s = SentSpan(s.start, s.end, s.start_char, s.end_char, s.paragraph, "heading")
         out.append(s)
@@ -236,8 +237,9 @@ class ParseTokenizer:
         self.language = "english"
         self._words: dict[str, list[str]] = {}
         self._by_paragraph: dict[int, list[str]] = {}
+        body = doc.text
         for span in spans:
-            text = doc.text[span.start_char : span.end_char]
+            text = body[span.start_char : span.end_char]
             self._words.setdefault(text, sentence_words(doc, span))
             self._by_paragraph.setdefault(span.paragraph, []).append(text)
 

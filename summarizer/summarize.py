@@ -64,7 +64,7 @@ def candidates(parsed: Parsed, features: Features | None = None) -> list[int]:
     and is not a byline, photo credit, caption, call to action or contributor line.
     """
     feats = features or sentence_features(parsed)
-    text = parsed.doc.text
+    text = parsed.article.text
     out: list[int] = []
     for n, span in enumerate(parsed.sentences):
         if span.kind == "heading" or feats.words[n] < _MIN_WORDS or not feats.has_verb[n]:
@@ -87,7 +87,7 @@ def summarize(parsed: Parsed, sentences: int = 3, method: str = DEFAULT_METHOD) 
     """
     if method not in METHODS:
         raise UnknownMethod(f"Unknown summary method {method!r}; choose one of: {', '.join(METHODS)}.")
-    text = parsed.doc.text
+    text = parsed.article.text
     feats = sentence_features(parsed)
     worded = [n for n, s in enumerate(parsed.sentences) if s.kind != "heading" and feats.words[n] > 0]
     punctuated = [
@@ -112,12 +112,12 @@ def summarize(parsed: Parsed, sentences: int = 3, method: str = DEFAULT_METHOD) 
 
 
 def _sentence(parsed: Parsed, span: SentSpan, index: int) -> Sentence:
-    text = parsed.doc.text
+    text = parsed.article.text
     return Sentence(text[span.start_char : span.end_char], span.start_char, span.end_char, index)
 
 
 def _sumy(parsed: Parsed, pool: Sequence[int], count: int, method: str) -> list[int]:
-    text = parsed.doc.text
+    text = parsed.article.text
     spans = parsed.sentences
     tokenizer = ParseTokenizer(parsed.doc, [spans[n] for n in pool])
     paragraphs: dict[int, list[SumySentence]] = {}

@@ -110,7 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.load()
     except SettingsError as err:
         return _fail(str(err), 2)
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    # One-shot commands print their result; their log lines (one per command at INFO) would only
+    # clutter stderr, so they show from WARNING unless DEBUG is asked for. `run` sets its own logging.
+    level = settings.log_level if settings.log_level == "DEBUG" else "WARNING"
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     method = (getattr(args, "method", None) or settings.summary_method).lower()
     if method not in METHODS:
         return _fail(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}", 2)
