@@ -27,7 +27,7 @@ from summarizer.nlp import Pipeline, load_model
 from summarizer.sentences import preset_boundaries
 
 
-def naive(nlp: Any, text: str) -> tuple[Any, ...]:  # noqa: ANN401
+def naive(nlp: Any, text: str) -> tuple[Any, ...]:
     """pysbd + LexRank, textacy quotes, spaCy NER: each tool on its own."""
     import pysbd
     import textacy.extract

@@ -4,9 +4,9 @@
 summary sentences and actor names (an actor is one term: "Antony Blinken" does not match "Antony
 Gormley"). Two briefs are the same story when their cosine similarity reaches :data:`THRESHOLD`; stories
 are the connected groups. Only pairs that share one of their :data:`TOP_TERMS` heaviest terms are
-compared, and a term carried by more than :data:`MAX_POSTING` briefs is too common to propose pairs, so
-the work grows about linearly with the number of briefs (a few thousand a day stay fast) instead of
-quadratically.
+compared, each brief with at most :data:`WINDOW` earlier briefs per term, and a term carried by half of
+the briefs (and more than :data:`MAX_POSTING`) proposes none, so the work grows about linearly with the
+number of briefs (a few thousand a day stay fast) instead of quadratically.
 
 **A story** (:func:`make_story`): its headline and summary come from the brief most central to the
 group (the highest total similarity to the others; the longest summary on a tie), the quote is the
@@ -25,8 +25,11 @@ from summarizer.model import Actor, Brief, Quote, Source, Story
 from summarizer.quotes import key_quotes
 
 THRESHOLD = 0.3
-TOP_TERMS = 12
+TOP_TERMS = 8
+#: A term carried by more than this many briefs (and by half of them) is too common to propose pairs.
 MAX_POSTING = 60
+#: Briefs sharing a term are compared with at most this many earlier ones.
+WINDOW = 8
 _WORD = re.compile(r"[a-z][a-z'’-]{2,}")
 _STOP = frozenset(
     """the and for that with from this have has had was were are will would could should said says say
@@ -91,11 +94,14 @@ def cluster(briefs: Sequence[Brief], threshold: float = THRESHOLD) -> list[list[
         return i
 
     seen: set[tuple[int, int]] = set()
+    too_common = max(MAX_POSTING, len(briefs) // 2)
     for docs in postings.values():
-        if len(docs) < 2 or len(docs) > MAX_POSTING:
+        if len(docs) < 2 or len(docs) > too_common:
             continue
-        for x in range(len(docs)):
-            for y in range(x + 1, len(docs)):
+        # Each brief is compared with the WINDOW briefs before it that share the term: a big story
+        # still joins up as a chain (groups are connected components), and the work stays linear.
+        for y in range(1, len(docs)):
+            for x in range(max(0, y - WINDOW), y):
                 pair = (docs[x], docs[y])
                 if pair in seen:
                     continue
