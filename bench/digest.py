@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import logging
 import resource
 import time
 
@@ -80,7 +81,8 @@ async def run(feeds: int, per_feed: int) -> dict[str, float]:
     t = time.perf_counter()
     reply = await core.handle(parse_command("digest 2d", channel))
     wall = time.perf_counter() - t
-    assert isinstance(reply, DigestReply), reply
+    if not isinstance(reply, DigestReply):
+        raise SystemExit(f"digest failed: {reply}")
     stories = len(reply.digest.stories)
     core.close()
     await fetcher.close()
@@ -98,6 +100,7 @@ async def run(feeds: int, per_feed: int) -> dict[str, float]:
 
 
 def main() -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     ap = argparse.ArgumentParser(description="cold digest of many articles")
     ap.add_argument("--feeds", type=int, default=20)
     ap.add_argument("--per-feed", type=int, default=25)

@@ -84,12 +84,12 @@ def batch_throughput(articles: list[Article]) -> dict[str, float]:
             "".join(json.dumps({"id": a.id or str(i), "text": a.text}) + "\n" for i, a in enumerate(articles))
         )
         loop = (
-            "import json,sys,time;sys.path.insert(0,%r);t=time.perf_counter()\n"
+            f"import json,sys,time;sys.path.insert(0,{str(ROOT)!r});t=time.perf_counter()\n"
             "from summarizer.brief import Briefer;from summarizer.nlp import Pipeline,load_model;"
             "from summarizer.model import Article\nb=Briefer(Pipeline(load_model()))\n"
-            "for line in open(%r): r=json.loads(line); b.brief(Article(text=r['text'],id=r['id']))\n"
+            f"for line in open({str(src)!r}): r=json.loads(line); b.brief(Article(text=r['text'],id=r['id']))\n"
             "print(time.perf_counter()-t)"
-        ) % (str(ROOT), str(src))
+        )
         single = float(subprocess.run([sys.executable, "-c", loop], capture_output=True, text=True, check=True).stdout)
         t = time.perf_counter()
         cmd = [
@@ -115,7 +115,10 @@ def batch_throughput(articles: list[Article]) -> dict[str, float]:
 
 
 def startup() -> float:
-    code = "from summarizer.brief import Briefer; from summarizer.nlp import Pipeline, load_model; Briefer(Pipeline(load_model()))"
+    code = (
+        "from summarizer.brief import Briefer; from summarizer.nlp import Pipeline, load_model; "
+        "Briefer(Pipeline(load_model()))"
+    )
     times = []
     for _ in range(3):
         t = time.perf_counter()

@@ -53,7 +53,7 @@ NOTICE_AFTER_FAILURES = 3
 #: Articles fetched and briefed at once while building a digest.
 DIGEST_CONCURRENCY = 4
 #: At most this many new articles go into one digest.
-MAX_DIGEST_ARTICLES = 150
+MAX_DIGEST_ARTICLES = 500
 
 BriefFn = Callable[[Article], Brief]
 Publish = Callable[[ChannelRef, Reply], Awaitable[None]]

@@ -354,6 +354,8 @@ class Extractor:
         self.workers = max(1, workers)
         self.timeout = timeout
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        # As many pages in flight as workers, so the time limit counts a page's own run, not its wait.
+        self._gate: asyncio.Semaphore | None = None
 
     def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
         if self._pool is None:
@@ -362,44 +364,70 @@ class Extractor:
             self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
         return self._pool
 
-    def _kill(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is None:
+    def _kill(self, pool: concurrent.futures.ProcessPoolExecutor | None = None) -> None:
+        """Kill the worker processes of ``pool`` (the current one by default); the next task starts anew."""
+        target = pool or self._pool
+        if target is None:
             return
-        for proc in list(getattr(pool, "_processes", {}).values()):
+        if target is self._pool:
+            self._pool = None
+        for proc in list(getattr(target, "_processes", {}).values()):
             proc.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+        target.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         """Stop the workers."""
         self._kill()
 
     async def extract(self, html: str, url: str) -> Article:
-        """The article of a page; raises :class:`NotAnArticle` or :class:`FetchFailed` (time limit)."""
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._executor(), _extract_in_worker, html, url)
-        try:
-            data = await asyncio.wait_for(future, self.timeout)
-        except TimeoutError:
-            log.warning("extraction of %s passed %.0f s; restarting the extraction worker", url, self.timeout)
-            self._kill()
-            raise FetchFailed(f"Reading that page took longer than {self.timeout:.0f} s; it is too complex.") from None
-        except concurrent.futures.process.BrokenProcessPool:
-            self._kill()
-            raise FetchFailed("Reading that page failed; please try again.") from None
+        """The article of a page; raises :class:`NotAnArticle` or :class:`FetchFailed` (time limit).
+
+        A page past its time limit has its pool killed; other pages that were being read in that
+        pool are read again once in the new one, so a hostile page costs only its own answer.
+        """
+        if self._gate is None:
+            self._gate = asyncio.Semaphore(self.workers)
+        async with self._gate:
+            data = await self._run(html, url)
         if not data or not (data.get("text") or "").strip():
             raise NotAnArticle("No article text found on that page.")
-        date = None
-        if data.get("date"):
+        return _article(data, url)
+
+    async def _run(self, html: str, url: str) -> dict[str, Any] | None:
+        loop = asyncio.get_running_loop()
+        data: dict[str, Any] | None = None
+        for attempt in range(2):
+            pool = self._executor()
+            future = loop.run_in_executor(pool, _extract_in_worker, html, url)
             try:
-                date = dt.date.fromisoformat(str(data["date"])[:10])
-            except ValueError:
-                date = None
-        return Article(
-            text=str(data["text"]).strip(),
-            title=str(data.get("title") or ""),
-            date=date,
-            url=url,
-            source=str(data.get("sitename") or urlsplit(url).hostname or ""),
-            author=str(data.get("author") or ""),
-        )
+                data = await asyncio.wait_for(future, self.timeout)
+                break
+            except TimeoutError:
+                log.warning("extraction of %s passed %.0f s; restarting the extraction worker", url, self.timeout)
+                self._kill(pool)
+                raise FetchFailed(
+                    f"Reading that page took longer than {self.timeout:.0f} s; it is too complex."
+                ) from None
+            except concurrent.futures.process.BrokenProcessPool:
+                self._kill(pool)
+                if attempt == 1:
+                    raise FetchFailed("Reading that page failed; please try again.") from None
+        return data
+
+
+def _article(data: dict[str, Any], url: str) -> Article:
+    """An :class:`Article` from what the worker extracted."""
+    date = None
+    if data.get("date"):
+        try:
+            date = dt.date.fromisoformat(str(data["date"])[:10])
+        except ValueError:
+            date = None
+    return Article(
+        text=str(data["text"]).strip(),
+        title=str(data.get("title") or ""),
+        date=date,
+        url=url,
+        source=str(data.get("sitename") or urlsplit(url).hostname or ""),
+        author=str(data.get("author") or ""),
+    )

@@ -10,11 +10,13 @@ store, or :class:`MemoryStore`-like fakes in tests) without touching it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
@@ -74,6 +76,9 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+_M = TypeVar("_M", bound=Callable[..., Coroutine[Any, Any, Any]])
+
+
 def _iso(when: dt.datetime | None) -> str | None:
     return when.isoformat() if when else None
 
@@ -119,12 +124,36 @@ class Store(Protocol):
     async def close(self) -> None: ...  # noqa: D102
 
 
+def _serial(method: _M) -> _M:
+    """Run a store method alone: one statement sequence (and transaction) at a time on the connection."""
+
+    @functools.wraps(method)
+    async def wrapper(self: SqliteStore, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+        task = asyncio.current_task()
+        if self._owner is task:  # a store method calling another: already holding the lock
+            return await method(self, *args, **kwargs)
+        async with self._lock:
+            self._owner = task
+            try:
+                return await method(self, *args, **kwargs)
+            finally:
+                self._owner = None
+
+    return wrapper  # type: ignore[return-value]
+
+
 class SqliteStore:
-    """The SQLite store. ``await SqliteStore.open(path)`` migrates and returns it."""
+    """The SQLite store. ``await SqliteStore.open(path)`` migrates and returns it.
+
+    Every public method holds the store's lock: concurrent tasks (20 feeds polled at once) never
+    interleave their statements or step into each other's transactions on the one connection.
+    """
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         """Use an open connection (see :meth:`open`)."""
         self.db = db
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
 
     @classmethod
     async def open(cls, path: str | Path) -> SqliteStore:
@@ -161,6 +190,7 @@ class SqliteStore:
         """Close the database."""
         await self.db.close()
 
+    @_serial
     async def integrity_ok(self) -> bool:
         """``PRAGMA integrity_check`` passes."""
         async with self.db.execute("PRAGMA integrity_check") as cur:
@@ -169,6 +199,7 @@ class SqliteStore:
 
     # --- subscriptions and schedules -------------------------------------------------------------
 
+    @_serial
     async def add_subscription(
         self, channel: ChannelRef, url: str, include: Sequence[str], exclude: Sequence[str]
     ) -> Subscription:
@@ -183,6 +214,7 @@ class SqliteStore:
         subs = [s for s in await self.subscriptions(channel) if s.url == url]
         return subs[0]
 
+    @_serial
     async def remove_subscription(self, channel: ChannelRef, target: str) -> Subscription | None:
         """Remove the subscription ``target`` (its id or URL) of ``channel``; the removed one, if any."""
         for sub in await self.subscriptions(channel):
@@ -191,6 +223,7 @@ class SqliteStore:
                 return sub
         return None
 
+    @_serial
     async def subscriptions(self, channel: ChannelRef | None = None) -> list[Subscription]:
         """Every subscription, or those of one channel, oldest first."""
         sql = "SELECT * FROM subscriptions"
@@ -211,6 +244,7 @@ class SqliteStore:
             for r in rows
         ]
 
+    @_serial
     async def set_schedule(self, schedule: Schedule) -> None:
         """Set (or replace) a channel's digest time."""
         c = schedule.channel
@@ -220,6 +254,7 @@ class SqliteStore:
             (c.platform, c.id, c.workspace, schedule.time.strftime("%H:%M"), schedule.tz),
         )
 
+    @_serial
     async def clear_schedule(self, channel: ChannelRef) -> bool:
         """Stop a channel's daily digest; whether it had one."""
         cur = await self.db.execute(
@@ -227,6 +262,7 @@ class SqliteStore:
         )
         return cur.rowcount > 0
 
+    @_serial
     async def schedules(self) -> list[Schedule]:
         """Every channel's digest time."""
         async with self.db.execute("SELECT * FROM schedules ORDER BY platform, channel") as cur:
@@ -236,6 +272,7 @@ class SqliteStore:
             for r in rows
         ]
 
+    @_serial
     async def schedule_of(self, channel: ChannelRef) -> Schedule | None:
         """One channel's digest time."""
         for s in await self.schedules():
@@ -245,6 +282,7 @@ class SqliteStore:
 
     # --- feeds and items -------------------------------------------------------------------------
 
+    @_serial
     async def feed_state(self, url: str) -> dict[str, Any]:
         """The conditional-GET and error state of a feed (empty values for a new one)."""
         async with self.db.execute("SELECT * FROM feeds WHERE url = ?", (url,)) as cur:
@@ -253,6 +291,7 @@ class SqliteStore:
             return {"etag": "", "last_modified": "", "failures": 0, "retry_after": None, "notified": 0}
         return dict(row)
 
+    @_serial
     async def record_fetch(
         self,
         url: str,
@@ -290,10 +329,12 @@ class SqliteStore:
         )
         return int(failures)
 
+    @_serial
     async def mark_notified(self, url: str) -> None:
         """The channel has been told this feed keeps failing (told once, until it recovers)."""
         await self.db.execute("UPDATE feeds SET notified = 1 WHERE url = ?", (url,))
 
+    @_serial
     async def feed_health(self, channel: ChannelRef) -> list[FeedHealth]:
         """The channel's subscriptions with their last fetch, last error and items seen."""
         out: list[FeedHealth] = []
@@ -311,6 +352,7 @@ class SqliteStore:
             )
         return out
 
+    @_serial
     async def seen(self, feed: str, urls: Sequence[str]) -> set[str]:
         """Which of these canonical item URLs ``feed`` already carried."""
         found: set[str] = set()
@@ -322,6 +364,7 @@ class SqliteStore:
                 found.update(r[0] for r in await cur.fetchall())
         return found
 
+    @_serial
     async def add_items(self, items: Sequence[FeedItem]) -> None:
         """Remember feed items (once per canonical URL and feed)."""
         now = _now()
@@ -331,6 +374,7 @@ class SqliteStore:
             [(canonical_url(i.url), i.feed, i.title, i.guid, _iso(i.published), now, i.url) for i in items],
         )
 
+    @_serial
     async def items_since(self, feeds: Sequence[str], since: dt.datetime) -> list[FeedItem]:
         """Items of these feeds published (or, undated, first seen) at or after ``since``, newest first."""
         if not feeds:
@@ -355,6 +399,7 @@ class SqliteStore:
 
     # --- brief cache -----------------------------------------------------------------------------
 
+    @_serial
     async def get_brief(self, url: str) -> Brief | None:
         """A cached brief by canonical URL or content hash."""
         async with self.db.execute(
@@ -363,6 +408,7 @@ class SqliteStore:
             row = await cur.fetchone()
         return Brief.from_cache(json.loads(row[0])) if row else None
 
+    @_serial
     async def put_brief(self, url: str, content_hash: str, brief: Brief) -> None:
         """Cache a brief under its canonical URL and the hash of its text."""
         await self.db.execute(
@@ -372,6 +418,7 @@ class SqliteStore:
 
     # --- digest runs: exactly once per channel and local day -------------------------------------
 
+    @_serial
     async def begin_digest(self, channel: ChannelRef, day: dt.date) -> bool:
         """Claim the digest of ``channel`` for ``day``; False when it was already sent.
 
@@ -399,6 +446,7 @@ class SqliteStore:
             await self.db.execute("ROLLBACK")
             raise
 
+    @_serial
     async def finish_digest(self, channel: ChannelRef, day: dt.date) -> None:
         """Mark the digest of ``channel`` for ``day`` as delivered."""
         await self.db.execute(
@@ -406,6 +454,7 @@ class SqliteStore:
             (_now(), channel.platform, channel.id, day.isoformat()),
         )
 
+    @_serial
     async def digest_status(self, channel: ChannelRef, day: dt.date) -> str | None:
         """``posting``, ``done`` or ``None`` (not started)."""
         async with self.db.execute(
@@ -415,6 +464,7 @@ class SqliteStore:
             row = await cur.fetchone()
         return str(row[0]) if row else None
 
+    @_serial
     async def last_digest(self, channel: ChannelRef) -> dt.datetime | None:
         """When the channel's last delivered digest finished."""
         async with self.db.execute(

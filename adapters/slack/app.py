@@ -47,6 +47,10 @@ ADMIN_COMMANDS = frozenset({"subscribe", "unsubscribe", "schedule"})
 #: ``response_url`` accepts 5 messages; the last one we send may be a "truncated" note.
 MAX_RESPONSES = 5
 WORKING = "Working on it…"
+#: Seconds a signature stays refused after its first use (Slack's own window is 300 s), and how many
+#: signatures are remembered at most.
+REPLAY_WINDOW = 310.0
+REPLAY_CACHE = 10_000
 DEFAULT_API_URL = "https://slack.com/api/"
 
 
@@ -160,8 +164,30 @@ class SlackAdapter:
         await self.publisher.post(channel, reply)
 
     def web_app(self) -> web.Application:
-        """The aiohttp application serving ``POST /slack/events`` (HTTP mode)."""
-        return self.app.web_app(path="/slack/events")
+        """The aiohttp application serving ``POST /slack/events`` (HTTP mode), replays refused.
+
+        Slack's signature covers the timestamp, and bolt refuses one older than 5 minutes; within those
+        5 minutes a captured request could be sent again, so each signature is accepted once.
+        """
+        app = self.app.web_app(path="/slack/events")
+        seen: dict[str, float] = {}
+
+        @web.middleware
+        async def refuse_replays(request: web.Request, handler: Any) -> web.StreamResponse:  # noqa: ANN401
+            signature = request.headers.get("X-Slack-Signature", "")
+            now = time.monotonic()
+            if signature:
+                if seen.get(signature, 0.0) > now:
+                    return web.Response(status=401, text="replayed request")
+                if len(seen) > REPLAY_CACHE:
+                    for key in [k for k, until in seen.items() if until <= now] or list(seen)[: REPLAY_CACHE // 2]:
+                        del seen[key]
+                seen[signature] = now + REPLAY_WINDOW
+            response: web.StreamResponse = await handler(request)
+            return response
+
+        app.middlewares.append(refuse_replays)
+        return app
 
     async def run(self, config: SlackConfig, ready: asyncio.Event | None = None) -> None:
         """Serve until cancelled, in Socket Mode or HTTP mode."""

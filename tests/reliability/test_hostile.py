@@ -1,0 +1,163 @@
+"""Reliability matrix: replays, hostile pages and feeds served while other commands keep answering,
+and fuzzed command text through the parser, the whole core and both renderers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adapters.discord.render import render as discord_render
+from adapters.slack.render import render as slack_render
+from bot.commands import parse_command
+from bot.core import Core
+from bot.errors import UserError
+from bot.feeds import parse_feed
+from bot.fetch import Fetcher, FetchLimits
+from bot.model import ChannelRef, TextReply
+from bot.storage import SqliteStore
+from tests.fakes.fake_discord import FakeDiscord
+from tests.fakes.fake_slack import FakeSlack
+from tests.fakes.web import article_html, serve
+
+pytestmark = pytest.mark.slow
+CH = ChannelRef("slack", "C1", "T1")
+
+
+async def test_a_replayed_slack_request_is_refused(fake_slack_http) -> None:
+    from tests.adapters.test_slack import payload, post, signed
+
+    fake, url = fake_slack_http
+    body = urlencode(payload(fake, "/brief", "help"))
+    headers = signed(body)
+    first = await post(url, body, headers)
+    again = await post(url, body, headers)
+    assert first[0] == 200 and again[0] == 401
+
+
+@pytest.fixture
+async def fake_slack_http(core):
+    from aiohttp import web
+
+    from adapters.slack.app import SlackAdapter, make_client
+    from tests.adapters.test_slack import SECRET
+
+    fake = FakeSlack()
+    await fake.start()
+    adapter = SlackAdapter(core, make_client("xoxb-test", fake.base + "/api/"), signing_secret=SECRET)
+    runner = web.AppRunner(adapter.web_app(), handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    yield fake, f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events"
+    await runner.cleanup()
+    await fake.stop()
+
+
+@pytest.fixture
+async def core(briefer):
+    from tests.adapters.conftest import ARTICLE
+    from tests.conftest import SEED
+    from tests.fakes.core import FakeFetcher
+
+    store = await SqliteStore.open(":memory:")
+    c = Core(
+        fetcher=FakeFetcher(articles={ARTICLE: SEED.read_text(encoding="utf-8")}),
+        store=store,
+        brief=lambda a: briefer.brief(a, quotes=None),
+    )
+    yield c
+    c.close()
+    await store.close()
+
+
+async def test_hostile_pages_get_clear_answers_while_other_commands_are_served(briefer) -> None:
+    nested = "<div>" * 5000 + "<p>deep text</p>" + "</div>" * 5000
+    spans = "<p>" + "".join(f"<span>w{n}</span> " for n in range(25_000)) + "</p>"
+    async with serve() as web:
+        hostile = {
+            "/big": ("x" * 26_000_000, "text/html"),
+            "/nested": (f"<html><body>{nested}</body></html>", "text/html"),
+            "/spans": (f"<html><body><article>{spans}</article></body></html>", "text/html"),
+            "/binary": (bytes(range(256)) * 4000, "text/html"),
+            "/latin1": (
+                article_html(
+                    "Café crème", ["Le ministère a déjà répondu non à la demande du gouvernement."] * 3
+                ).encode("latin-1"),
+                "text/html",
+            ),
+        }
+        for path, (body, ctype) in hostile.items():
+            web.add(path, body, content_type=ctype)
+        store = await SqliteStore.open(":memory:")
+        fetcher = Fetcher(FetchLimits(allow_private=True, extract_timeout=8.0, max_bytes=5_000_000))
+        core = Core(fetcher=fetcher, store=store, brief=lambda a: briefer.brief(a, quotes=None))
+        try:
+            started = time.monotonic()
+            tasks = {p: asyncio.create_task(core.handle(parse_command(f"brief {web.base}{p}", CH))) for p in hostile}
+            helps = []
+            while not all(t.done() for t in tasks.values()):
+                t0 = time.monotonic()
+                reply = await core.handle(parse_command("help", CH))
+                helps.append(time.monotonic() - t0)
+                assert isinstance(reply, TextReply) and not reply.error
+                await asyncio.sleep(0.05)
+                assert time.monotonic() - started < 30
+            replies = {p: t.result() for p, t in tasks.items()}
+        finally:
+            core.close()
+            await fetcher.close()
+            await store.close()
+    assert max(helps) < 1.0
+    for path in ("/big", "/nested", "/spans", "/binary"):
+        reply = replies[path]
+        assert isinstance(reply, TextReply) and reply.error, path
+        assert len(reply.text) < 200 and "Traceback" not in reply.text
+    latin = replies["/latin1"]
+    assert not isinstance(latin, TextReply) or "Café" in latin.text or "ministère" in str(latin)
+
+
+def test_feed_with_100_000_items_is_capped_quickly() -> None:
+    items = "".join(f"<item><title>t{n}</title><link>https://e.example/{n}</link></item>" for n in range(100_000))
+    start = time.monotonic()
+    parsed = parse_feed(f"<rss version='2.0'><channel>{items}</channel></rss>".encode(), limit=50)
+    assert len(parsed) == 50 and time.monotonic() - start < 10
+
+
+COMMAND_TEXT = st.one_of(
+    st.text(max_size=400),
+    st.builds(
+        lambda head, rest: f"{head} {rest}",
+        st.sampled_from(
+            ["brief", "quotes", "actors", "digest", "subscribe", "unsubscribe", "feeds", "schedule", "help", "/brief"]
+        ),
+        st.text(max_size=300),
+    ),
+    st.just("x" * 25_000),
+)
+
+
+@settings(max_examples=10_000, deadline=None)
+@given(COMMAND_TEXT)
+def test_parser_fuzz(text: str) -> None:
+    try:
+        parse_command(text, CH)
+    except UserError as err:
+        assert 0 < len(str(err)) < 2_000
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(COMMAND_TEXT)
+async def test_whole_core_fuzz_replies_fit_both_platforms(core, text: str) -> None:
+    try:
+        cmd = parse_command(text, CH, "U1", is_admin=True)
+    except UserError:
+        return
+    reply = await core.handle(cmd)
+    for message in slack_render(reply):
+        assert not FakeSlack.invalid_blocks(message["blocks"]) and len(message["text"]) <= 3000
+    for message in discord_render(reply):
+        assert FakeDiscord.violations({"content": message["content"], "embeds": message["embeds"]}) is None
