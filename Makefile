@@ -33,10 +33,14 @@ eval: $(STAMP)  ## ROUGE (through `briefbot batch`), quote F1 and entity F1 on t
 	$(BIN)/python scripts/eval_actors.py
 	$(BIN)/python scripts/eval_extract.py
 
-bench: $(STAMP)  ## speed ratios against baselines measured in the same run
+bench: $(STAMP)  ## speed ratios against baselines measured in the same run (bench/results/*.json)
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python -m bench.summary
 	$(BIN)/python -m bench.extract
+	$(BIN)/python -m bench.pipeline
 	$(BIN)/python -m bench.core
+	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.digest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
