@@ -31,6 +31,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -69,13 +70,14 @@ class SlackConfig:
 
 
 def make_client(token: str, api_url: str = DEFAULT_API_URL) -> AsyncWebClient:
-    """The Web API client: Slack's own URL or ``SLACK_API_URL``; 429 and dropped connections retried."""
+    """The Web API client: Slack's own URL or ``SLACK_API_URL``; 429s, 5xx and dropped connections retried."""
     return AsyncWebClient(
         token=token,
         base_url=api_url if api_url.endswith("/") else api_url + "/",
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
 

@@ -74,6 +74,7 @@ class FakeDiscord:
     messages: list[dict[str, Any]] = field(default_factory=list)
     synced: list[dict[str, Any]] = field(default_factory=list)
     _ratelimit: list[float] = field(default_factory=list)
+    _failures: list[int] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(910000000000000000))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _runner: web.AppRunner | None = None
@@ -103,6 +104,10 @@ class FakeDiscord:
 
     def ratelimit_next(self, n: int, retry_after: float = 0.3) -> None:
         self._ratelimit += [retry_after] * n
+
+    def fail_next(self, n: int, status: int = 502) -> None:
+        """The next ``n`` REST calls answer ``status`` (a server error)."""
+        self._failures += [status] * n
 
     async def send_interaction(
         self, name: str, options: list[dict[str, Any]] | None = None, *, admin: bool = False, sub: str | None = None
@@ -239,6 +244,8 @@ class FakeDiscord:
         path = "/" + request.match_info["tail"]
         self.calls.append((request.method, path, body))
         self.changed.set()
+        if self._failures and path.startswith("/channels"):
+            return web.Response(status=self._failures.pop(0), text="Bad Gateway")
         if self._ratelimit:
             retry = self._ratelimit.pop(0)
             return json_response(

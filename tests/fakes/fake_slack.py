@@ -42,6 +42,7 @@ class FakeSlack:
     acks: list[dict[str, Any]] = field(default_factory=list)
     _responses: dict[str, tuple[float, int]] = field(default_factory=dict)
     _ratelimit: list[int] = field(default_factory=list)
+    _failures: list[int] = field(default_factory=list)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _runner: web.AppRunner | None = None
@@ -71,6 +72,10 @@ class FakeSlack:
 
     def ratelimit_next(self, n: int, retry_after: int = 1) -> None:
         self._ratelimit += [retry_after] * n
+
+    def fail_next(self, n: int, status: int = 500) -> None:
+        """The next ``n`` Web API calls answer ``status`` (a server error)."""
+        self._failures += [status] * n
 
     def issue_response_url(self) -> str:
         rid = uuid.uuid4().hex
@@ -122,6 +127,8 @@ class FakeSlack:
         body = await self._body(request)
         method = request.match_info["method"]
         self.calls.append(Call(request.method, request.path, dict(request.headers), body, self.clock()))
+        if self._failures:
+            return web.json_response({"ok": False, "error": "fatal_error"}, status=self._failures.pop(0))
         if self._ratelimit:
             retry = self._ratelimit.pop(0)
             return web.json_response(
