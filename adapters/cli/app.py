@@ -227,31 +227,18 @@ async def _doctor(settings: Settings) -> int:
     except Exception as err:
         results.append((False, "database", f"{settings.db}: {err}"))
     timeout = aiohttp.ClientTimeout(total=10)
+    platforms = (
+        ("slack", settings.slack_enabled, "SLACK_BOT_TOKEN", "POST",
+         settings.slack_api_url.rstrip("/") + "/auth.test", f"Bearer {settings.slack_bot_token}"),
+        ("discord", settings.discord_enabled, "DISCORD_TOKEN", "GET",
+         settings.discord_api_base.rstrip("/") + "/users/@me", f"Bot {settings.discord_token}"),
+    )  # fmt: skip
     async with aiohttp.ClientSession(timeout=timeout) as http:
-        if settings.slack_enabled:
-            results.append(
-                await _check(
-                    http,
-                    "slack",
-                    settings.slack_api_url.rstrip("/") + "/auth.test",
-                    {"Authorization": f"Bearer {settings.slack_bot_token}"},
-                    "POST",
-                )
-            )
-        else:
-            results.append((True, "slack", "off (SLACK_BOT_TOKEN not set)"))
-        if settings.discord_enabled:
-            results.append(
-                await _check(
-                    http,
-                    "discord",
-                    settings.discord_api_base.rstrip("/") + "/users/@me",
-                    {"Authorization": f"Bot {settings.discord_token}"},
-                    "GET",
-                )
-            )
-        else:
-            results.append((True, "discord", "off (DISCORD_TOKEN not set)"))
+        for name, enabled, variable, method, url, authorization in platforms:
+            if enabled:
+                results.append(await _check(http, name, url, {"Authorization": authorization}, method))
+            else:
+                results.append((True, name, f"off ({variable} not set)"))
     for ok, name, detail in results:
         print(f"{'ok  ' if ok else 'FAIL'} {name:<9} {detail}")
     return 0 if all(ok for ok, _n, _d in results) else 1
