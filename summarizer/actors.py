@@ -124,13 +124,13 @@ def extract_actors(
     # One entity per article: a city that acts anywhere in it is its government everywhere in it.
     acting = {
         ent.text
-        for ent in doc.ents
+        for ent in coref.ents
         if ent.label_ == "GPE"
         and (e := lexicon.gazetteer.get(ent.text.lower())) is not None
         and e.kind == "place"
         and _acts(ent.root)
     }
-    for ent in doc.ents:
+    for ent in coref.ents:  # the article's entities, read once by the coreference
         kind = _KINDS.get(ent.label_)
         if kind is None:
             continue

@@ -50,9 +50,8 @@ def _capitalised(tok: Token) -> bool:
     return tok.text[:1].isupper()
 
 
-def _gazetteer_matches(doc: Doc, lexicon: Lexicon) -> list[tuple[int, int, Entry]]:
+def _gazetteer_matches(doc: Doc, text: str, lexicon: Lexicon) -> list[tuple[int, int, Entry]]:
     """Longest non-overlapping alias matches, as (start token, end token, entry)."""
-    text = doc.text
     window = lexicon.gazetteer_words * 2 + 2
     out: list[tuple[int, int, Entry]] = []
     i = 0
@@ -89,9 +88,10 @@ def _case_ok(surface: str, entry: Entry) -> bool:
 def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
     """Correct ``doc.ents`` in place (see the module docstring for the rules)."""
     ents: list[Span] = list(doc.ents)
-    sports = _is_sports(doc)
+    text = doc.text  # spaCy joins every token on each access: read once
+    sports = _is_sports(text)
     sent_starts = {s.start for s in doc.sents} if doc.has_annotation("SENT_START") else {0}
-    for start, end, entry in _gazetteer_matches(doc, lexicon):
+    for start, end, entry in _gazetteer_matches(doc, text, lexicon):
         label = _LABELS[entry.kind]
         covered = [e for e in ents if e.start < end and start < e.end]
         if any(e.start < start or e.end > end for e in covered):
@@ -112,7 +112,7 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
     ents = _join_org_of_place(doc, ents, lexicon)
     ents = _propagate(doc, ents, lexicon)
     if sports:
-        ents = _teams(doc, ents, lexicon)
+        ents = _teams(doc, text, ents, lexicon)
     doc.set_ents(sorted(ents, key=lambda e: e.start), default="outside")
 
 
@@ -258,18 +258,17 @@ _SPORTS = re.compile(
 _DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .'-]+(?:,\s*[A-Za-z .'-]+)?\s+\d{4}-\d\d-\d\d\s*$")
 
 
-def _is_sports(doc: Doc) -> bool:
+def _is_sports(text: str) -> bool:
     """A sports report: its headline starts with the sport (the wire-service convention)."""
-    return bool(_SPORTS.match(doc.text[:80]))
+    return bool(_SPORTS.match(text[:80]))
 
 
-def _teams(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+def _teams(doc: Doc, text: str, ents: list[Span], lexicon: Lexicon) -> list[Span]:
     """In a sports report a city names a club (``Barcelona``, ``ST LOUIS``): an organisation.
 
     Countries stay places, as national teams are written with the country's name.
     """
     out: list[Span] = []
-    text = doc.text
     for e in ents:
         line_start = text.rfind("\n", 0, e.start_char) + 1
         line_end = text.find("\n", e.end_char)

@@ -23,3 +23,15 @@ async def core(briefer):
     yield c
     c.close()
     await store.close()
+
+
+@pytest.fixture(scope="session")
+def longest_dev_brief(briefer, shared_eval):
+    """The brief, every quote kept, of the longest article of the summarize dev set (the renderers' worst case)."""
+    import json
+
+    from summarizer.model import Article
+
+    lines = (shared_eval / "summarize" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    longest = max((json.loads(line) for line in lines), key=lambda r: len(r["text"]))
+    return briefer.brief(Article(text=longest["text"], title=longest.get("title", "")), quotes=None)

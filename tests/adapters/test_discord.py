@@ -12,7 +12,6 @@ import pytest
 from adapters.discord.app import DEFAULT_API_BASE, DEFAULT_GATEWAY, DiscordAdapter, invite_url, point_at
 from adapters.discord.render import render
 from bot.model import BriefReply, ChannelRef, DigestReply
-from summarizer.model import Article
 from tests.adapters.conftest import ARTICLE
 from tests.adapters.test_slack import story
 from tests.fakes.fake_discord import APP_ID, CHANNEL_ID, FakeDiscord
@@ -157,14 +156,8 @@ async def test_forty_story_digest_is_posted_in_a_thread(fake_discord, core) -> N
     assert sleeps and all(s == 0.5 for s in sleeps)
 
 
-def test_every_reply_fits_discord_limits(briefer, shared_eval) -> None:
-    import json
-
-    rows = [
-        json.loads(line) for line in (shared_eval / "summarize" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
-    longest = max(rows, key=lambda r: len(r["text"]))
-    brief = briefer.brief(Article(text=longest["text"], title=longest.get("title", "")), quotes=None)
+def test_every_reply_fits_discord_limits(longest_dev_brief) -> None:
+    brief = longest_dev_brief
     for view in ("brief", "quotes", "actors"):
         for message in render(BriefReply(brief, view=view)):  # type: ignore[arg-type]
             assert FakeDiscord.violations({"content": message["content"], "embeds": message["embeds"]}) is None

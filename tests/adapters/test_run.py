@@ -20,6 +20,12 @@ from tests.fakes.web import article_html, serve
 pytestmark = pytest.mark.slow
 
 
+def clean_env(**settings: str) -> dict[str, str]:
+    """This process's environment without briefbot or platform settings, plus ``settings``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "SLACK_", "DISCORD_"))}
+    return {**env, "PYTHONPATH": str(ROOT), **settings}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -34,20 +40,16 @@ async def test_run_serves_both_platforms_and_stops_on_sigterm(tmp_path) -> None:
     paragraphs = [p for p in SEED.read_text(encoding="utf-8").split("\n")[1:] if p.strip()]
     async with serve() as web:
         article = web.add("/ukraine", article_html("Ministers meet over Ukraine", paragraphs))
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "SLACK_", "DISCORD_"))}
-        env.update(
-            {
-                "PYTHONPATH": str(ROOT),
-                "SLACK_BOT_TOKEN": "xoxb-secret-bot-token",
-                "SLACK_APP_TOKEN": "xapp-secret-app-token",
-                "SLACK_API_URL": slack.base + "/api/",
-                "DISCORD_TOKEN": "secret-discord-token",
-                "DISCORD_API_BASE": discord_fake.base + "/api/v10",
-                "DISCORD_GATEWAY_URL": discord_fake.base.replace("http", "ws") + "/gateway",
-                "BRIEFBOT_DB": str(tmp_path / "briefbot.sqlite3"),
-                "BRIEFBOT_HEALTH_PORT": str(health),
-                "BRIEFBOT_ALLOW_PRIVATE_NETWORKS": "true",
-            }
+        env = clean_env(
+            SLACK_BOT_TOKEN="xoxb-secret-bot-token",
+            SLACK_APP_TOKEN="xapp-secret-app-token",
+            SLACK_API_URL=slack.base + "/api/",
+            DISCORD_TOKEN="secret-discord-token",
+            DISCORD_API_BASE=discord_fake.base + "/api/v10",
+            DISCORD_GATEWAY_URL=discord_fake.base.replace("http", "ws") + "/gateway",
+            BRIEFBOT_DB=str(tmp_path / "briefbot.sqlite3"),
+            BRIEFBOT_HEALTH_PORT=str(health),
+            BRIEFBOT_ALLOW_PRIVATE_NETWORKS="true",
         )
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "adapters.cli.app", "run", cwd=str(tmp_path), env=env, stderr=asyncio.subprocess.PIPE
@@ -112,17 +114,13 @@ async def test_slack_http_mode_serves_a_signed_command_and_stops_within_5_s(tmp_
     slack = FakeSlack()
     await slack.start()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "SLACK_", "DISCORD_"))}
-    env.update(
-        {
-            "PYTHONPATH": str(ROOT),
-            "SLACK_MODE": "http",
-            "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_SIGNING_SECRET": "http-mode-secret",
-            "SLACK_API_URL": slack.base + "/api/",
-            "BRIEFBOT_HTTP_PORT": str(port),
-            "BRIEFBOT_DB": str(tmp_path / "b.sqlite3"),
-        }
+    env = clean_env(
+        SLACK_MODE="http",
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="http-mode-secret",
+        SLACK_API_URL=slack.base + "/api/",
+        BRIEFBOT_HTTP_PORT=str(port),
+        BRIEFBOT_DB=str(tmp_path / "b.sqlite3"),
     )
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "adapters.cli.app", "run", cwd=str(tmp_path), env=env, stderr=asyncio.subprocess.PIPE
@@ -165,17 +163,13 @@ async def test_doctor_checks_tokens_against_the_platforms(tmp_path) -> None:
     slack, discord_fake = FakeSlack(), FakeDiscord()
     await slack.start()
     await discord_fake.start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "SLACK_", "DISCORD_"))}
-    env.update(
-        {
-            "PYTHONPATH": str(ROOT),
-            "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_APP_TOKEN": "xapp-test",
-            "SLACK_API_URL": slack.base + "/api/",
-            "DISCORD_TOKEN": "token",
-            "DISCORD_API_BASE": f"http://127.0.0.1:{free_port()}/api/v10",  # nothing listens there
-            "BRIEFBOT_DB": str(tmp_path / "b.sqlite3"),
-        }
+    env = clean_env(
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_APP_TOKEN="xapp-test",
+        SLACK_API_URL=slack.base + "/api/",
+        DISCORD_TOKEN="token",
+        DISCORD_API_BASE=f"http://127.0.0.1:{free_port()}/api/v10",  # nothing listens there
+        BRIEFBOT_DB=str(tmp_path / "b.sqlite3"),
     )
     try:
         proc = await asyncio.create_subprocess_exec(

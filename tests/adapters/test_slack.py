@@ -232,12 +232,8 @@ async def test_rate_limited_post_is_retried_after_retry_after(fake_slack) -> Non
     assert len(fake_slack.api_calls("chat.postMessage")) == 2
 
 
-def test_every_reply_fits_slack_limits(briefer, shared_eval) -> None:
-    rows = [
-        json.loads(line) for line in (shared_eval / "summarize" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
-    longest = max(rows, key=lambda r: len(r["text"]))
-    brief = briefer.brief(Article(text=longest["text"], title=longest.get("title", "")), quotes=None)
+def test_every_reply_fits_slack_limits(longest_dev_brief) -> None:
+    brief = longest_dev_brief
     for view in ("brief", "quotes", "actors"):
         messages = render(BriefReply(brief, view=view))  # type: ignore[arg-type]
         assert messages and all(not FakeSlack.invalid_blocks(m["blocks"]) for m in messages)
