@@ -9,12 +9,14 @@ goes to a pool of processes (spaCy holds the GIL), each with its own model, pars
 from __future__ import annotations
 
 import json
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.orphans import exit_with_parent
 from summarizer.article import parse_article
 from summarizer.errors import ArticleError
 from summarizer.model import Article
@@ -81,7 +83,8 @@ def _make_briefer(model: str | None, max_chars: int) -> Briefer:
     return Briefer(Pipeline(load_model(model)), max_chars=max_chars)
 
 
-def _init_worker(model: str | None, max_chars: int) -> None:
+def _init_worker(parent: int, model: str | None, max_chars: int) -> None:
+    exit_with_parent(parent)
     _Worker.briefer = _make_briefer(model, max_chars)
 
 
@@ -129,7 +132,7 @@ def run_batch(
             yield from _report(_brief_chunk_with(briefer, chunk, options.sentences, options.method), progress)
         return
     with ProcessPoolExecutor(
-        max_workers=options.workers, initializer=_init_worker, initargs=(options.model, options.max_chars)
+        max_workers=options.workers, initializer=_init_worker, initargs=(os.getpid(), options.model, options.max_chars)
     ) as pool:
         window: deque[Future[list[dict[str, Any]]]] = deque()
         for chunk in chunks:

@@ -21,13 +21,14 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.commands import canonical_url, help_text
 from bot.digest import Entry, build_digest, matches
 from bot.errors import FetchFailed, NotAllowed, NotAnArticle, UserError
 from bot.feeds import FeedError, dedupe, parse_feed
 from bot.fetch import Download, Kind
+from bot.limits import RateLimiter, seconds_text
 from bot.metrics import Metrics
 from bot.model import (
     BriefReply,
@@ -41,6 +42,7 @@ from bot.model import (
     Subscription,
     TextReply,
 )
+from bot.retry import with_retries
 from bot.storage import Store
 from summarizer.errors import ArticleError
 from summarizer.model import Article, Brief, Source
@@ -52,11 +54,28 @@ log = logging.getLogger(__name__)
 NOTICE_AFTER_FAILURES = 3
 #: Articles fetched and briefed at once while building a digest.
 DIGEST_CONCURRENCY = 4
+#: Tries to post one digest message (0.5, 1, 2 s apart) before the run is left for the next wake-up.
+SEND_ATTEMPTS = 4
 #: At most this many new articles go into one digest.
 MAX_DIGEST_ARTICLES = 500
 
 BriefFn = Callable[[Article], Brief]
-Publish = Callable[[ChannelRef, Reply], Awaitable[None]]
+
+
+class DigestPoster(Protocol):
+    """How a platform posts a scheduled digest: rendered once, then sent one message at a time.
+
+    The first message goes in the channel and its ``send`` returns the anchor the others are sent
+    under (a Slack thread ``ts``, a Discord thread id); ``key`` names a message uniquely within the
+    channel's day, for ``find``, which returns the anchor (first message) or id of a message this bot
+    already posted under ``anchor`` since ``since``, or ``None``.
+    """
+
+    def plan(self, reply: DigestReply) -> list[dict[str, Any]]: ...  # noqa: D102
+    async def send(self, channel: ChannelRef, message: dict[str, Any], anchor: str, key: str) -> str: ...  # noqa: D102
+    async def find(  # noqa: D102
+        self, channel: ChannelRef, message: dict[str, Any], anchor: str, key: str, since: dt.datetime
+    ) -> str | None: ...
 
 
 class FetcherPort(Protocol):
@@ -73,6 +92,11 @@ class CoreLimits:
     feed_items: int = 50
     digest_stories: int = 8
     admins: frozenset[str] = frozenset()
+    #: Briefs (``brief``, ``quotes``, ``actors``) a minute per user and per channel; 0: no limit.
+    user_briefs_per_minute: int = 0
+    channel_briefs_per_minute: int = 0
+    #: Feeds one channel may subscribe to; 0: no limit.
+    max_subscriptions: int = 0
 
 
 class Core:
@@ -87,6 +111,7 @@ class Core:
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         limits: CoreLimits | None = None,
         metrics: Metrics | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         """Wire the core; ``brief`` is CPU-bound and runs on the core's NLP thread."""
         self.metrics = metrics or Metrics()
@@ -94,9 +119,16 @@ class Core:
         self.store = store
         self._brief = brief
         self.clock = clock
+        self._sleep = sleep
         self.limits = limits or CoreLimits()
         self._nlp = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefbot-nlp")
         self._inflight: dict[str, asyncio.Future[Brief]] = {}
+        seconds = self._seconds
+        self._user_rate = RateLimiter(self.limits.user_briefs_per_minute, clock=seconds)
+        self._channel_rate = RateLimiter(self.limits.channel_briefs_per_minute, clock=seconds)
+
+    def _seconds(self) -> float:
+        return self.clock().timestamp()
 
     def close(self) -> None:
         """Stop the NLP thread (queued work is dropped)."""
@@ -147,6 +179,7 @@ class Core:
 
     async def _dispatch(self, cmd: Command) -> Reply:
         if cmd.name in ("brief", "quotes", "actors"):
+            self._check_rate(cmd)
             if cmd.url:
                 brief, cached = await self.brief_url(cmd.url)
             else:
@@ -165,6 +198,7 @@ class Core:
             return await self.digest(cmd.channel, since)
         self._require_admin(cmd)
         if cmd.name == "subscribe":
+            await self._check_room(cmd.channel, cmd.url)
             await self._check_feed(cmd.url)
             sub = await self.store.add_subscription(cmd.channel, cmd.url, cmd.include, cmd.exclude)
             filters = _filters(sub)
@@ -184,6 +218,30 @@ class Core:
             raise UserError("Usage: schedule <HH:MM> [time zone] | schedule off")
         await self.store.set_schedule(Schedule(cmd.channel, cmd.time, cmd.tz))
         return TextReply(f"Daily digest set for {cmd.time.strftime('%H:%M')} {cmd.tz}.", ephemeral=False)
+
+    def _check_rate(self, cmd: Command) -> None:
+        """Count a brief against its user's and its channel's limits, or refuse it saying when to retry."""
+        where = f"{cmd.channel.platform}:{cmd.channel.workspace}"
+        user = f"{where}:{cmd.user}"
+        wait = self._user_rate.wait(user) if cmd.user else 0.0
+        if wait:
+            message = f"Slow down: {self.limits.user_briefs_per_minute} briefs a minute per person."
+        else:
+            wait = self._channel_rate.wait(f"{where}:{cmd.channel.id}")
+            if wait and cmd.user:
+                self._user_rate.refund(user)  # refused: it does not count against the user
+            message = f"This channel asked for {self.limits.channel_briefs_per_minute} briefs in a minute."
+        if wait:
+            self.metrics.rate_limited += 1
+            raise UserError(f"{message} Try again in {seconds_text(wait)}.")
+
+    async def _check_room(self, channel: ChannelRef, url: str) -> None:
+        cap = self.limits.max_subscriptions
+        if not cap:
+            return
+        subs = await self.store.subscriptions(channel)
+        if len(subs) >= cap and all(s.url != url for s in subs):
+            raise UserError(f"This channel already follows {len(subs)} feeds, the most allowed. Unsubscribe one first.")
 
     def _require_admin(self, cmd: Command) -> None:
         if not (cmd.is_admin or (cmd.user and cmd.user in self.limits.admins)):
@@ -239,9 +297,15 @@ class Core:
     async def _check_feed(self, url: str) -> None:
         got = await self.fetcher.download(url, "feed")
         try:
-            parse_feed(got.body, content_type=got.content_type, feed_url=url, limit=self.limits.feed_items)
+            await self._parse_feed(got, url)
         except FeedError as err:
             raise FetchFailed(str(err)) from None
+
+    async def _parse_feed(self, got: Download, url: str) -> list[FeedItem]:
+        # Off the event loop: feedparser is pure Python, and a big feed would stall every ack.
+        return await asyncio.to_thread(
+            parse_feed, got.body, content_type=got.content_type, feed_url=url, limit=self.limits.feed_items
+        )
 
     async def poll(self, sub: Subscription) -> str | None:
         """Fetch a feed (conditional GET) and store its new items; a notice to show the channel, or ``None``.
@@ -254,11 +318,7 @@ class Core:
             return None  # backing off a failing feed; its stored items still count
         try:
             got = await self.fetcher.download(sub.url, "feed", etag=state["etag"], last_modified=state["last_modified"])
-            items = (
-                []
-                if got.not_modified
-                else parse_feed(got.body, content_type=got.content_type, feed_url=sub.url, limit=self.limits.feed_items)
-            )
+            items = [] if got.not_modified else await self._parse_feed(got, sub.url)
         except (UserError, FeedError) as err:
             # Back off 2, 4, 8 ... minutes, at most 6 hours, so a dead feed is not hammered.
             self.metrics.feed_errors += 1
@@ -320,25 +380,95 @@ class Core:
         results = await asyncio.gather(*(one(i, s) for i, s in chosen))
         return [r for r in results if r is not None]
 
-    async def deliver_digest(self, schedule: Schedule, day: dt.date, publish: Publish) -> bool:
-        """Build and post a channel's scheduled digest for ``day`` unless it was delivered; whether it posted.
+    async def deliver_digest(self, schedule: Schedule, day: dt.date, poster: DigestPoster) -> bool:
+        """Post a channel's scheduled digest for ``day`` unless it was delivered; whether it posted.
 
-        The run is claimed in the store before posting and marked done after, so a digest is posted
-        once per channel and local day; one interrupted while posting (a crash) is posted again on
-        the next start, and one that fails to build is not claimed as done.
+        Exactly once, through crashes: the digest is rendered once and stored with the claim, then
+        each message's posting is committed before the next is sent. A run cut short resumes at the
+        next message; that message -- which the platform may have taken just before the crash --
+        is first looked for in the channel (:meth:`DigestPoster.find`) and only sent if absent.
         """
         channel = schedule.channel
-        if await self.store.digest_status(channel, day) == "done":
+        run = await self.store.digest_run(channel, day)
+        if run is not None and run.status == "done":
             return False
         if not await self.store.subscriptions(channel):
             return False
-        if not await self.store.begin_digest(channel, day):
-            return False
-        reply = await self.digest(channel, await self._since_last(channel))
-        await publish(channel, reply)
+        if run is None or not run.plan:
+            reply = await self.digest(channel, await self._since_last(channel))
+            plan = tuple(poster.plan(reply))
+            if not await self.store.begin_digest(channel, day, plan):
+                return False
+            posted, anchor, resumed, started = 0, "", False, self.clock()
+        else:
+            await self.store.resume_digest(channel, day)
+            plan, posted, anchor, resumed, started = run.plan, run.posted, run.anchor, True, run.started
+            log.info(
+                "digest of %s:%s for %s resumed at message %d of %d (start %d)",
+                channel.platform,
+                channel.id,
+                day,
+                posted + 1,
+                len(plan),
+                run.attempts + 1,
+            )
+        for index in range(posted, len(plan)):
+            key = f"{day.isoformat()}/{index}"
+            ident = await self._post(poster, channel, plan[index], anchor, key, started, look_first=resumed)
+            resumed = False  # only the first message after a crash can be on the platform unrecorded
+            if index == 0:
+                anchor = ident
+            await self.store.digest_progress(channel, day, index + 1, anchor)
         await self.store.finish_digest(channel, day)
         self.metrics.digests_sent += 1
         return True
+
+    async def _post(
+        self,
+        poster: DigestPoster,
+        channel: ChannelRef,
+        message: dict[str, Any],
+        anchor: str,
+        key: str,
+        since: dt.datetime,
+        *,
+        look_first: bool,
+    ) -> str:
+        """Send one digest message, retrying failures, and return its id.
+
+        Before each retry (and first, after a crash) the message is looked for: a send that timed out
+        or lost its connection may have been posted all the same.
+        """
+        look = look_first
+
+        async def attempt() -> str:
+            nonlocal look
+            found = await self._find(poster, channel, message, anchor, key, since) if look else None
+            look = True
+            return found if found is not None else await poster.send(channel, message, anchor, key)
+
+        return await with_retries(
+            attempt, lambda _err: True, what=f"digest message {key}", attempts=SEND_ATTEMPTS, sleep=self._sleep
+        )
+
+    @staticmethod
+    async def _find(
+        poster: DigestPoster,
+        channel: ChannelRef,
+        message: dict[str, Any],
+        anchor: str,
+        key: str,
+        since: dt.datetime,
+    ) -> str | None:
+        try:
+            return await poster.find(channel, message, anchor, key, since)
+        except Exception:
+            # No look-back (a missing history scope, an outage): posting may repeat one message,
+            # which beats losing it.
+            log.warning(
+                "could not look for digest message %s in %s:%s", key, channel.platform, channel.id, exc_info=True
+            )
+            return None
 
 
 def _filters(sub: Subscription) -> str:

@@ -30,6 +30,7 @@ import datetime as dt
 import ipaddress
 import logging
 import multiprocessing
+import os
 import re
 import socket
 from collections.abc import Sequence
@@ -42,6 +43,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
 from bot.errors import BadUrl, FetchFailed, NotAnArticle
+from bot.orphans import exit_with_parent
 from summarizer.model import Article
 
 log = logging.getLogger(__name__)
@@ -136,6 +138,8 @@ class FetchLimits:
     max_bytes: int = 5_000_000
     allow_private: bool = False
     extract_timeout: float = 20.0
+    #: Connections to one host at a time: pasted links cannot turn the bot against one site.
+    per_host: int = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +173,9 @@ class Fetcher:
     async def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             resolver = GuardedResolver(allow_private=self.limits.allow_private, inner=self._resolver)
-            connector = aiohttp.TCPConnector(resolver=resolver, limit=32, limit_per_host=4, use_dns_cache=False)
+            connector = aiohttp.TCPConnector(
+                resolver=resolver, limit=32, limit_per_host=self.limits.per_host, use_dns_cache=False
+            )
             timeout = aiohttp.ClientTimeout(
                 total=self.limits.total_timeout,
                 sock_connect=self.limits.connect_timeout,
@@ -361,7 +367,9 @@ class Extractor:
         if self._pool is None:
             # spawn: forking a process that runs an event loop and threads is unsafe.
             ctx = multiprocessing.get_context("spawn")
-            self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=ctx, initializer=exit_with_parent, initargs=(os.getpid(),)
+            )
         return self._pool
 
     def _kill(self, pool: concurrent.futures.ProcessPoolExecutor | None = None) -> None:

@@ -26,6 +26,7 @@ class Metrics:
     cache_hits: int = 0
     feed_errors: int = 0
     digests_sent: int = 0
+    rate_limited: int = 0
 
     def command(self, platform: str, name: str, outcome: str, seconds: float) -> None:
         """Count one answered command and its latency."""
@@ -58,6 +59,7 @@ class Metrics:
             ("cache_hits_total", self.cache_hits, "Briefs answered from the cache."),
             ("feed_errors_total", self.feed_errors, "Feed polls that failed."),
             ("digests_sent_total", self.digests_sent, "Scheduled digests delivered."),
+            ("rate_limited_total", self.rate_limited, "Briefs refused by the per-user or per-channel limit."),
         ):
             out += [f"# HELP briefbot_{name} {about}", f"# TYPE briefbot_{name} counter", f"briefbot_{name} {value}"]
         return "\n".join(out) + "\n"

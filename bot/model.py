@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from summarizer.model import Brief, Digest
 
@@ -71,6 +71,22 @@ class FeedHealth:
     last_error: str | None
     items_seen: int
     failures: int
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRun:
+    """A scheduled digest being posted: its messages, rendered once, and how many were posted.
+
+    ``anchor`` is what the platform gave back for the first message (where the others go: a Slack
+    thread ``ts``, a Discord thread id); ``attempts`` counts the starts that worked on it.
+    """
+
+    status: str
+    plan: tuple[dict[str, Any], ...]
+    posted: int
+    anchor: str
+    started: dt.datetime
+    attempts: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,20 @@ FIELDS: dict[str, Field] = {
     ),
     "log_format": Field("BRIEFBOT_LOG_FORMAT", "text", "text, or json (one JSON object per log line)"),
     "refresh_minutes": Field("BRIEFBOT_REFRESH_MINUTES", "15", "minutes between feed polls that brief new items ahead"),
+    "user_briefs_per_minute": Field(
+        "BRIEFBOT_USER_BRIEFS_PER_MINUTE",
+        "10",
+        "briefs (brief, quotes, actors) one user may ask for a minute; 0: no limit",
+    ),
+    "channel_briefs_per_minute": Field(
+        "BRIEFBOT_CHANNEL_BRIEFS_PER_MINUTE",
+        "30",
+        "briefs one channel may ask for a minute; 0: no limit",
+    ),
+    "max_subscriptions": Field("BRIEFBOT_MAX_SUBSCRIPTIONS", "50", "feeds one channel may subscribe to; 0: no limit"),
+    "fetches_per_host": Field(
+        "BRIEFBOT_FETCHES_PER_HOST", "4", "downloads from one web host at a time (more wait their turn)"
+    ),
     "admins": Field(
         "BRIEFBOT_ADMINS",
         "",
@@ -111,6 +125,10 @@ class Settings:
     feed_items: int = 50
     digest_stories: int = 8
     admins: frozenset[str] = frozenset()
+    user_briefs_per_minute: int = 10
+    channel_briefs_per_minute: int = 30
+    max_subscriptions: int = 50
+    fetches_per_host: int = 4
     health_port: int = 0
     log_format: str = "text"
     refresh_minutes: int = 15
@@ -172,6 +190,10 @@ class Settings:
             "feed_items": _int(raw, "feed_items", 1, 1_000),
             "digest_stories": _int(raw, "digest_stories", 1, 30),
             "admins": frozenset(a.strip() for a in raw["admins"].split(",") if a.strip()),
+            "user_briefs_per_minute": _int(raw, "user_briefs_per_minute", 0, 10_000),
+            "channel_briefs_per_minute": _int(raw, "channel_briefs_per_minute", 0, 10_000),
+            "max_subscriptions": _int(raw, "max_subscriptions", 0, 10_000),
+            "fetches_per_host": _int(raw, "fetches_per_host", 1, 100),
             "health_port": _int(raw, "health_port", 0, 65535),
             "log_format": _choice(raw, "log_format", ("text", "json")),
             "refresh_minutes": _int(raw, "refresh_minutes", 1, 24 * 60),

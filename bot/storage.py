@@ -21,7 +21,7 @@ from typing import Any, Protocol, TypeVar
 import aiosqlite
 
 from bot.commands import canonical_url
-from bot.model import ChannelRef, FeedHealth, FeedItem, Schedule, Subscription
+from bot.model import ChannelRef, DigestRun, FeedHealth, FeedItem, Schedule, Subscription
 from summarizer.model import Brief
 
 MIGRATIONS: tuple[str, ...] = (
@@ -73,6 +73,14 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE items_v2 RENAME TO items;
     CREATE INDEX items_by_feed ON items (feed, published);
     """,
+    # 3: a digest run keeps its rendered messages and how many were posted, so that a run cut short
+    # (a crash, a kill) resumes at the next message instead of posting the digest twice.
+    """
+    ALTER TABLE digest_runs ADD COLUMN plan TEXT;
+    ALTER TABLE digest_runs ADD COLUMN posted INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE digest_runs ADD COLUMN anchor TEXT NOT NULL DEFAULT '';
+    ALTER TABLE digest_runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 
@@ -117,9 +125,13 @@ class Store(Protocol):
     async def items_since(self, feeds: Sequence[str], since: dt.datetime) -> list[FeedItem]: ...  # noqa: D102
     async def get_brief(self, url: str) -> Brief | None: ...  # noqa: D102
     async def put_brief(self, url: str, content_hash: str, brief: Brief) -> None: ...  # noqa: D102
-    async def begin_digest(self, channel: ChannelRef, day: dt.date) -> bool: ...  # noqa: D102
+    async def digest_run(self, channel: ChannelRef, day: dt.date) -> DigestRun | None: ...  # noqa: D102
+    async def begin_digest(  # noqa: D102
+        self, channel: ChannelRef, day: dt.date, plan: Sequence[dict[str, Any]]
+    ) -> bool: ...
+    async def resume_digest(self, channel: ChannelRef, day: dt.date) -> None: ...  # noqa: D102
+    async def digest_progress(self, channel: ChannelRef, day: dt.date, posted: int, anchor: str) -> None: ...  # noqa: D102
     async def finish_digest(self, channel: ChannelRef, day: dt.date) -> None: ...  # noqa: D102
-    async def digest_status(self, channel: ChannelRef, day: dt.date) -> str | None: ...  # noqa: D102
     async def last_digest(self, channel: ChannelRef) -> dt.datetime | None: ...  # noqa: D102
     async def close(self) -> None: ...  # noqa: D102
 
@@ -419,11 +431,32 @@ class SqliteStore:
     # --- digest runs: exactly once per channel and local day -------------------------------------
 
     @_serial
-    async def begin_digest(self, channel: ChannelRef, day: dt.date) -> bool:
-        """Claim the digest of ``channel`` for ``day``; False when it was already sent.
+    async def digest_run(self, channel: ChannelRef, day: dt.date) -> DigestRun | None:
+        """The digest run of ``channel`` for ``day``, or ``None`` when none was started."""
+        async with self.db.execute(
+            """SELECT status, plan, posted, anchor, started, attempts FROM digest_runs
+               WHERE platform = ? AND channel = ? AND day = ?""",
+            (channel.platform, channel.id, day.isoformat()),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        plan = tuple(json.loads(row["plan"])) if row["plan"] else ()
+        return DigestRun(
+            status=str(row["status"]),
+            plan=plan,
+            posted=int(row["posted"]),
+            anchor=str(row["anchor"]),
+            started=dt.datetime.fromisoformat(row["started"]),
+            attempts=int(row["attempts"]),
+        )
 
-        A run claimed but never finished (the process died while posting) is claimed again, once
-        per start, so an interrupted digest is still delivered.
+    @_serial
+    async def begin_digest(self, channel: ChannelRef, day: dt.date, plan: Sequence[dict[str, Any]]) -> bool:
+        """Claim the digest of ``channel`` for ``day`` with its rendered messages; False when it was sent.
+
+        The plan is stored in the same transaction as the claim, so a run is either not started or
+        started with everything needed to finish it after a crash (:meth:`digest_progress`).
         """
         await self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -436,9 +469,11 @@ class SqliteStore:
                 await self.db.execute("COMMIT")
                 return False
             await self.db.execute(
-                """INSERT INTO digest_runs (platform, channel, day, status, started) VALUES (?, ?, ?, 'posting', ?)
-                   ON CONFLICT (platform, channel, day) DO UPDATE SET status = 'posting', started = excluded.started""",
-                (channel.platform, channel.id, day.isoformat(), _now()),
+                """INSERT INTO digest_runs (platform, channel, day, status, started, plan, posted, anchor, attempts)
+                   VALUES (?, ?, ?, 'posting', ?, ?, 0, '', 1)
+                   ON CONFLICT (platform, channel, day) DO UPDATE SET status = 'posting',
+                   started = excluded.started, plan = excluded.plan, posted = 0, anchor = '', attempts = 1""",
+                (channel.platform, channel.id, day.isoformat(), _now(), json.dumps(list(plan), ensure_ascii=False)),
             )
             await self.db.execute("COMMIT")
             return True
@@ -447,22 +482,28 @@ class SqliteStore:
             raise
 
     @_serial
+    async def resume_digest(self, channel: ChannelRef, day: dt.date) -> None:
+        """Count one more start working on an interrupted run."""
+        await self.db.execute(
+            "UPDATE digest_runs SET attempts = attempts + 1 WHERE platform = ? AND channel = ? AND day = ?",
+            (channel.platform, channel.id, day.isoformat()),
+        )
+
+    @_serial
+    async def digest_progress(self, channel: ChannelRef, day: dt.date, posted: int, anchor: str) -> None:
+        """Note that the first ``posted`` messages of the run are on the platform (one commit each)."""
+        await self.db.execute(
+            "UPDATE digest_runs SET posted = ?, anchor = ? WHERE platform = ? AND channel = ? AND day = ?",
+            (posted, anchor, channel.platform, channel.id, day.isoformat()),
+        )
+
+    @_serial
     async def finish_digest(self, channel: ChannelRef, day: dt.date) -> None:
         """Mark the digest of ``channel`` for ``day`` as delivered."""
         await self.db.execute(
             "UPDATE digest_runs SET status = 'done', finished = ? WHERE platform = ? AND channel = ? AND day = ?",
             (_now(), channel.platform, channel.id, day.isoformat()),
         )
-
-    @_serial
-    async def digest_status(self, channel: ChannelRef, day: dt.date) -> str | None:
-        """``posting``, ``done`` or ``None`` (not started)."""
-        async with self.db.execute(
-            "SELECT status FROM digest_runs WHERE platform = ? AND channel = ? AND day = ?",
-            (channel.platform, channel.id, day.isoformat()),
-        ) as cur:
-            row = await cur.fetchone()
-        return str(row[0]) if row else None
 
     @_serial
     async def last_digest(self, channel: ChannelRef) -> dt.datetime | None:

@@ -46,3 +46,28 @@ def shared_eval() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/eval is not present")
     return path
+
+
+@pytest.fixture
+async def fake_slack():
+    """The Slack fake, started on 127.0.0.1."""
+    from tests.fakes.fake_slack import FakeSlack
+
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def fake_discord():
+    """The Discord fake, started on 127.0.0.1, with discord.py pointed at it."""
+    from adapters.discord.app import DEFAULT_API_BASE, DEFAULT_GATEWAY, point_at
+    from tests.fakes.fake_discord import FakeDiscord
+
+    fake = FakeDiscord()
+    await fake.start()
+    point_at(fake.base + "/api/v10", fake.base.replace("http", "ws") + "/gateway")
+    yield fake
+    point_at(DEFAULT_API_BASE, DEFAULT_GATEWAY)
+    await fake.stop()

@@ -29,7 +29,7 @@ from summarizer.methods import METHODS
 if TYPE_CHECKING:
     import aiohttp
 
-    from bot.core import Core
+    from bot.core import Core, CoreLimits
     from bot.fetch import FetchLimits
     from bot.model import ChannelRef, Reply
     from summarizer.model import Article, Brief
@@ -358,7 +358,7 @@ class _core:
         self.settings, self.sentences, self.method = settings, sentences, method
 
     async def __aenter__(self) -> Core:
-        from bot.core import Core, CoreLimits  # noqa: PLC0415
+        from bot.core import Core  # noqa: PLC0415
         from bot.fetch import Fetcher  # noqa: PLC0415
         from bot.storage import SqliteStore  # noqa: PLC0415
         from summarizer.brief import Briefer  # noqa: PLC0415
@@ -373,8 +373,7 @@ class _core:
 
         self.fetcher = Fetcher(fetch_limits(s))
         self.store = await SqliteStore.open(":memory:")
-        limits = CoreLimits(feed_items=s.feed_items, digest_stories=s.digest_stories, admins=s.admins)
-        self.core = Core(fetcher=self.fetcher, store=self.store, brief=brief, limits=limits)
+        self.core = Core(fetcher=self.fetcher, store=self.store, brief=brief, limits=core_limits(s))
         return self.core
 
     async def __aexit__(self, *exc: object) -> None:
@@ -392,6 +391,21 @@ def fetch_limits(settings: Settings) -> FetchLimits:
         max_bytes=settings.max_page_bytes,
         allow_private=settings.allow_private_networks,
         extract_timeout=settings.extract_timeout,
+        per_host=settings.fetches_per_host,
+    )
+
+
+def core_limits(settings: Settings) -> CoreLimits:
+    """The core's limits from settings."""
+    from bot.core import CoreLimits  # noqa: PLC0415
+
+    return CoreLimits(
+        feed_items=settings.feed_items,
+        digest_stories=settings.digest_stories,
+        admins=settings.admins,
+        user_briefs_per_minute=settings.user_briefs_per_minute,
+        channel_briefs_per_minute=settings.channel_briefs_per_minute,
+        max_subscriptions=settings.max_subscriptions,
     )
 
 

@@ -21,15 +21,16 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.core import Core, DigestPoster
     from bot.metrics import Metrics
-    from bot.model import ChannelRef, Reply, Schedule
+    from bot.model import Schedule
     from bot.settings import Settings
     from summarizer.model import Article, Brief
 
 log = logging.getLogger("briefbot")
 
-Post = Callable[["ChannelRef", "Reply"], Awaitable[None]]
+#: Seconds the scheduler waits for the platforms to connect before posting due digests anyway.
+READY_WAIT = 60.0
 
 
 class JsonFormatter(logging.Formatter):
@@ -99,8 +100,8 @@ async def _refresh_loop(core: Core, minutes: int) -> None:
 
 async def run(settings: Settings, brief: Callable[[Article], Brief], model: str) -> int:
     """Run until a signal; returns the exit status. ``brief`` is the loaded summarizer (from the root)."""
-    from adapters.cli.app import fetch_limits  # noqa: PLC0415
-    from bot.core import Core, CoreLimits  # noqa: PLC0415
+    from adapters.cli.app import core_limits, fetch_limits  # noqa: PLC0415
+    from bot.core import Core  # noqa: PLC0415
     from bot.fetch import Fetcher  # noqa: PLC0415
     from bot.metrics import Metrics  # noqa: PLC0415
     from bot.schedule import run_schedule  # noqa: PLC0415
@@ -109,9 +110,9 @@ async def run(settings: Settings, brief: Callable[[Article], Brief], model: str)
     store = await SqliteStore.open(settings.db)
     fetcher = Fetcher(fetch_limits(settings))
     metrics = Metrics()
-    limits = CoreLimits(feed_items=settings.feed_items, digest_stories=settings.digest_stories, admins=settings.admins)
-    core = Core(fetcher=fetcher, store=store, brief=brief, limits=limits, metrics=metrics)
-    publishers: dict[str, Post] = {}
+    core = Core(fetcher=fetcher, store=store, brief=brief, limits=core_limits(settings), metrics=metrics)
+    publishers: dict[str, DigestPoster] = {}
+    ready_events: list[asyncio.Event] = []
     tasks: dict[str, Awaitable[None]] = {}
     log.info("briefbot starting: model %s, database %s, settings %r", model, settings.db, settings)
     if settings.slack_enabled:
@@ -134,7 +135,7 @@ async def run(settings: Settings, brief: Callable[[Article], Brief], model: str)
             host=settings.http_host,
             port=settings.http_port,
         )
-        publishers["slack"] = slack.post
+        publishers["slack"] = slack.publisher
         tasks["slack"] = slack.run(config)
         if settings.slack_mode == "http":
             log.info("Slack request URL: http://%s:%d/slack/events", settings.http_host, settings.http_port)
@@ -144,7 +145,8 @@ async def run(settings: Settings, brief: Callable[[Article], Brief], model: str)
         point_at(settings.discord_api_base, settings.discord_gateway_url)
         bot = DiscordAdapter(core, shard_count=settings.discord_shards)
         ready = asyncio.Event()
-        publishers["discord"] = bot.post
+        ready_events.append(ready)
+        publishers["discord"] = bot
         tasks["discord"] = bot.run(settings.discord_token, ready)
 
         async def report_invite() -> None:
@@ -157,11 +159,22 @@ async def run(settings: Settings, brief: Callable[[Article], Brief], model: str)
         tasks["discord-invite"] = report_invite()
 
     async def send(schedule: Schedule, day: dt.date) -> None:
-        post = publishers.get(schedule.channel.platform)
-        if post is not None:
-            await core.deliver_digest(schedule, day, post)
+        poster = publishers.get(schedule.channel.platform)
+        if poster is not None:
+            await core.deliver_digest(schedule, day, poster)
 
-    tasks["scheduler"] = run_schedule(store.schedules, send, core.clock)
+    async def schedule() -> None:
+        # Digests missed while down are due at once; Discord can post only once it is logged in.
+        waits = [asyncio.ensure_future(e.wait()) for e in ready_events]
+        try:
+            if waits:
+                await asyncio.wait(waits, timeout=READY_WAIT)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+        await run_schedule(store.schedules, send, core.clock)
+
+    tasks["scheduler"] = schedule()
     tasks["feeds"] = _refresh_loop(core, settings.refresh_minutes)
     if settings.health_port:
         running: list[str] = [name for name in ("slack", "discord") if name in publishers]

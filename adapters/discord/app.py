@@ -18,11 +18,14 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import functools
 import logging
 import zoneinfo
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -33,16 +36,25 @@ from bot.commands import parse_command
 from bot.core import Core
 from bot.errors import UserError
 from bot.model import ChannelRef, DigestReply, Reply, TextReply
+from bot.retry import with_retries
 
 log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_GATEWAY = "wss://gateway.discord.gg/"
 MANAGE = discord.Permissions(manage_guild=True)
-#: The invite link's permissions: view channels, send messages, embed links, threads.
+#: The invite link's permissions: view channels, send messages, embed links, threads, and read the
+#: history (after a crash mid-digest the bot looks for its last message before posting it again).
 INVITE_PERMISSIONS = discord.Permissions(
-    view_channel=True, send_messages=True, embed_links=True, create_public_threads=True, send_messages_in_threads=True
+    view_channel=True,
+    send_messages=True,
+    embed_links=True,
+    create_public_threads=True,
+    send_messages_in_threads=True,
+    read_message_history=True,
 )
+#: Discord's error code for "A thread has already been created for this message".
+THREAD_EXISTS = 160004
 _ZONES = sorted(zoneinfo.available_timezones())
 
 
@@ -57,6 +69,16 @@ def invite_url(application_id: int | str) -> str:
     return discord.utils.oauth_url(
         int(application_id), permissions=INVITE_PERMISSIONS, scopes=("bot", "applications.commands")
     )
+
+
+def _signature(content: str | None, embeds: list[tuple[str | None, str | None]]) -> tuple[object, ...]:
+    """What identifies a posted message: Discord trims text, so compare it stripped."""
+    return ((content or "").strip(), tuple(((t or "").strip(), (d or "").strip()[:200]) for t, d in embeds))
+
+
+def _transient(err: BaseException) -> bool:
+    """Worth another try: a lost connection, a timeout, a 5xx (discord.py already waits out 429s)."""
+    return isinstance(err, aiohttp.ClientError | TimeoutError | discord.DiscordServerError)
 
 
 def to_discord(message: dict[str, Any]) -> dict[str, Any]:
@@ -185,15 +207,19 @@ class DiscordAdapter:
         else:
             reply = await self.core.handle(cmd)
         messages = render(reply)
+
+        async def retrying(call: Callable[[], Awaitable[object]]) -> None:
+            await with_retries(call, _transient, what="Discord reply", sleep=self._sleep)
+
         try:
             if isinstance(reply, TextReply) and reply.error:
-                await interaction.delete_original_response()
-                await interaction.followup.send(**to_discord(messages[0]), ephemeral=True)
+                await retrying(interaction.delete_original_response)
+                await retrying(functools.partial(interaction.followup.send, **to_discord(messages[0]), ephemeral=True))
                 return
-            await interaction.edit_original_response(**to_discord(messages[0]))
+            await retrying(functools.partial(interaction.edit_original_response, **to_discord(messages[0])))
             for message in messages[1:]:
-                await interaction.followup.send(**to_discord(message))
-        except discord.HTTPException as err:
+                await retrying(functools.partial(interaction.followup.send, **to_discord(message)))
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as err:
             self.errors.append(err)
             log.error("Discord reply failed: %s", err)
 
@@ -204,28 +230,62 @@ class DiscordAdapter:
         await self._sleep(self.pace)
         return sent
 
+    async def _messageable(self, ident: str) -> discord.abc.Messageable:
+        found = self.client.get_channel(int(ident)) or await self.client.fetch_channel(int(ident))
+        if not isinstance(found, discord.abc.Messageable):
+            raise TypeError(f"channel {ident} cannot receive messages")
+        return found
+
     async def post(self, channel: ChannelRef, reply: Reply) -> None:
         """Publish a reply in a channel: a digest as a headline with a thread of stories."""
-        found = self.client.get_channel(int(channel.id)) or await self.client.fetch_channel(int(channel.id))
-        if not isinstance(found, discord.abc.Messageable):
-            raise TypeError(f"channel {channel.id} cannot receive messages")
         if not isinstance(reply, DigestReply):
+            target = await self._messageable(channel.id)
             for message in render(reply):
-                await self._send(found, message)
+                await self._send(target, message)
             return
+        anchor = ""
+        for n, message in enumerate(self.plan(reply)):
+            sent = await self.send(channel, message, anchor, f"post/{n}")
+            anchor = anchor or sent
+
+    def plan(self, reply: DigestReply) -> list[dict[str, Any]]:
+        """A digest's messages: the headline (in the channel), then the stories (in its thread)."""
         digest = reply.digest
-        head_messages = pack(headline_embeds(digest, reply.failed_feeds))
-        head = await self._send(found, head_messages[0])
-        target: discord.abc.Messageable = found
-        try:
-            target = await head.create_thread(name=cut(digest.title or "News digest", 100))
-        except (discord.HTTPException, AttributeError, ValueError):
-            target = found  # no threads here (a DM, a thread itself, or missing permission)
-        for message in head_messages[1:]:
-            await self._send(target, message)
         embeds = [e for n, story in enumerate(digest.stories, 1) for e in story_embeds(n, story)]
-        for message in pack(embeds):
-            await self._send(target, message)
+        return pack(headline_embeds(digest, reply.failed_feeds)) + pack(embeds)
+
+    async def send(self, channel: ChannelRef, message: dict[str, Any], anchor: str, key: str) -> str:
+        """Post one digest message; for the first, the id of the thread opened on it (or of the channel)."""
+        if anchor:
+            return str((await self._send(await self._messageable(anchor), message)).id)
+        head = await self._send(await self._messageable(channel.id), message)
+        return await self._thread_on(head, message)
+
+    async def find(
+        self, channel: ChannelRef, message: dict[str, Any], anchor: str, key: str, since: dt.datetime
+    ) -> str | None:
+        """This bot's copy of ``message`` posted since ``since`` (matched by its text and embed titles)."""
+        me = self.client.user
+        want = _signature(message.get("content"), [(e.get("title"), e.get("description")) for e in message["embeds"]])
+        target = await self._messageable(anchor or channel.id)
+        async for found in target.history(after=since, oldest_first=True, limit=200):
+            got = _signature(found.content, [(e.title, e.description) for e in found.embeds])
+            if me is not None and found.author.id == me.id and got == want:
+                return str(found.id) if anchor else await self._thread_on(found, message)
+        return None
+
+    async def _thread_on(self, head: discord.Message, message: dict[str, Any]) -> str:
+        """Where the rest of a digest goes: a thread on its first message, else that message's channel."""
+        title = message["embeds"][0].get("title") if message["embeds"] else None
+        try:
+            thread = await head.create_thread(name=cut(title or "News digest", 100))
+        except discord.HTTPException as err:
+            if err.code == THREAD_EXISTS:
+                return str(head.id)  # opened before a restart; a thread's id is its first message's
+            return str(head.channel.id)  # no threads here (missing permission, a forum, a thread itself)
+        except (AttributeError, ValueError):
+            return str(head.channel.id)  # a DM
+        return str(thread.id)
 
     # --- running ---------------------------------------------------------------------------------
 

@@ -18,12 +18,14 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
@@ -40,6 +42,7 @@ from bot.commands import parse_command
 from bot.core import Core
 from bot.errors import UserError
 from bot.model import BriefReply, ChannelRef, DigestReply, Reply, TextReply
+from bot.retry import with_retries
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,8 @@ WORKING = "Working on it…"
 REPLAY_WINDOW = 310.0
 REPLAY_CACHE = 10_000
 DEFAULT_API_URL = "https://slack.com/api/"
+#: The metadata event type on digest messages (looked for after a restart).
+DIGEST_EVENT = "briefbot_digest_part"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +105,7 @@ class SlackAdapter:
         self.core = core
         self.client = client
         self.admins = admins
+        self._sleep = sleep
         self.publisher = SlackPublisher(client, pace=pace, sleep=sleep)
         self.app = AsyncApp(
             client=client,
@@ -143,8 +149,15 @@ class SlackAdapter:
             note = pack([], f"(cut: {len(messages) - MAX_RESPONSES + 1} more parts; use `/brief digest` later)")
             messages = messages[: MAX_RESPONSES - 1] + note
         for message in messages:
+
+            async def send(message: dict[str, Any] = message) -> None:
+                response = await respond(response_type="in_channel" if public else "ephemeral", **message)
+                status = getattr(response, "status_code", 200)
+                if status == 429 or status >= 500:
+                    raise SlackUnavailable(f"response_url answered {status}")
+
             try:
-                await respond(response_type="in_channel" if public else "ephemeral", **message)
+                await with_retries(send, _transient, what="Slack reply", sleep=self._sleep)
             except Exception:
                 log.exception("response_url failed; the reply was lost for this command")
                 return
@@ -217,6 +230,29 @@ class SlackAdapter:
             await runner.cleanup()
 
 
+class SlackUnavailable(Exception):
+    """Slack answered 429 or 5xx: worth another try."""
+
+
+def _transient(err: BaseException) -> bool:
+    return isinstance(err, SlackUnavailable | aiohttp.ClientError | TimeoutError)
+
+
+def digest_client(client: AsyncWebClient) -> AsyncWebClient:
+    """``client`` for posting digests, retrying 429s only (Slack refused the message).
+
+    A lost connection, a timeout or a 5xx leaves it unknown whether the message was posted; the
+    core looks for it before sending it again (:meth:`bot.core.Core.deliver_digest`), so a blind
+    retry here could post it twice.
+    """
+    return AsyncWebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)],
+    )
+
+
 class SlackPublisher:
     """Posts digests with ``chat.postMessage``: a headline, then one threaded reply per story, paced."""
 
@@ -224,7 +260,7 @@ class SlackPublisher:
         self, client: AsyncWebClient, *, pace: float = 1.0, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     ) -> None:
         """``pace``: seconds between two messages to one channel (Slack allows about one per second)."""
-        self.client = client
+        self.client = digest_client(client)
         self.pace = pace
         self._sleep = sleep
         self._last: dict[str, float] = {}
@@ -240,18 +276,51 @@ class SlackPublisher:
         self._last[channel] = time.monotonic()
         return str(response.get("ts") or "")
 
+    def plan(self, reply: DigestReply) -> list[dict[str, Any]]:
+        """A digest's messages: the headline (in the channel), then the rest of it and one per story."""
+        digest = reply.digest
+        messages = pack(digest_headline(digest, reply.failed_feeds), digest.title or "News digest")
+        for n, story in enumerate(digest.stories, 1):
+            messages += pack(story_blocks(n, story), f"{n}. {story.headline}")
+        return messages
+
+    async def send(self, channel: ChannelRef, message: dict[str, Any], anchor: str, key: str) -> str:
+        """Post one digest message (in the thread of ``anchor`` unless it is the first); its ``ts``.
+
+        ``key`` travels as message metadata, which :meth:`find` looks for after a restart.
+        """
+        meta = {"event_type": DIGEST_EVENT, "event_payload": {"part": key}}
+        return await self._send(channel.id, {**message, "metadata": meta}, thread_ts=anchor or None)
+
+    async def find(
+        self, channel: ChannelRef, message: dict[str, Any], anchor: str, key: str, since: dt.datetime
+    ) -> str | None:
+        """The ``ts`` of the digest message ``key`` if this bot already posted it (needs ``*:history``)."""
+        cursor = ""
+        for _page in range(20):
+            args: dict[str, Any] = {"channel": channel.id, "include_all_metadata": True, "limit": 200}
+            if cursor:
+                args["cursor"] = cursor
+            if anchor:
+                response = await self.client.conversations_replies(ts=anchor, **args)
+            else:
+                response = await self.client.conversations_history(oldest=f"{since.timestamp():.6f}", **args)
+            for found in response.get("messages") or []:
+                meta = found.get("metadata") or {}
+                if meta.get("event_type") == DIGEST_EVENT and (meta.get("event_payload") or {}).get("part") == key:
+                    return str(found["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or ""
+            if not cursor:
+                break
+        return None
+
     async def post(self, channel: ChannelRef, reply: Reply) -> None:
         """Publish ``reply`` in ``channel``: a digest as a thread, anything else as its messages."""
         if isinstance(reply, DigestReply):
-            digest = reply.digest
-            title = digest.title or "News digest"
-            messages = pack(digest_headline(digest, reply.failed_feeds), title)
-            ts = await self._send(channel.id, messages[0])
-            for extra in messages[1:]:
-                await self._send(channel.id, extra, thread_ts=ts)
-            for n, story in enumerate(digest.stories, 1):
-                for message in pack(story_blocks(n, story), f"{n}. {story.headline}"):
-                    await self._send(channel.id, message, thread_ts=ts)
+            anchor = ""
+            for n, message in enumerate(self.plan(reply)):
+                sent = await self.send(channel, message, anchor, f"post/{n}")
+                anchor = anchor or sent
             return
         for message in render(reply):
             await self._send(channel.id, message)

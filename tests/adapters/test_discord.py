@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 import discord
 import pytest
 
-from adapters.discord.app import DEFAULT_API_BASE, DEFAULT_GATEWAY, DiscordAdapter, invite_url, point_at
+from adapters.discord.app import DiscordAdapter, invite_url
 from adapters.discord.render import render
 from bot.model import BriefReply, ChannelRef, DigestReply
 from tests.adapters.conftest import ARTICLE
@@ -17,16 +17,6 @@ from tests.adapters.test_slack import story
 from tests.fakes.fake_discord import APP_ID, CHANNEL_ID, FakeDiscord
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-async def fake_discord():
-    fake = FakeDiscord()
-    await fake.start()
-    point_at(fake.base + "/api/v10", fake.base.replace("http", "ws") + "/gateway")
-    yield fake
-    point_at(DEFAULT_API_BASE, DEFAULT_GATEWAY)
-    await fake.stop()
 
 
 @asynccontextmanager

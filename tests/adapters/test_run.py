@@ -164,10 +164,10 @@ async def test_doctor_checks_tokens_against_the_platforms(tmp_path) -> None:
     await slack.start()
     await discord_fake.start()
     env = clean_env(
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_APP_TOKEN="xapp-test",
+        SLACK_BOT_TOKEN="xoxb-doctor-secret-1",
+        SLACK_APP_TOKEN="xapp-doctor-secret-2",
         SLACK_API_URL=slack.base + "/api/",
-        DISCORD_TOKEN="token",
+        DISCORD_TOKEN="doctor-secret-3",
         DISCORD_API_BASE=f"http://127.0.0.1:{free_port()}/api/v10",  # nothing listens there
         BRIEFBOT_DB=str(tmp_path / "b.sqlite3"),
     )
@@ -190,3 +190,4 @@ async def test_doctor_checks_tokens_against_the_platforms(tmp_path) -> None:
     assert "ok   slack     token works (team T1" in report
     assert "FAIL discord   " in report and "did not answer" in report
     assert "ok   database" in report and "ok   model" in report
+    assert "doctor-secret" not in report  # no token, not even the one Discord refused

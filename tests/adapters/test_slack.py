@@ -28,14 +28,6 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
 
 @pytest.fixture
-async def fake_slack():
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def slack_http(fake_slack, core):
     adapter = SlackAdapter(
         core, make_client("xoxb-test", fake_slack.base + "/api/"), signing_secret=SECRET, admins=frozenset({"UALLOWED"})
@@ -218,7 +210,7 @@ async def test_forty_story_digest_is_posted_as_a_thread_without_rejection(fake_s
     posts = fake_slack.api_calls("chat.postMessage")
     assert len(posts) >= 41
     assert all(not FakeSlack.invalid_blocks(p.body.get("blocks")) for p in posts)
-    head_ts = "1700000000.000001"
+    head_ts = fake_slack.posted[0]["ts"]
     assert "thread_ts" not in posts[0].body and all(p.body["thread_ts"] == head_ts for p in posts[1:])
     assert len(sleeps) == len(posts) - 1 and all(0 < s <= 1.0 for s in sleeps)  # one message a second
 
@@ -265,5 +257,7 @@ def test_manifest_declares_every_slash_command_and_scope() -> None:
 
     manifest = yaml.safe_load((ROOT / "slack-manifest.yml").read_text(encoding="utf-8"))
     assert {c["command"] for c in manifest["features"]["slash_commands"]} == set(SLASH_COMMANDS)
-    assert {"commands", "chat:write", "users:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "users:read", "channels:history"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )
     assert manifest["settings"]["socket_mode_enabled"] is True

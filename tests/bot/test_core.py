@@ -12,7 +12,7 @@ from bot.core import Core, CoreLimits
 from bot.model import BriefReply, ChannelRef, DigestReply, FeedsReply, Reply, Schedule, TextReply
 from bot.storage import SqliteStore
 from tests.conftest import SEED
-from tests.fakes.core import FakeFetcher, FixedClock
+from tests.fakes.core import FakeFetcher, FakePoster, FixedClock, Killed
 from tests.fakes.web import rss
 
 pytestmark = pytest.mark.slow
@@ -181,28 +181,67 @@ async def test_digest_filters_and_failing_feed_notice(world) -> None:
     assert notices[:2] == [(), ()] and len(notices[2]) == 1 and notices[3:] == [(), ()]
 
 
-async def test_scheduled_digest_is_delivered_once_even_after_a_crash(world, briefer) -> None:
+@pytest.mark.parametrize(
+    ("crash", "why"),
+    [
+        ({0: "before"}, "died before the headline reached the platform"),
+        ({0: "after"}, "died after the headline was posted, before noting it"),
+        ({2: "before"}, "died between two stories"),
+        ({2: "after"}, "died after a story was posted, before noting it"),
+        ({1: "after", 2: "before"}, "died twice"),
+    ],
+)
+async def test_scheduled_digest_is_delivered_exactly_once_through_crashes(world, briefer, crash, why) -> None:
     core, fetcher, store, clock = world
     await ask(core, "subscribe https://news.example/rss", admin=True)
     schedule = Schedule(CH, dt.time(7, 30), "Europe/Berlin")
     day = dt.date(2026, 11, 26)
-    posted: list[Reply] = []
-
-    async def crash(_channel: ChannelRef, _reply: Reply) -> None:
-        raise ConnectionError("killed while posting")
-
-    async def publish(_channel: ChannelRef, reply: Reply) -> None:
-        posted.append(reply)
-
-    with pytest.raises(ConnectionError):
-        await core.deliver_digest(schedule, day, crash)
-    restarted = Core(fetcher=fetcher, store=store, brief=lambda a: briefer.brief(a, quotes=None), clock=clock)
+    poster = FakePoster(crash=dict(crash))
+    current = core
+    for _start in range(len(crash) + 1):
+        try:
+            assert await current.deliver_digest(schedule, day, poster), why
+            break
+        except Killed:
+            current.close()
+            fetcher.articles.clear()  # a restart must post what was planned, not fetch and rebuild
+            current = Core(fetcher=fetcher, store=store, brief=lambda a: briefer.brief(a, quotes=None), clock=clock)
     try:
-        assert await restarted.deliver_digest(schedule, day, publish)
-        assert not await restarted.deliver_digest(schedule, day, publish)
+        assert not await current.deliver_digest(schedule, day, poster)
     finally:
-        restarted.close()
-    assert len(posted) == 1 and isinstance(posted[0], DigestReply)
+        current.close()
+    keys = [key for _ident, _anchor, key, _message in poster.sent]
+    assert keys == [f"{day}/{n}" for n in range(3)], why  # headline + 2 stories, each once, in order
+    head = poster.sent[0][0]
+    assert all(anchor == head for _ident, anchor, _key, _message in poster.sent[1:])
+    run = await store.digest_run(CH, day)
+    assert run is not None and run.status == "done" and run.attempts == len(crash) + 1
+    assert await store.integrity_ok()
+
+
+async def test_a_digest_message_lost_in_transit_is_looked_for_before_it_is_sent_again(world) -> None:
+    core, *_ = world
+    naps: list[float] = []
+
+    async def nap(seconds: float) -> None:
+        naps.append(seconds)
+
+    core._sleep = nap
+    await ask(core, "subscribe https://news.example/rss", admin=True)
+    day = dt.date(2026, 11, 26)
+    poster = FakePoster(fail={0: "after", 1: "before", 2: "after", 3: "after"})
+    assert await core.deliver_digest(Schedule(CH, dt.time(7, 30), "UTC"), day, poster)
+    assert [key for _i, _a, key, _m in poster.sent] == [f"{day}/{n}" for n in range(3)]
+    assert naps == [0.5, 0.5, 1.0, 0.5]  # the second message failed twice: refused, then lost
+
+    stubborn = FakePoster(fail=dict.fromkeys(range(4), "before"))
+    other = Schedule(ChannelRef("slack", "C2", "T1"), dt.time(7, 30), "UTC")
+    await core.store.add_subscription(other.channel, "https://news.example/rss", (), ())
+    with pytest.raises(ConnectionError):
+        await core.deliver_digest(other, day, stubborn)
+    assert naps[4:] == [0.5, 1.0, 2.0] and stubborn.sent == []
+    assert await core.deliver_digest(other, day, stubborn)  # the next wake-up resumes it
+    assert len(stubborn.sent) == 3
 
 
 async def test_refresh_briefs_ahead_and_the_digest_still_sees_the_items(world) -> None:

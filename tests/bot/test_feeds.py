@@ -83,3 +83,23 @@ def test_dedupe_by_canonical_url_guid_and_title() -> None:
         FeedItem(url="https://other.example/d", title="Yet another story", guid="g1"),
     ]
     assert [i.url for i in dedupe(items)] == ["https://news.example/a?utm_source=rss", "https://other.example/c"]
+
+
+def test_a_huge_feed_is_cut_after_its_first_entries_and_stays_well_formed() -> None:
+    from bot.feeds import _first_entries
+
+    doc = (
+        b"<rss><channel><title>t</title>"
+        + b"".join(b"<item><link>u%d</link></item>" % n for n in range(5))
+        + b"</channel></rss>"
+    )
+    assert (
+        _first_entries(doc, 2)
+        == b"<rss><channel><title>t</title><item><link>u0</link></item><item><link>u1</link></item></channel></rss>"
+    )
+    assert _first_entries(doc, 5) == doc and _first_entries(doc, 9) == doc
+    atom = b"<a:feed>" + b"<a:entry><a:id>1</a:id></a:entry>" * 3 + b"</a:feed>"
+    assert _first_entries(atom, 1) == b"<a:feed><a:entry><a:id>1</a:id></a:entry></a:feed>"
+    items = "".join(f"<item><title>t{n}</title><link>https://e.example/{n}</link></item>" for n in range(3000))
+    parsed = parse_feed(f"<rss version='2.0'><channel>{items}</channel></rss>".encode(), limit=2000)
+    assert len(parsed) == 2000 and parsed[-1].url == "https://e.example/1999"  # a larger limit is read whole

@@ -118,14 +118,20 @@ async def test_brief_cache_round_trips_a_brief(store) -> None:
     assert await store.get_brief("https://a.example/y") is None
 
 
-async def test_digest_runs_are_claimed_once_per_day(store) -> None:
+async def test_digest_runs_keep_their_plan_and_progress(store) -> None:
     day = dt.date(2026, 11, 26)
-    assert await store.begin_digest(CH, day)
-    # Interrupted before finishing (a crash): the next start claims it again, once.
-    assert await store.digest_status(CH, day) == "posting"
-    assert await store.begin_digest(CH, day)
+    plan = [{"text": "head", "blocks": []}, {"text": "story 1 «ü»", "blocks": [{"type": "divider"}]}]
+    assert await store.digest_run(CH, day) is None
+    assert await store.begin_digest(CH, day, plan)
+    await store.digest_progress(CH, day, 1, "1700000000.000100")
+    # Interrupted (a crash): what a restart finds is enough to finish without posting twice.
+    run = await store.digest_run(CH, day)
+    assert run is not None and run.status == "posting" and run.plan == tuple(plan)
+    assert (run.posted, run.anchor, run.attempts) == (1, "1700000000.000100", 1)
+    await store.resume_digest(CH, day)
     await store.finish_digest(CH, day)
-    assert not await store.begin_digest(CH, day)
-    assert await store.digest_status(CH, day) == "done"
-    assert await store.begin_digest(CH, day + dt.timedelta(days=1))
+    done = await store.digest_run(CH, day)
+    assert done is not None and done.status == "done" and done.attempts == 2
+    assert not await store.begin_digest(CH, day, plan)
+    assert await store.begin_digest(CH, day + dt.timedelta(days=1), [])
     assert await store.last_digest(CH) is not None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.errors import FetchFailed
 from bot.fetch import Download, Kind
+from bot.model import ChannelRef, DigestReply
 from summarizer.article import parse_article
 from summarizer.model import Article
 
@@ -50,3 +52,49 @@ class FixedClock:
 
     def __call__(self) -> dt.datetime:
         return self.now
+
+
+class Killed(BaseException):
+    """The process died (raised past every ``except Exception``, as a kill would stop everything)."""
+
+
+@dataclass
+class FakePoster:
+    """A platform for scheduled digests that records each message and can fail around a send.
+
+    ``crash`` maps a send's number (0, 1, ...) to ``"before"`` (the platform never got the message)
+    or ``"after"`` (it did, and the poster died before hearing so): both raise :class:`Killed`.
+    ``fail`` does the same with ``ConnectionError``: a lost connection, which the core retries.
+    """
+
+    crash: dict[int, str] = field(default_factory=dict)
+    fail: dict[int, str] = field(default_factory=dict)
+    sent: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)  # id, anchor, key, message
+    sends: int = 0
+
+    def plan(self, reply: DigestReply) -> list[dict[str, Any]]:
+        digest = reply.digest
+        return [{"text": digest.title}, *({"text": s.headline} for s in digest.stories)]
+
+    async def send(self, channel: ChannelRef, message: dict[str, Any], anchor: str, key: str) -> str:
+        crash, fail = self.crash.pop(self.sends, None), self.fail.pop(self.sends, None)
+        self.sends += 1
+        if crash == "before":
+            raise Killed
+        if fail == "before":
+            raise ConnectionError("connection refused")
+        ident = f"{channel.id}-{len(self.sent)}"
+        self.sent.append((ident, anchor, key, message))
+        if crash == "after":
+            raise Killed
+        if fail == "after":
+            raise ConnectionError("connection lost before the answer")
+        return ident
+
+    async def find(
+        self, channel: ChannelRef, message: dict[str, Any], anchor: str, key: str, since: dt.datetime
+    ) -> str | None:
+        for ident, at, k, _message in self.sent:
+            if ident.startswith(f"{channel.id}-") and at == anchor and k == key:
+                return ident
+        return None

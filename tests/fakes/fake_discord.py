@@ -13,11 +13,13 @@ import contextlib
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.fakes.faults import Faults
 
 APP_ID = "900000000000000001"
 BOT_ID = "900000000000000002"
@@ -35,6 +37,7 @@ BOT_USER = {
 USER = {"id": USER_ID, "username": "reader", "discriminator": "0", "global_name": "Reader", "avatar": None}
 ADMIN_PERMISSIONS = str(1 << 5 | 1 << 10 | 1 << 11)  # manage guild, view channel, send messages
 MEMBER_PERMISSIONS = str(1 << 10 | 1 << 11)
+DISCORD_EPOCH_MS = 1420070400000
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -75,7 +78,11 @@ class FakeDiscord:
     synced: list[dict[str, Any]] = field(default_factory=list)
     _ratelimit: list[float] = field(default_factory=list)
     _failures: list[int] = field(default_factory=list)
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(910000000000000000))
+    faults: Faults = field(default_factory=Faults)
+    _last_id: int = 0
+    threads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Awaited after a channel message is stored and before Discord answers (a test may kill the bot).
+    after_message: Callable[[dict[str, Any]], Awaitable[None]] | None = None
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -98,7 +105,13 @@ class FakeDiscord:
             await self._runner.cleanup()
 
     def _id(self) -> str:
-        return str(next(self._ids))
+        """A snowflake from the wall clock, as Discord's are (``history(after=datetime)`` relies on it)."""
+        stamp = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+        self._last_id = max(stamp, self._last_id + 1)
+        return str(self._last_id)
+
+    def channel_messages(self, channel_id: str) -> list[dict[str, Any]]:
+        return [m for m in self.messages if m["channel_id"] == channel_id]
 
     # --- controls -------------------------------------------------------------------------------
 
@@ -302,9 +315,21 @@ class FakeDiscord:
             record = self.interactions.get(token)
             if record is not None:
                 record.responded.append({"method": method, "path": path, **(body or {})})
+            if await self.faults.apply(request):
+                return web.Response()
             if method == "DELETE":
                 return web.Response(status=204)
             return json_response(self._message(body))
+        if parts[0] == "channels" and len(parts) == 2 and method == "GET" and parts[1] in self.threads:
+            return json_response(self.threads[parts[1]])
+        if parts[0] == "channels" and parts[-1] == "messages" and method == "GET":
+            # Newest first, as Discord answers; with ``after``, the ``limit`` messages right after it.
+            after = int(request.query.get("after", "0"))
+            limit = int(request.query.get("limit", "50"))
+            later = sorted(
+                (m for m in self.channel_messages(parts[1]) if int(m["id"]) > after), key=lambda m: int(m["id"])
+            )
+            return json_response(list(reversed(later[:limit])))
         if parts[0] == "channels" and len(parts) == 2 and method == "GET":
             return json_response(
                 {
@@ -319,29 +344,36 @@ class FakeDiscord:
         if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
             if (problems := self.violations(body)) is not None:
                 return error(50035, "Invalid Form Body", 400, problems)
-            return json_response(self._message(body, parts[1]))
+            message = self._message(body, parts[1])
+            if self.after_message is not None:
+                await self.after_message(message)
+            if await self.faults.apply(request):
+                return web.Response()
+            return json_response(message)
         if parts[0] == "channels" and parts[-1] == "threads" and method == "POST":
-            thread_id = self._id()
-            return json_response(
-                {
-                    "id": thread_id,
-                    "type": 11,
-                    "guild_id": GUILD_ID,
-                    "parent_id": parts[1],
-                    "name": body.get("name", "thread"),
-                    "owner_id": BOT_ID,
-                    "thread_metadata": {
-                        "archived": False,
-                        "auto_archive_duration": 1440,
-                        "archive_timestamp": "2026-11-26T08:00:00+00:00",
-                        "locked": False,
-                    },
-                    "message_count": 0,
-                    "member_count": 1,
-                    "rate_limit_per_user": 0,
-                    "flags": 0,
-                }
-            )
+            # A thread opened on a message takes the message's id; a second one is refused.
+            thread_id = parts[3] if len(parts) == 5 else self._id()
+            if thread_id in self.threads:
+                return error(160004, "A thread has already been created for this message")
+            self.threads[thread_id] = {
+                "id": thread_id,
+                "type": 11,
+                "guild_id": GUILD_ID,
+                "parent_id": parts[1],
+                "name": body.get("name", "thread"),
+                "owner_id": BOT_ID,
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": "2026-11-26T08:00:00+00:00",
+                    "locked": False,
+                },
+                "message_count": 0,
+                "member_count": 1,
+                "rate_limit_per_user": 0,
+                "flags": 0,
+            }
+            return json_response(self.threads[thread_id])
         return error(0, f"404: Not Found {method} {path}", 404)
 
     # --- gateway --------------------------------------------------------------------------------

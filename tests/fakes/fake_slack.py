@@ -8,16 +8,17 @@ times or after 30 minutes; a 429 with ``Retry-After`` on demand. Its clock is in
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
 from aiohttp import WSMsgType, web
+
+from tests.fakes.faults import Faults
 
 
 @dataclass
@@ -40,10 +41,17 @@ class FakeSlack:
     admins: set[str] = field(default_factory=set)
     base: str = ""
     acks: list[dict[str, Any]] = field(default_factory=list)
+    #: Messages posted with ``chat.postMessage``, as ``conversations.history`` returns them.
+    posted: list[dict[str, Any]] = field(default_factory=list)
+    #: Bodies that response_url endpoints accepted.
+    answered: list[dict[str, Any]] = field(default_factory=list)
+    #: Awaited after a posted message is stored and before Slack answers (a test may kill the poster).
+    after_post: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+    _last_ts: float = 0.0
     _responses: dict[str, tuple[float, int]] = field(default_factory=dict)
     _ratelimit: list[int] = field(default_factory=list)
     _failures: list[int] = field(default_factory=list)
-    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    faults: Faults = field(default_factory=Faults)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     connected: asyncio.Event = field(default_factory=asyncio.Event)
@@ -146,9 +154,35 @@ class FakeSlack:
         if method == "chat.postMessage":
             if self.invalid_blocks(body.get("blocks")):
                 return web.json_response({"ok": False, "error": "invalid_blocks"})
-            ts = f"1700000000.{next(self._ts):06d}"
-            return web.json_response({"ok": True, "channel": body.get("channel"), "ts": ts, "message": {"ts": ts}})
+            # Real-looking timestamps (history is asked for messages after a time), strictly increasing.
+            self._last_ts = max(time.time(), self._last_ts + 0.000001)
+            ts = f"{self._last_ts:.6f}"
+            message = {"type": "message", "ts": ts, "user": "UBOT", "bot_id": "BBOT", "text": body.get("text", "")}
+            if body.get("thread_ts"):
+                message["thread_ts"] = body["thread_ts"]
+            if body.get("metadata"):
+                meta = body["metadata"]
+                message["metadata"] = json.loads(meta) if isinstance(meta, str) else meta
+            self.posted.append({**message, "channel": body.get("channel")})
+            if self.after_post is not None:
+                await self.after_post(message)
+            if await self.faults.apply(request):
+                return web.Response()
+            return web.json_response({"ok": True, "channel": body.get("channel"), "ts": ts, "message": message})
+        if method in ("conversations.history", "conversations.replies"):
+            return web.json_response({"ok": True, "messages": self._history(method, body), "has_more": False})
         return web.json_response({"ok": False, "error": "unknown_method"})
+
+    def _history(self, method: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """Newest first (history) or parent then replies (replies); metadata only when asked for."""
+        channel = [m for m in self.posted if m["channel"] == body.get("channel")]
+        if method == "conversations.history":
+            oldest = float(body.get("oldest") or 0)
+            found = [m for m in reversed(channel) if "thread_ts" not in m and float(m["ts"]) > oldest]
+        else:
+            found = [m for m in channel if m["ts"] == body.get("ts") or m.get("thread_ts") == body.get("ts")]
+        with_meta = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+        return [{k: v for k, v in m.items() if k != "channel" and (with_meta or k != "metadata")} for m in found]
 
     async def _respond(self, request: web.Request) -> web.Response:
         body = await self._body(request)
@@ -164,6 +198,9 @@ class FakeSlack:
         if self.invalid_blocks(body.get("blocks")):
             return web.json_response({"ok": False, "error": "invalid_blocks"}, status=400)
         self._responses[rid] = (issued, used + 1)
+        self.answered.append(body)
+        if await self.faults.apply(request):
+            return web.Response()
         return web.json_response({"ok": True})
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:

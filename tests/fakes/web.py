@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -39,6 +39,8 @@ class FakeWeb:
     pages: dict[str, tuple[int, str, bytes, dict[str, str]]] = field(default_factory=dict)
     hits: dict[str, int] = field(default_factory=dict)
     base: str = ""
+    #: Handlers for every path under a prefix, for tests that shape the responses themselves.
+    under: dict[str, Callable[[web.Request], Awaitable[web.StreamResponse]]] = field(default_factory=dict)
 
     def add(
         self,
@@ -55,6 +57,9 @@ class FakeWeb:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         self.hits[path] = self.hits.get(path, 0) + 1
+        for prefix, handler in self.under.items():
+            if path.startswith(prefix):
+                return await handler(request)
         if path == "/endless":
             resp = web.StreamResponse(headers={"Content-Type": "text/html"})
             await resp.prepare(request)

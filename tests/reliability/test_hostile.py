@@ -57,23 +57,6 @@ async def fake_slack_http(core):
     await fake.stop()
 
 
-@pytest.fixture
-async def core(briefer):
-    from tests.adapters.conftest import ARTICLE
-    from tests.conftest import SEED
-    from tests.fakes.core import FakeFetcher
-
-    store = await SqliteStore.open(":memory:")
-    c = Core(
-        fetcher=FakeFetcher(articles={ARTICLE: SEED.read_text(encoding="utf-8")}),
-        store=store,
-        brief=lambda a: briefer.brief(a, quotes=None),
-    )
-    yield c
-    c.close()
-    await store.close()
-
-
 async def test_hostile_pages_get_clear_answers_while_other_commands_are_served(briefer) -> None:
     nested = "<div>" * 5000 + "<p>deep text</p>" + "</div>" * 5000
     spans = "<p>" + "".join(f"<span>w{n}</span> " for n in range(25_000)) + "</p>"
@@ -97,7 +80,11 @@ async def test_hostile_pages_get_clear_answers_while_other_commands_are_served(b
         core = Core(fetcher=fetcher, store=store, brief=lambda a: briefer.brief(a, quotes=None))
         try:
             started = time.monotonic()
-            tasks = {p: asyncio.create_task(core.handle(parse_command(f"brief {web.base}{p}", CH))) for p in hostile}
+            paths = [*hostile, "/endless", "/gzipbomb"]  # served by the fake web itself
+            tasks = {p: asyncio.create_task(core.handle(parse_command(f"brief {web.base}{p}", CH))) for p in paths}
+            took: dict[str, float] = {}
+            for p, task in tasks.items():
+                task.add_done_callback(lambda _t, p=p: took.setdefault(p, time.monotonic() - started))
             helps = []
             while not all(t.done() for t in tasks.values()):
                 t0 = time.monotonic()
@@ -112,7 +99,8 @@ async def test_hostile_pages_get_clear_answers_while_other_commands_are_served(b
             await fetcher.close()
             await store.close()
     assert max(helps) < 1.0
-    for path in ("/big", "/nested", "/spans", "/binary"):
+    assert max(took.values()) < 10.0, took  # every page answered within 10 s, all at once
+    for path in ("/big", "/nested", "/spans", "/binary", "/endless", "/gzipbomb"):
         reply = replies[path]
         assert isinstance(reply, TextReply) and reply.error, path
         assert len(reply.text) < 200 and "Traceback" not in reply.text
@@ -149,7 +137,7 @@ def test_parser_fuzz(text: str) -> None:
         assert 0 < len(str(err)) < 2_000
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(COMMAND_TEXT)
 async def test_whole_core_fuzz_replies_fit_both_platforms(core, text: str) -> None:
     try:
@@ -161,69 +149,3 @@ async def test_whole_core_fuzz_replies_fit_both_platforms(core, text: str) -> No
         assert not FakeSlack.invalid_blocks(message["blocks"]) and len(message["text"]) <= 3000
     for message in discord_render(reply):
         assert FakeDiscord.violations({"content": message["content"], "embeds": message["embeds"]}) is None
-
-
-async def test_slack_server_errors_are_retried_and_a_digest_is_delivered_once(core, tmp_path) -> None:
-    import datetime as dt
-
-    from adapters.slack.app import SlackPublisher, make_client
-    from bot.model import DigestReply, Schedule
-    from summarizer.model import Digest
-    from tests.adapters.test_slack import story
-
-    fake = FakeSlack()
-    await fake.start()
-    try:
-        client = make_client("xoxb-test", fake.base + "/api/")
-        fake.fail_next(2, status=503)
-        response = await client.chat_postMessage(channel="C1", text="hello")
-        assert response["ok"] and len(fake.api_calls("chat.postMessage")) == 3
-
-        async def no_sleep(_s: float) -> None:
-            return None
-
-        publisher = SlackPublisher(client, pace=0, sleep=no_sleep)
-        digest = DigestReply(Digest(day=dt.date(2026, 11, 26), stories=tuple(story(n) for n in range(3))))
-        schedule = Schedule(ChannelRef("slack", "C9"), dt.time(7, 0), "UTC")
-        await core.store.add_subscription(schedule.channel, "https://news.example/rss", (), ())
-
-        async def build(_channel: ChannelRef, _since: dt.timedelta) -> DigestReply:
-            return digest
-
-        core.digest = build  # type: ignore[method-assign]
-        before = len(fake.api_calls("chat.postMessage"))
-        fake.fail_next(1, status=500)
-        assert await core.deliver_digest(schedule, dt.date(2026, 11, 26), publisher.post)
-        assert not await core.deliver_digest(schedule, dt.date(2026, 11, 26), publisher.post)
-        posted = fake.api_calls("chat.postMessage")[before:]
-        heads = [p for p in posted if "thread_ts" not in p.body]
-        assert len(heads) == 2  # the failed attempt and its retry: one headline delivered
-        assert len([p for p in posted if "thread_ts" in p.body]) == 3
-    finally:
-        await fake.stop()
-
-
-async def test_discord_server_errors_during_a_digest_are_retried(core) -> None:
-    import datetime as dt
-
-    from adapters.discord.app import DEFAULT_API_BASE, DEFAULT_GATEWAY, DiscordAdapter, point_at
-    from bot.model import DigestReply
-    from summarizer.model import Digest
-    from tests.adapters.test_discord import running
-    from tests.adapters.test_slack import story
-    from tests.fakes.fake_discord import CHANNEL_ID
-
-    fake = FakeDiscord()
-    await fake.start()
-    point_at(fake.base + "/api/v10", fake.base.replace("http", "ws") + "/gateway")
-    try:
-        adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
-        digest = DigestReply(Digest(day=dt.date(2026, 11, 26), stories=tuple(story(n) for n in range(3))))
-        async with running(adapter):
-            fake.fail_next(2, status=502)
-            await adapter.post(ChannelRef("discord", CHANNEL_ID), digest)
-        heads = [m for m in fake.messages if m["channel_id"] == CHANNEL_ID]
-        assert len(heads) == 1 and len(fake.messages) >= 2
-    finally:
-        point_at(DEFAULT_API_BASE, DEFAULT_GATEWAY)
-        await fake.stop()
