@@ -39,6 +39,7 @@ bench: $(STAMP)  ## speed ratios against baselines measured in the same run (ben
 	$(BIN)/python -m bench.extract
 	$(BIN)/python -m bench.pipeline
 	$(BIN)/python -m bench.core
+	$(BIN)/python -m bench.ack
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.digest
 

@@ -20,6 +20,7 @@ import time
 
 from aiohttp import web
 
+from adapters.cli.app import brief_functions
 from bench.summary import RESULTS, load_articles
 from bot.commands import parse_command
 from bot.core import Core
@@ -69,10 +70,12 @@ async def run(feeds: int, per_feed: int) -> dict[str, float]:
     fetcher = Fetcher(FetchLimits(allow_private=True))
     from bot.core import CoreLimits
 
+    brief, brief_many = brief_functions(briefer, 3, "news")  # as `briefbot run` wires it
     core = Core(
         fetcher=fetcher,
         store=store,
-        brief=lambda a: briefer.brief(a, quotes=None),
+        brief=brief,
+        brief_many=brief_many,
         limits=CoreLimits(feed_items=per_feed),
     )
     channel = ChannelRef("cli", "bench")
@@ -88,7 +91,8 @@ async def run(feeds: int, per_feed: int) -> dict[str, float]:
     await fetcher.close()
     await store.close()
     await runner.cleanup()
-    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage_self, usage_children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    self_mb = usage_self.ru_maxrss / 1024
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
         "articles": feeds * per_feed,
@@ -96,6 +100,8 @@ async def run(feeds: int, per_feed: int) -> dict[str, float]:
         "stories": stories,
         "peak_rss_mb": self_mb + child_mb,
         "briefs_computed": core.metrics.briefs_computed,
+        "cpu_s_main": usage_self.ru_utime + usage_self.ru_stime,
+        "cpu_s_extraction": usage_children.ru_utime + usage_children.ru_stime,
     }
 
 
@@ -115,7 +121,8 @@ def main() -> int:
     print(
         f"digest of {result['articles']} articles from {args.feeds} local feeds (cold cache): "
         f"{result['wall_s']:.1f} s wall (target < 60), peak RSS {result['peak_rss_mb']:.0f} MB (target < 600), "
-        f"{result['briefs_computed']} briefs, {result['stories']} stories kept"
+        f"{result['briefs_computed']} briefs, {result['stories']} stories kept; CPU: main process "
+        f"{result['cpu_s_main']:.0f} s, extraction worker {result['cpu_s_extraction']:.0f} s"
     )
     return 0
 

@@ -52,14 +52,20 @@ log = logging.getLogger(__name__)
 
 #: A feed failing this many polls in a row earns the channel one notice.
 NOTICE_AFTER_FAILURES = 3
-#: Articles fetched and briefed at once while building a digest.
-DIGEST_CONCURRENCY = 4
+#: Articles fetched and briefed at once while building a digest (enough to fill an NLP batch while
+#: others download and extract).
+DIGEST_CONCURRENCY = 12
 #: Tries to post one digest message (0.5, 1, 2 s apart) before the run is left for the next wake-up.
 SEND_ATTEMPTS = 4
 #: At most this many new articles go into one digest.
 MAX_DIGEST_ARTICLES = 500
 
 BriefFn = Callable[[Article], Brief]
+#: Briefs of several articles parsed together, in order; an article that cannot be briefed gives its error.
+BriefManyFn = Callable[[Sequence[Article]], list[Brief | ArticleError]]
+#: Articles parsed together when several wait for the NLP thread (``nlp.pipe``: about 1.2x the
+#: throughput of one at a time on news articles).
+NLP_BATCH = 8
 
 
 class DigestPoster(Protocol):
@@ -112,8 +118,12 @@ class Core:
         limits: CoreLimits | None = None,
         metrics: Metrics | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        brief_many: BriefManyFn | None = None,
     ) -> None:
-        """Wire the core; ``brief`` is CPU-bound and runs on the core's NLP thread."""
+        """Wire the core; ``brief`` is CPU-bound and runs on the core's NLP thread.
+
+        With ``brief_many``, articles that wait for the NLP thread together are briefed as one batch.
+        """
         self.metrics = metrics or Metrics()
         self.fetcher = fetcher
         self.store = store
@@ -123,6 +133,9 @@ class Core:
         self.limits = limits or CoreLimits()
         self._nlp = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefbot-nlp")
         self._inflight: dict[str, asyncio.Future[Brief]] = {}
+        self._brief_many = brief_many
+        self._waiting: list[tuple[Article, asyncio.Future[Brief]]] = []
+        self._drainer: asyncio.Task[None] | None = None
         seconds = self._seconds
         self._user_rate = RateLimiter(self.limits.user_briefs_per_minute, clock=seconds)
         self._channel_rate = RateLimiter(self.limits.channel_briefs_per_minute, clock=seconds)
@@ -258,7 +271,42 @@ class Core:
     async def brief_article(self, article: Article) -> Brief:
         """Brief an article on the NLP thread (every quote kept; the brief view picks the key ones)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._nlp, self._brief, article)
+        if self._brief_many is None:
+            return await loop.run_in_executor(self._nlp, self._brief, article)
+        future: asyncio.Future[Brief] = loop.create_future()
+        self._waiting.append((article, future))
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.create_task(self._drain(self._brief_many))
+        return await future
+
+    async def _drain(self, brief_many: BriefManyFn) -> None:
+        """Brief the waiting articles, up to :data:`NLP_BATCH` at a time, until none wait."""
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            batch = [(a, f) for a, f in self._waiting[:NLP_BATCH] if not f.done()]  # a done one was cancelled
+            del self._waiting[:NLP_BATCH]
+            if not batch:
+                continue
+            articles = [a for a, _f in batch]
+            results: list[Brief | BaseException]
+            try:
+                results = list(await loop.run_in_executor(self._nlp, brief_many, articles))
+            except Exception:
+                # Something broke the whole batch: each article alone, so the others still get theirs.
+                results = [await self._alone(a) for a in articles]
+            for (_article, future), result in zip(batch, results, strict=True):
+                if future.done():
+                    continue
+                if isinstance(result, BaseException):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+    async def _alone(self, article: Article) -> Brief | BaseException:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._nlp, self._brief, article)
+        except Exception as err:
+            return err
 
     async def brief_url(self, url: str) -> tuple[Brief, bool]:
         """The brief of a web page (cached, and computed once for concurrent asks); and whether cached."""

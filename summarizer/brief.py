@@ -55,6 +55,7 @@ class Briefer:
         *,
         sentences: int = DEFAULT_SENTENCES,
         method: str = DEFAULT_METHOD,
+        quotes: int | None = DEFAULT_KEY_QUOTES,
         batch_size: int = 16,
     ) -> Iterator[Brief | ArticleError]:
         """Brief articles in input order, parsing them in batches; a bad article yields its error."""
@@ -72,7 +73,7 @@ class Briefer:
                 yield problem
                 continue
             try:
-                yield self.from_parse(next(parsed), sentences=sentences, method=method)
+                yield self.from_parse(next(parsed), sentences=sentences, method=method, quotes=quotes)
             except ArticleError as e:
                 yield e
 

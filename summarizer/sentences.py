@@ -18,9 +18,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, cast
 
+import numpy as np
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Token
+
+if TYPE_CHECKING:
+    from thinc.types import Ints2d
 
 SentKind = Literal["text", "heading", "bullet"]
 
@@ -63,32 +68,42 @@ def _paragraph_start(doc: Doc, i: int) -> bool:
     return i == 0 or (doc[i - 1].is_space and "\n" in doc[i - 1].text) or "\n" in doc[i - 1].whitespace_
 
 
+def _ends_line(tok: Token) -> bool:
+    """The line breaks after ``tok``: the next token starts a line."""
+    return (tok.is_space and "\n" in tok.text) or "\n" in tok.whitespace_
+
+
 def preset_boundaries(doc: Doc) -> None:
     """Set the boundaries we are sure of on a tokenized doc, before the parser runs."""
+    # Decided in one pass that keeps the previous token (spaCy builds a new Token on every doc[i]),
+    # then written at once: each ``token.is_sent_start = ...`` rescans the whole doc for a parse,
+    # which made this quadratic and a tenth of the parse on long articles.
     text = doc.text
+    starts = [0] * len(doc)  # 1: starts a sentence, -1: does not, 0: the parser decides
     dateline_until = -1
+    prev: Token | None = None
     for i, tok in enumerate(doc):
-        if i == 0:
-            tok.is_sent_start = True
+        if prev is None or (not tok.is_space and _ends_line(prev)):
+            starts[i] = 1
             dateline_until = _dateline_end(text, tok.idx)
-            continue
-        if tok.is_space:
-            tok.is_sent_start = False
-            continue
-        if _paragraph_start(doc, i):
-            tok.is_sent_start = True
-            dateline_until = _dateline_end(text, tok.idx)
-            continue
-        prev = doc[i - 1]
-        first = tok.text[0]
-        if (
-            tok.idx < dateline_until
-            or _follows_dateline(doc, i, dateline_until)
-            or first.islower()
-            or _closes(doc, i)
-            or prev.text in TITLE_ABBREVIATIONS
-        ):
-            tok.is_sent_start = False
+        elif tok.is_space:
+            starts[i] = -1
+        else:
+            word, at = tok.text, tok.idx
+            first = word[0]
+            if (
+                at < dateline_until
+                or (dateline_until >= 0 and prev.idx < dateline_until <= at + len(word) and at <= dateline_until + 1)
+                or first.islower()
+                or (not prev.whitespace_ if first in _AMBIGUOUS_QUOTES else first in _CLOSERS)
+                or prev.text in TITLE_ABBREVIATIONS
+            ):
+                starts[i] = -1
+        prev = tok
+    if starts:
+        # SENT_START is stored unsigned: -1 is written as its two's complement, as to_array gives it.
+        values = np.asarray(starts, dtype=np.int64).astype(np.uint64).reshape(-1, 1)
+        doc.from_array([SENT_START], cast("Ints2d", values))  # thinc's stub type; spaCy reads uint64
 
 
 def _closes(doc: Doc, i: int) -> bool:
@@ -96,14 +111,6 @@ def _closes(doc: Doc, i: int) -> bool:
     if first in _AMBIGUOUS_QUOTES:
         return i > 0 and not doc[i - 1].whitespace_
     return first in _CLOSERS
-
-
-def _follows_dateline(doc: Doc, i: int, dateline_until: int) -> bool:
-    return (
-        dateline_until >= 0
-        and doc[i - 1].idx < dateline_until <= doc[i].idx + len(doc[i].text)
-        and (doc[i].idx <= dateline_until + 1)
-    )
 
 
 def _dateline_end(text: str, at: int) -> int:

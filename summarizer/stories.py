@@ -16,10 +16,14 @@ name, most mentioned first.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
 
 from summarizer.model import Actor, Brief, Quote, Source, Story
 from summarizer.quotes import key_quotes
@@ -78,6 +82,43 @@ def _cosine(a: Vector, b: Vector) -> float:
     return sum(x * b.get(w, 0.0) for w, x in a.items())
 
 
+def _candidate_pairs(postings: Sequence[list[int]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pairs (a < b) of briefs within :data:`WINDOW` places of each other in a posting list.
+
+    Each brief is compared with the WINDOW briefs before it that share the term: a big story still
+    joins up as a chain (groups are connected components), and the work stays linear. Computed on
+    arrays, not pair by pair: the number of pairs per brief rises as more briefs share terms.
+    """
+    lengths = [len(d) for d in postings]
+    if not lengths:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    flat = np.fromiter(itertools.chain.from_iterable(postings), dtype=np.int64, count=sum(lengths))
+    which = np.repeat(np.arange(len(lengths)), lengths)
+    firsts, seconds = [], []
+    for k in range(1, WINDOW + 1):
+        same = which[k:] == which[:-k]
+        firsts.append(flat[:-k][same])
+        seconds.append(flat[k:][same])
+    keys = np.unique(np.concatenate(firsts) * n + np.concatenate(seconds))
+    return keys // n, keys % n
+
+
+def _pair_cosines(vecs: Sequence[Vector], left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The cosine of each pair (``left[k]``, ``right[k]``) of unit vectors."""
+    if not len(left):
+        return np.zeros(0)
+    index: dict[str, int] = {}
+    indptr, indices, data = [0], [], []
+    for v in vecs:
+        for w, x in v.items():
+            indices.append(index.setdefault(w, len(index)))
+            data.append(x)
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(vecs), max(1, len(index))))
+    return np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1)).ravel()
+
+
 def cluster(briefs: Sequence[Brief], threshold: float = THRESHOLD) -> list[list[int]]:
     """Groups of brief indices that tell the same story; biggest first, then by first index."""
     vecs = vectors(briefs)
@@ -93,21 +134,12 @@ def cluster(briefs: Sequence[Brief], threshold: float = THRESHOLD) -> list[list[
             i = parent[i]
         return i
 
-    seen: set[tuple[int, int]] = set()
-    too_common = max(MAX_POSTING, len(briefs) // 2)
-    for docs in postings.values():
-        if len(docs) < 2 or len(docs) > too_common:
-            continue
-        # Each brief is compared with the WINDOW briefs before it that share the term: a big story
-        # still joins up as a chain (groups are connected components), and the work stays linear.
-        for y in range(1, len(docs)):
-            for x in range(max(0, y - WINDOW), y):
-                pair = (docs[x], docs[y])
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                if _cosine(vecs[pair[0]], vecs[pair[1]]) >= threshold:
-                    parent[find(pair[0])] = find(pair[1])
+    n = len(briefs)
+    too_common = max(MAX_POSTING, n // 2)
+    left, right = _candidate_pairs([d for d in postings.values() if 2 <= len(d) <= too_common], n)
+    similar = _pair_cosines(vecs, left, right) >= threshold
+    for x, y in zip(left[similar].tolist(), right[similar].tolist(), strict=True):
+        parent[find(x)] = find(y)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(briefs)):
         groups[find(i)].append(i)

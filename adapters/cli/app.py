@@ -29,9 +29,10 @@ from summarizer.methods import METHODS
 if TYPE_CHECKING:
     import aiohttp
 
-    from bot.core import Core, CoreLimits
+    from bot.core import BriefFn, BriefManyFn, Core, CoreLimits
     from bot.fetch import FetchLimits
     from bot.model import ChannelRef, Reply
+    from summarizer.brief import Briefer
     from summarizer.model import Article, Brief
 
 log = logging.getLogger("briefbot")
@@ -275,11 +276,7 @@ def _cmd_run(settings: Settings, sentences: int, method: str) -> int:
     except ModelNotFound as err:
         return _fail(str(err), 2)
     briefer = Briefer(pipeline, max_chars=settings.max_article_chars)
-
-    def brief(article: Article) -> Brief:
-        return briefer.brief(article, sentences=sentences, method=method, quotes=None)
-
-    return asyncio.run(run(settings, brief, pipeline.name))
+    return asyncio.run(run(settings, brief_functions(briefer, sentences, method), pipeline.name))
 
 
 async def _discord_sync(settings: Settings, guild: int | None) -> int:
@@ -366,20 +363,30 @@ class _core:
 
         s = self.settings
         briefer = Briefer(Pipeline(load_model(s.spacy_model)), max_chars=s.max_article_chars)
-        sentences, method = self.sentences, self.method
-
-        def brief(article: Article) -> Brief:
-            return briefer.brief(article, sentences=sentences, method=method, quotes=None)
-
+        brief, brief_many = brief_functions(briefer, self.sentences, self.method)
         self.fetcher = Fetcher(fetch_limits(s))
         self.store = await SqliteStore.open(":memory:")
-        self.core = Core(fetcher=self.fetcher, store=self.store, brief=brief, limits=core_limits(s))
+        self.core = Core(
+            fetcher=self.fetcher, store=self.store, brief=brief, brief_many=brief_many, limits=core_limits(s)
+        )
         return self.core
 
     async def __aexit__(self, *exc: object) -> None:
         self.core.close()
         await self.fetcher.close()
         await self.store.close()
+
+
+def brief_functions(briefer: Briefer, sentences: int, method: str) -> tuple[BriefFn, BriefManyFn]:
+    """The core's brief functions over the loaded briefer: one article, and a batch (every quote kept)."""
+
+    def brief(article: Article) -> Brief:
+        return briefer.brief(article, sentences=sentences, method=method, quotes=None)
+
+    def brief_many(articles: Sequence[Article]) -> list[Brief | ArticleError]:
+        return list(briefer.brief_many(articles, sentences=sentences, method=method, quotes=None))
+
+    return brief, brief_many
 
 
 def fetch_limits(settings: Settings) -> FetchLimits:

@@ -21,11 +21,10 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from bot.core import Core, DigestPoster
+    from bot.core import BriefFn, BriefManyFn, Core, DigestPoster
     from bot.metrics import Metrics
     from bot.model import Schedule
     from bot.settings import Settings
-    from summarizer.model import Article, Brief
 
 log = logging.getLogger("briefbot")
 
@@ -98,8 +97,8 @@ async def _refresh_loop(core: Core, minutes: int) -> None:
         await asyncio.sleep(minutes * 60)
 
 
-async def run(settings: Settings, brief: Callable[[Article], Brief], model: str) -> int:
-    """Run until a signal; returns the exit status. ``brief`` is the loaded summarizer (from the root)."""
+async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: str) -> int:
+    """Run until a signal; returns the exit status. ``briefs``: the loaded summarizer (from the root)."""
     from adapters.cli.app import core_limits, fetch_limits  # noqa: PLC0415
     from bot.core import Core  # noqa: PLC0415
     from bot.fetch import Fetcher  # noqa: PLC0415
@@ -110,7 +109,15 @@ async def run(settings: Settings, brief: Callable[[Article], Brief], model: str)
     store = await SqliteStore.open(settings.db)
     fetcher = Fetcher(fetch_limits(settings))
     metrics = Metrics()
-    core = Core(fetcher=fetcher, store=store, brief=brief, limits=core_limits(settings), metrics=metrics)
+    brief, brief_many = briefs
+    core = Core(
+        fetcher=fetcher,
+        store=store,
+        brief=brief,
+        brief_many=brief_many,
+        limits=core_limits(settings),
+        metrics=metrics,
+    )
     publishers: dict[str, DigestPoster] = {}
     ready_events: list[asyncio.Event] = []
     tasks: dict[str, Awaitable[None]] = {}

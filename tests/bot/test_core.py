@@ -252,3 +252,37 @@ async def test_refresh_briefs_ahead_and_the_digest_still_sees_the_items(world) -
     reply = await ask(core, "digest 24h")  # the feed answers 304 now: the items come from the store
     assert isinstance(reply, DigestReply) and len(reply.digest.stories) == 2
     assert fetcher.calls["https://news.example/blinken"] == calls["https://news.example/blinken"]  # cached
+
+
+async def test_briefs_waiting_together_are_parsed_as_one_batch(briefer, tmp_path) -> None:
+    batches: list[int] = []
+    broken = {"on": False}
+
+    def brief_many(articles):
+        batches.append(len(articles))
+        if broken["on"]:
+            raise RuntimeError("a batch-wide failure")
+        return list(briefer.brief_many(articles, quotes=None))
+
+    store = await SqliteStore.open(tmp_path / "b.sqlite3")
+    core = Core(
+        fetcher=FakeFetcher(),
+        store=store,
+        brief=lambda a: briefer.brief(a, quotes=None),
+        brief_many=brief_many,
+    )
+    texts = [f"Officials in town {n} met on Thursday. They talked for an hour about the roads." for n in range(10)]
+    try:
+        replies = await asyncio.gather(
+            *(ask(core, f"brief {t}") for t in [*texts, "Привет, как дела? Это новости дня из Москвы."])
+        )
+        assert all(isinstance(r, BriefReply) for r in replies[:10])
+        assert [r.brief.summary[0].text for r in replies[:10]] == [t.split(". ")[0] + "." for t in texts]  # type: ignore[union-attr]
+        assert all(isinstance(r, TextReply) and r.error for r in replies[10:])  # errors stay with their article
+        assert max(batches) > 1 and sum(batches) == 11
+        broken["on"] = True  # a failure of the whole batch: each article is briefed alone instead
+        again = await asyncio.gather(*(ask(core, f"brief {t} Again.") for t in texts[:3]))
+        assert all(isinstance(r, BriefReply) for r in again)
+    finally:
+        core.close()
+        await store.close()
