@@ -491,7 +491,20 @@ class Core:
 
         async def attempt() -> str:
             nonlocal look
-            found = await self._find(poster, channel, message, anchor, key, since) if look else None
+            found = None
+            if look:
+                try:
+                    found = await poster.find(channel, message, anchor, key, since)
+                except Exception:
+                    # No look-back (a missing history scope, an outage): posting may repeat one
+                    # message, which beats losing it.
+                    log.warning(
+                        "could not look for digest message %s in %s:%s",
+                        key,
+                        channel.platform,
+                        channel.id,
+                        exc_info=True,
+                    )
             look = True
             return found if found is not None else await poster.send(channel, message, anchor, key)
 
@@ -499,24 +512,13 @@ class Core:
             attempt, lambda _err: True, what=f"digest message {key}", attempts=SEND_ATTEMPTS, sleep=self._sleep
         )
 
-    @staticmethod
-    async def _find(
-        poster: DigestPoster,
-        channel: ChannelRef,
-        message: dict[str, Any],
-        anchor: str,
-        key: str,
-        since: dt.datetime,
-    ) -> str | None:
-        try:
-            return await poster.find(channel, message, anchor, key, since)
-        except Exception:
-            # No look-back (a missing history scope, an outage): posting may repeat one message,
-            # which beats losing it.
-            log.warning(
-                "could not look for digest message %s in %s:%s", key, channel.platform, channel.id, exc_info=True
-            )
-            return None
+
+async def post_digest(poster: DigestPoster, channel: ChannelRef, reply: DigestReply) -> None:
+    """Post a digest at once, with no run record or look-back (a one-off post, e.g. in tests)."""
+    anchor = ""
+    for n, message in enumerate(poster.plan(reply)):
+        sent = await poster.send(channel, message, anchor, f"post/{n}")
+        anchor = anchor or sent
 
 
 def _filters(sub: Subscription) -> str:

@@ -12,6 +12,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+#: Keys held before idle ones are swept out.
+PRUNE_AT = 10_000
+
 
 class RateLimiter:
     """At most ``per_minute`` calls per key in any 60 seconds; ``per_minute = 0`` means no limit."""
@@ -23,6 +26,7 @@ class RateLimiter:
         self.per_minute = per_minute
         self._clock = clock
         self._calls: dict[str, deque[float]] = {}
+        self._swept = -self.WINDOW
 
     def wait(self, key: str) -> float:
         """Seconds until ``key`` may call again: 0.0 when it may now (the call is then counted)."""
@@ -35,9 +39,11 @@ class RateLimiter:
         if len(calls) >= self.per_minute:
             return calls[0] + self.WINDOW - now
         calls.append(now)
-        if len(self._calls) > 10_000:
-            # Idle keys are forgotten so that many one-off users cannot grow the table without bound.
+        if len(self._calls) > PRUNE_AT and now >= self._swept + self.WINDOW:
+            # Idle keys are forgotten so that many one-off users cannot grow the table without bound;
+            # at most one sweep a window, so many active users do not make every call a sweep.
             self._calls = {k: v for k, v in self._calls.items() if v and v[-1] > now - self.WINDOW}
+            self._swept = now
         return 0.0
 
     def refund(self, key: str) -> None:

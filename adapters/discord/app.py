@@ -33,7 +33,7 @@ from discord import app_commands
 from adapters.discord.render import cut, pack, render, story_embeds
 from adapters.discord.render import digest_headline as headline_embeds
 from bot.commands import parse_command
-from bot.core import Core
+from bot.core import Core, post_digest
 from bot.errors import UserError
 from bot.model import ChannelRef, DigestReply, Reply, TextReply
 from bot.retry import with_retries
@@ -243,10 +243,7 @@ class DiscordAdapter:
             for message in render(reply):
                 await self._send(target, message)
             return
-        anchor = ""
-        for n, message in enumerate(self.plan(reply)):
-            sent = await self.send(channel, message, anchor, f"post/{n}")
-            anchor = anchor or sent
+        await post_digest(self, channel, reply)
 
     def plan(self, reply: DigestReply) -> list[dict[str, Any]]:
         """A digest's messages: the headline (in the channel), then the stories (in its thread)."""

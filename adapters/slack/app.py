@@ -39,7 +39,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import digest_headline, pack, render, story_blocks
 from bot.commands import parse_command
-from bot.core import Core
+from bot.core import Core, post_digest
 from bot.errors import UserError
 from bot.model import BriefReply, ChannelRef, DigestReply, Reply, TextReply
 from bot.retry import with_retries
@@ -317,10 +317,7 @@ class SlackPublisher:
     async def post(self, channel: ChannelRef, reply: Reply) -> None:
         """Publish ``reply`` in ``channel``: a digest as a thread, anything else as its messages."""
         if isinstance(reply, DigestReply):
-            anchor = ""
-            for n, message in enumerate(self.plan(reply)):
-                sent = await self.send(channel, message, anchor, f"post/{n}")
-                anchor = anchor or sent
+            await post_digest(self, channel, reply)
             return
         for message in render(reply):
             await self._send(channel.id, message)
