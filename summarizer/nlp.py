@@ -18,6 +18,7 @@ from spacy.util import compile_infix_regex
 from summarizer.entities import fix_entities
 from summarizer.lexicon import Lexicon, load_lexicon
 from summarizer.model import Article
+from summarizer.pipes import speed_up
 from summarizer.sentences import SentSpan, preset_boundaries, split_sentences
 
 #: Tried in order when no model is named: the official package when a user installed it, else the
@@ -74,6 +75,8 @@ class Pipeline:
         infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[A-Za-z])\)(?=[A-Z][a-z])"]
         tokenizer: Any = nlp.tokenizer
         tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+        # Same annotations as the stock attribute ruler and lemmatizer, a tenth of a parse sooner.
+        speed_up(nlp)
 
     @property
     def name(self) -> str:
