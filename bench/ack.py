@@ -64,6 +64,15 @@ async def load(fire: Callable[[int], Awaitable[float]], done: Callable[[], bool]
     return [*first, *await asyncio.gather(*probes)]
 
 
+async def settle(count: Callable[[], int]) -> None:
+    """Wait until no more messages arrive: a brief may send a follow-up after its first answer, and
+    closing the platform client under it made that fail."""
+    seen = -1
+    while (now := count()) != seen:
+        seen = now
+        await asyncio.sleep(0.5)
+
+
 async def slack_phase(core: Core, n: int) -> list[float]:
     from adapters.slack.app import SlackAdapter, make_client
     from tests.fakes.fake_slack import FakeSlack
@@ -106,7 +115,9 @@ async def slack_phase(core: Core, n: int) -> list[float]:
                         raise RuntimeError(f"Slack ack answered {resp.status}")
                 return (time.perf_counter() - start) * 1000
 
-            return await load(fire, lambda: len({c.path for c in fake.responses()}) >= sent, n)
+            latencies = await load(fire, lambda: len({c.path for c in fake.responses()}) >= sent, n)
+            await settle(lambda: len(fake.responses()))
+            return latencies
     finally:
         await runner.cleanup()
         await fake.stop()
@@ -123,17 +134,23 @@ async def discord_phase(core: Core, n: int) -> list[float]:
     ready = asyncio.Event()
     task = asyncio.create_task(adapter.run("bench-token", ready))
     records = []
+    sent = 0
     try:
         await asyncio.wait_for(ready.wait(), 30)
 
         async def fire(i: int) -> float:
+            nonlocal sent
+            sent += 1
             option = {"type": 3, "name": "url_or_text", "value": f"https://discord.bench.example/{i % n}"}
             record = await fake.send_interaction("brief", [option])
             records.append(record)
             await fake.wait(lambda: record.response_at is not None, 30)
             return ((record.response_at or 0.0) - record.sent_at) * 1000
 
-        return await load(fire, lambda: all(len(r.responded) >= 2 for r in records), n)
+        # Counted when fired, not when recorded: a probe still on its way is not yet in ``records``.
+        latencies = await load(fire, lambda: len(records) == sent and all(len(r.responded) >= 2 for r in records), n)
+        await settle(lambda: sum(len(r.responded) for r in records))
+        return latencies
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
