@@ -3,11 +3,12 @@
 Profiling the parse of dev articles (``en_core_web_sm``) put the attribute ruler at 13 % and the
 lemmatizer at 13 % of a parse, neither of them a neural model:
 
-* the attribute ruler runs a :class:`~spacy.matcher.Matcher` over 179 single-token patterns at every
-  token, and each ``IN``/``REGEX`` predicate is a Python call per token and pattern. Our ruler asks
-  each distinct token (its tag, lowercase form, dependency, ...) once which pattern tokens it satisfies,
-  remembers the answer, and derives the same matches the Matcher returns; the stock code then sets the
-  attributes exactly as before.
+* the attribute ruler runs a :class:`~spacy.matcher.Matcher` over 179 mostly single-token patterns at
+  every token, and each ``IN``/``REGEX`` predicate is a Python call per token and pattern. Our ruler
+  sorts each new value of an attribute the patterns test (a tag, a lowercase word, a dependency) into
+  the class of values that pass the same tests, answers once per combination of classes which
+  pattern tokens hold (a few hundred combinations in 500 articles), and derives from that the same
+  matches the Matcher returns; the stock code then sets the attributes exactly as before.
 * the rule lemmatizer builds a ``Token`` object per token and only caches some of its answers (base
   forms and proper nouns are recomputed every time). Ours reads the tokens' (text, POS, morphology)
   as one array, looks each key up in a cache of every answer, and writes the lemmas back as one array.
@@ -42,9 +43,11 @@ _STRING_ATTRS = {"ORTH": ORTH, "TEXT": ORTH, "LOWER": LOWER, "NORM": NORM, "TAG"
 _FLAG_ATTRS = {"IS_SPACE": IS_SPACE}
 _ATTR_IDS = {**_STRING_ATTRS, **_FLAG_ATTRS}
 
-#: Distinct token rows remembered by a ruler (tag, lowercase form, ... as hashes). Past this the table
-#: is started afresh rather than grown without bound in a long-running bot.
-MAX_CACHED_ROWS = 200_000
+#: Entries a cache holds before it starts afresh, so that a long-running bot's memory stays bounded:
+#: values of one attribute (words, tags) and their classes in the ruler (about 100 bytes each), and
+#: (word, POS, morphology) keys in the lemmatizer (about 200 bytes each, with spaCy's own cache).
+MAX_CACHED_VALUES = 200_000
+MAX_CACHED_LEMMAS = 100_000
 
 
 class _Unsupported(Exception):
@@ -96,80 +99,128 @@ def _tests(spec: dict[str, Any], columns: dict[str, int]) -> tuple[_Test, ...]:
     return tuple(tests)
 
 
+class _Column:
+    """One token attribute the patterns test, and the class of each value seen so far.
+
+    A value's class is the set of tests on this attribute it passes, so the many words that no pattern
+    names share one class, and the cache of answers is keyed by classes, not by words.
+    """
+
+    def __init__(self, attr_id: int, is_flag: bool) -> None:
+        self.attr_id = attr_id
+        self.is_flag = is_flag
+        self.tests: dict[int, _Test] = {}
+        # eq/IN tests pass for the values they list and no other, so they are looked up, not asked.
+        self.listed: dict[str | bool, list[int]] = {}
+        self.asked: list[int] = []
+        self.classes: dict[int, int] = {}
+        self.kinds: dict[frozenset[int], int] = {}
+        self.passed: list[frozenset[int]] = []
+
+    def add(self, test_id: int, test: _Test) -> None:
+        self.tests[test_id] = test
+        if test.kind in ("eq", "in"):
+            for value in (test.value,) if test.kind == "eq" else test.value:
+                self.listed.setdefault(value, []).append(test_id)
+        else:
+            self.asked.append(test_id)
+
+    def classify(self, raw: int, vocab: Vocab) -> int:
+        value: str | bool = bool(raw) if self.is_flag else (vocab.strings[raw] if raw else "")
+        passed = frozenset([*self.listed.get(value, ()), *(t for t in self.asked if self.tests[t].holds(value))])
+        kind = self.kinds.get(passed)
+        if kind is None:
+            kind = self.kinds[passed] = len(self.passed)
+            self.passed.append(passed)
+        if len(self.classes) >= MAX_CACHED_VALUES:
+            self.classes.clear()
+        self.classes[raw] = kind
+        return kind
+
+
+Answer = tuple[frozenset[int], tuple[tuple[int, int], ...]]
+
+
 class _Index:
-    """The ruler's patterns compiled to per-token conditions, and the answers seen so far."""
+    """The ruler's patterns compiled to per-token tests, and the answers seen so far."""
 
     def __init__(
         self, vocab: Vocab, keys: Sequence[int], patterns: Sequence[Sequence[Sequence[dict[str, Any]]]]
     ) -> None:
         self.vocab = vocab
-        columns: dict[str, int] = {}
-        specs: dict[tuple[_Test, ...], int] = {}
+        names: dict[str, int] = {}
+        test_ids: dict[_Test, int] = {}
+        specs: dict[tuple[int, ...], int] = {}
         # Per pattern group (its position is the ruler's attribute id): each pattern as spec ids.
-        self.groups: list[tuple[int, int, list[tuple[int, ...]]]] = []
+        groups: list[tuple[int, int, list[tuple[int, ...]]]] = []
         for attr_id, (key, group) in enumerate(zip(keys, patterns, strict=True)):
             compiled = []
             for pattern in group:
                 if not pattern:
                     raise _Unsupported("empty pattern")
-                compiled.append(tuple(specs.setdefault(_tests(t, columns), len(specs)) for t in pattern))
-            self.groups.append((attr_id, key, compiled))
+                spec_ids = []
+                for token in pattern:
+                    tests = tuple(test_ids.setdefault(t, len(test_ids)) for t in _tests(token, names))
+                    spec_ids.append(specs.setdefault(tests, len(specs)))
+                compiled.append(tuple(spec_ids))
+            groups.append((attr_id, key, compiled))
+        self.columns = [_Column(_ATTR_IDS[name], name in _FLAG_ATTRS) for name in names]
+        for test, test_id in test_ids.items():
+            self.columns[test.column].add(test_id, test)
         self.specs = list(specs)
-        self.attr_ids = [_ATTR_IDS[name] for name in columns]
-        self.flags = [name in _FLAG_ATTRS for name in columns]
         self.single: dict[int, list[tuple[int, int]]] = {}
-        for attr_id, key, ps in self.groups:
-            for p in ps:
+        for attr_id, key, compiled in groups:
+            for p in compiled:
                 if len(p) == 1:
                     self.single.setdefault(p[0], []).append((attr_id, key))
-        self.multi = [(attr_id, key, p) for attr_id, key, ps in self.groups for p in ps if len(p) > 1]
-        # Most pattern tokens require one value of one attribute (a tag, a word): such a token is only
-        # a candidate where that value occurs, so a new token is checked against a handful of them.
-        self.by_value: list[dict[str | bool, list[int]]] = [{} for _ in columns]
+        self.multi = [(attr_id, key, p) for attr_id, key, ps in groups for p in ps if len(p) > 1]
+        # A pattern token with an eq/IN test is only a candidate where that test passed.
+        self.by_test: dict[int, list[int]] = {}
         self.anywhere: list[int] = []
+        listed_ids = {t for c in self.columns for ids in c.listed.values() for t in ids}
         for spec_id, tests in enumerate(self.specs):
-            key_test = next((t for t in tests if t.kind in ("eq", "in")), None)
-            if key_test is None:
+            listed = [t for t in tests if t in listed_ids]
+            if listed:
+                self.by_test.setdefault(listed[0], []).append(spec_id)
+            else:
                 self.anywhere.append(spec_id)
-                continue
-            values = (key_test.value,) if key_test.kind == "eq" else key_test.value
-            for value in values:
-                self.by_value[key_test.column].setdefault(value, []).append(spec_id)
-        self._rows: dict[tuple[int, ...], tuple[frozenset[int], tuple[tuple[int, int], ...]]] = {}
+        self._rows: dict[tuple[int, ...], Answer] = {}
 
-    def _answer(self, row: tuple[int, ...]) -> tuple[frozenset[int], tuple[tuple[int, int], ...]]:
-        strings = self.vocab.strings
-        values = [
-            bool(raw) if flag else (strings[raw] if raw else "") for raw, flag in zip(row, self.flags, strict=True)
-        ]
+    def _answer(self, row: tuple[int, ...]) -> Answer:
+        passed = frozenset().union(*(c.passed[kind] for c, kind in zip(self.columns, row, strict=True)))
         candidates = set(self.anywhere)
-        for column, value in enumerate(values):
-            candidates.update(self.by_value[column].get(value, ()))
-        held = frozenset(i for i in candidates if all(t.holds(values[t.column]) for t in self.specs[i]))
-        singles = tuple(match for spec in held for match in self.single.get(spec, ()))
-        if len(self._rows) >= MAX_CACHED_ROWS:
+        for test_id in passed:
+            candidates.update(self.by_test.get(test_id, ()))
+        held = frozenset(i for i in candidates if passed.issuperset(self.specs[i]))
+        answer = (held, tuple(match for spec in held for match in self.single.get(spec, ())))
+        if len(self._rows) >= MAX_CACHED_VALUES:
             self._rows.clear()
-        self._rows[row] = (held, singles)
-        return held, singles
+        self._rows[row] = answer
+        return answer
 
     def match(self, doc: Doc) -> list[tuple[int, int, int, int]]:
         """The same ``(attr_id, match_id, start, end)`` list as ``AttributeRuler.match``, sorted."""
-        if not len(doc):
+        n = len(doc)
+        if not n:
             return []
-        # No columns: no patterns, or only wildcard tokens.
-        rows = cast(
-            "list[list[int]]",
-            doc.to_array(self.attr_ids).reshape(len(doc), -1).tolist() if self.attr_ids else [[]] * len(doc),
-        )
+        if self.columns:
+            table = doc.to_array([c.attr_id for c in self.columns]).reshape(n, -1)
+            kinds = []
+            for j, column in enumerate(self.columns):
+                raws = cast("list[int]", table[:, j].tolist())
+                known = column.classes
+                by_raw = {raw: known[raw] if raw in known else column.classify(raw, self.vocab) for raw in set(raws)}
+                kinds.append([by_raw[raw] for raw in raws])
+            rows = list(zip(*kinds, strict=True))
+        else:  # no patterns, or only wildcard tokens
+            rows = [()] * n
         cache = self._rows
         held: list[frozenset[int]] = []
         matches: list[tuple[int, int, int, int]] = []
-        for i, values in enumerate(rows):
-            row = tuple(values)
+        for i, row in enumerate(rows):
             answer = cache.get(row) or self._answer(row)
             held.append(answer[0])
             matches.extend((attr_id, key, i, i + 1) for attr_id, key in answer[1])
-        n = len(held)
         for attr_id, key, pattern in self.multi:
             width = len(pattern)
             first = pattern[0]
@@ -181,7 +232,7 @@ class _Index:
 
 
 class IndexedAttributeRuler(AttributeRuler):
-    """An :class:`~spacy.pipeline.AttributeRuler` whose matching is answered per distinct token."""
+    """An :class:`~spacy.pipeline.AttributeRuler` whose matching is answered once per class of tokens."""
 
     def __init__(
         self,
@@ -257,8 +308,9 @@ class CachedLemmatizer(EnglishLemmatizer):
             if value is None:
                 value = strings.add(self.lemmatize(doc[i])[0])
                 if pos:  # an untagged token warns in the stock code each time; keep that
-                    if len(cache) >= MAX_CACHED_ROWS:
+                    if len(cache) >= MAX_CACHED_LEMMAS:
                         cache.clear()
+                        self.cache.clear()
                     cache[key] = value
             lemmas[i] = value
         doc.from_array([LEMMA], cast(Ints2d, lemmas.reshape(-1, 1)))

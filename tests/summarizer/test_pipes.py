@@ -86,9 +86,14 @@ def test_a_full_cache_starts_afresh_and_answers_the_same(models, seed_text: str,
     stock, _ = models
     fast = load_model()
     speed_up(fast)
-    monkeypatch.setattr(pipes, "MAX_CACHED_ROWS", 5)
+    monkeypatch.setattr(pipes, "MAX_CACHED_VALUES", 5)
+    monkeypatch.setattr(pipes, "MAX_CACHED_LEMMAS", 5)
     assert same(stock(seed_text), fast(seed_text))
     assert same(stock(TRICKY[0]), fast(TRICKY[0]))
+    index = fast.get_pipe("attribute_ruler")._index
+    assert max(len(c.classes) for c in index.columns) <= 5
+    assert len(index._rows) <= 5
+    assert len(fast.get_pipe("lemmatizer")._lemmas) <= 5
 
 
 def ruler_pair(nlp: Language, patterns: list[dict]) -> tuple[AttributeRuler, IndexedAttributeRuler]:
