@@ -8,10 +8,11 @@ from dataclasses import replace
 from summarizer.actors import extract_actors
 from summarizer.article import MAX_ARTICLE_CHARS, check_text
 from summarizer.errors import ArticleError, NoSentences, UnknownMethod
+from summarizer.keyquotes import DEFAULT_KEY_QUOTES, key_quotes
 from summarizer.methods import DEFAULT_METHOD, METHODS
 from summarizer.model import Article, Brief
 from summarizer.nlp import Parsed, Pipeline
-from summarizer.quotes import DEFAULT_KEY_QUOTES, key_quotes, quotes_with_coref
+from summarizer.quotes import quotes_with_coref
 from summarizer.summarize import summarize
 
 DEFAULT_SENTENCES = 3

@@ -25,8 +25,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
+from summarizer.keyquotes import key_quotes
 from summarizer.model import Actor, Brief, Quote, Source, Story
-from summarizer.quotes import key_quotes
 
 THRESHOLD = 0.3
 TOP_TERMS = 8

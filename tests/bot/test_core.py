@@ -11,6 +11,7 @@ from bot.commands import parse_command
 from bot.core import Core, CoreLimits
 from bot.model import BriefReply, ChannelRef, DigestReply, FeedsReply, Reply, Schedule, TextReply
 from bot.storage import SqliteStore
+from summarizer.model import Article
 from tests.conftest import SEED
 from tests.fakes.core import FakeFetcher, FakePoster, FixedClock, Killed
 from tests.fakes.web import rss
@@ -286,3 +287,17 @@ async def test_briefs_waiting_together_are_parsed_as_one_batch(briefer, tmp_path
     finally:
         core.close()
         await store.close()
+
+
+def test_a_batch_is_cut_by_count_and_by_length() -> None:
+    from bot.core import NLP_BATCH, NLP_BATCH_CHARS, batch_length
+
+    short = Article(text="x" * 100)
+    long = Article(text="y" * (NLP_BATCH_CHARS // 2 + 1))
+    assert batch_length([]) == 0
+    assert batch_length([short] * 3) == 3
+    assert batch_length([short] * (NLP_BATCH + 5)) == NLP_BATCH
+    assert batch_length([long, long, short]) == 1  # two long ones pass the cap together
+    assert batch_length([short, long, short]) == 3
+    huge = Article(text="z" * (NLP_BATCH_CHARS * 3))
+    assert batch_length([huge, short]) == 1  # one article over the cap is still parsed
