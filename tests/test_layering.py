@@ -63,3 +63,14 @@ def test_importing_the_packages_has_no_heavy_side_effects() -> None:
     code = "import sys, summarizer, bot.settings, adapters.cli.app; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_the_bots_core_does_not_import_spacy() -> None:
+    # Spawned workers (page extraction) import what their parent's entry module imports: with spaCy
+    # in the core, every worker would hold about 170 MB it never uses.
+    import subprocess
+    import sys
+
+    code = "import sys, bot.core, bot.digest, bot.fetch, bot.storage, bot.feeds; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False"
