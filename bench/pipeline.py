@@ -6,13 +6,13 @@ Per dev article (CPU time, best of ``--repeat``; medians of per-article ratios):
 
 * ``brief``: briefbot's whole brief (one parse with our sentence rules and entity corrections, summary,
   quotes with speakers, actors with roles) over **one spaCy parse** of the same text. Target <= 1.3x.
+* the naive pipeline a developer would assemble from separate tools, over ``brief``: pysbd sentences
+  + sumy LexRank, textacy ``direct_quotations`` on a spaCy parse, spaCy NER on its own call (the
+  ``bench`` extra installs textacy and pysbd). Target: ``brief`` >= 2x faster.
 
 Both baselines run on a second copy of the model loaded as spaCy ships it: briefbot's ``Pipeline``
 swaps two of its components for faster ones with the same output (``summarizer.pipes``), and a
 baseline that shared them would be timed with our optimisation in it.
-* the naive pipeline a developer would assemble from separate tools, over ``brief``: pysbd sentences
-  + sumy LexRank, textacy ``direct_quotations`` on a spaCy parse, spaCy NER on its own call (the
-  ``bench`` extra installs textacy and pysbd). Target: ``brief`` >= 2x faster.
 
 Writes bench/results/pipeline.json.
 """

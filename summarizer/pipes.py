@@ -63,10 +63,7 @@ class _Test:
     value: Any
 
     def holds(self, value: str | bool) -> bool:
-        if self.kind == "eq":
-            return bool(value == self.value)
-        if self.kind == "in":
-            return value in self.value
+        """Whether a value passes a NOT_IN or REGEX test (eq and IN tests are looked up, see _Column)."""
         if self.kind == "not_in":
             return value not in self.value
         return any(pattern.search(str(value)) for pattern in self.value)
