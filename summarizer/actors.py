@@ -30,15 +30,15 @@ the summary and being quoted, and an early first mention.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from summarizer.actormerge import PARTY_FORMS, Draft, Merger
 from summarizer.attribution import SPEECH_VERBS, Coref
-from summarizer.entities import TITLE_WORDS
 from summarizer.lexicon import Lexicon
 from summarizer.model import Actor, ActorKind, Mention, Quote, Sentence
 from summarizer.nlp import Parsed
+from summarizer.roles import best_role, clean_role, roles_at
 
 _KINDS: dict[str, ActorKind] = {
     "PERSON": "person",
@@ -52,24 +52,24 @@ _ACTOR_OBJECT_VERBS = SPEECH_VERBS | frozenset(
     """fight attack accuse blame support back pressure threaten sanction punish help defeat beat oppose
     condemn criticize criticise join meet warn urge persuade convince recognize recognise lobby""".split()
 )
-_ROLE_STOP_PREPS = frozenset({"in", "at", "for", "on", "during", "with", "from", "to", "after", "before", "since"})
-_POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its"})
-_MAX_ROLE_WORDS = 8
 _FULL_NAME_ACRONYM = re.compile(
     r"((?:[A-Z][\w'’&.-]*\s+(?:(?:of|for|and|the|in|on|to|de)\s+)*){2,}[A-Z][\w'’&.-]*)\s*\(([A-Z]{2,8})\)"
 )
-_NOT_ROLES = frozenset({"people", "man", "woman", "men", "women", "person"})
-
-
-@dataclass
-class _Draft:
-    name: str
-    kind: ActorKind
-    mentions: int = 0
-    first: int = 10**9
-    aliases: dict[str, None] = field(default_factory=dict)
-    role: str | None = None
-    affiliation: str | None = None
+#: Lines that credit the news agency or its reporters, not the news: "CNN's Jane Doe contributed to this report."
+_CREDIT = re.compile(
+    r"contributed to this (?:report|story)|(?:reporting|writing|editing|additional reporting) by\b|"
+    r"^\W*(?:read|watch|follow|see|related)\b[^.]{0,60}(?::|$)",
+    re.IGNORECASE,
+)
+#: News outlets: a participant only when they act in the story ("CNN obtained a statement"), not as
+#: where someone spoke ("told CNN", "said on CNN's New Day") or as a label in an interview ("CNN: ...").
+_MEDIA = re.compile(
+    r"^(?:CNN|BBC|Reuters|AP|AFP|NBC|ABC|CBS|MSNBC|NPR|ITV|PBS|Fox|Sky|Bloomberg|Al Jazeera)\b|"
+    r"\b(?:News|Radio|TV|Television|Times|Post|Journal|Herald|Telegraph|Guardian|Magazine|Network|Channel)\b"
+)
+_MEDIUM_VERBS = SPEECH_VERBS | frozenset({"speak", "talk", "appear", "interview", "write"})
+_OPENING_MARKS = "\"“‘'"
+_CLOSING_MARKS = "\"”’'"
 
 
 def _acts(tok: Token) -> bool:
@@ -103,22 +103,42 @@ def extract_actors(
 ) -> tuple[tuple[Actor, ...], tuple[Mention, ...]]:
     """The article's actors, most salient first, and every mention of them."""
     doc = parsed.doc
-    drafts: dict[str, _Draft] = {}
+    text = parsed.article.text
+    drafts: dict[str, Draft] = {}
     mentions: list[Mention] = []
-    acronyms = _acronyms(parsed.article.text)
+    acronyms = _acronyms(text)
+    running = _running_text(parsed)
+    sentence_starts = {s.start for s in parsed.sentences}
 
-    def add(span: Span | None, name: str, kind: ActorKind, text: str, start: int, end: int) -> _Draft:
+    def owner(tok: Token) -> str:
+        return _owner(tok, coref)
+
+    def add(
+        span: Span | None,
+        name: str,
+        kind: ActorKind,
+        start: int,
+        end: int,
+        *,
+        listed: bool = False,
+        nominal: bool = True,
+    ) -> None:
+        if not _in_running_text(running, start) or _quoted_title(text, start, end):
+            return  # a dateline, a credit line, or a title in quotation marks: not a participant
         draft = drafts.get(name)
         if draft is None:
-            draft = drafts[name] = _Draft(name, kind)
+            draft = drafts[name] = Draft(name, kind, gazetteer=listed, nominal=nominal)
+        draft.nominal = draft.nominal or nominal
         draft.mentions += 1
         draft.first = min(draft.first, start)
-        if text != name:
-            draft.aliases[text] = None
-        mentions.append(Mention(text=text, kind=kind, start=start, end=end, actor=name))
-        if span is not None and draft.role is None and kind == "person":
-            draft.role = _role(doc, span, coref)
-        return draft
+        surface = text[start:end]
+        if surface != name:
+            draft.aliases[surface] = None
+        if span is None or span.start not in sentence_starts:
+            draft.only_at_sentence_start = False
+        mentions.append(Mention(text=surface, kind=kind, start=start, end=end, actor=name))
+        if span is not None and kind == "person":
+            draft.roles += [r for r in roles_at(doc, span, owner) if r not in draft.roles]
 
     person_at = {start: name for start, (_span, name) in coref.spans.items()}
     # One entity per article: a city that acts anywhere in it is its government everywhere in it.
@@ -134,48 +154,119 @@ def extract_actors(
         kind = _KINDS.get(ent.label_)
         if kind is None:
             continue
-        text = ent.text
+        text_ = ent.text
+        at, till = ent.start_char, ent.end_char
         if kind == "person" or ent.start in person_at:
-            add(ent, person_at.get(ent.start, text), "person", text, ent.start_char, ent.end_char)
+            add(ent, person_at.get(ent.start, text_), "person", at, till)
             continue
-        entry = lexicon.gazetteer.get(text.lower())
+        entry = lexicon.gazetteer.get(text_.lower())
         if entry is not None and entry.kind == "demonym":
             group = _group_phrase(doc, ent)
             if group is not None:
-                add(None, group.text, "group", group.text, group.start_char, group.end_char)
+                add(None, group.text, "group", group.start_char, group.end_char)
             else:
-                add(None, entry.canonical, "place", text, ent.start_char, ent.end_char)
+                add(None, entry.canonical, "place", at, till, listed=True)
             continue
         if entry is not None and entry.kind in ("country", "metonym"):
-            add(None, entry.canonical, "place", text, ent.start_char, ent.end_char)
+            add(None, entry.canonical, "place", at, till, listed=True)
             continue
         if entry is not None and entry.kind == "place":
-            if text in acting:
-                add(None, entry.canonical, "place", text, ent.start_char, ent.end_char)
-            else:
-                add(None, text, "place", text, ent.start_char, ent.end_char)
+            add(None, entry.canonical if text_ in acting else text_, "place", at, till, listed=True)
             continue
         if entry is not None and entry.kind == "org":
-            add(None, entry.canonical, "organization", text, ent.start_char, ent.end_char)
+            add(None, entry.canonical, "organization", at, till, listed=True)
+            continue
+        if text_.lower() in PARTY_FORMS:
+            # "Tory" in "the Tory leader" is an adjective: it names the party only where it is a noun.
+            add(ent, text_, "organization", at, till, nominal=ent.label_ != "NORP" or not _adjectival(ent))
             continue
         if kind == "group":
             group = _group_phrase(doc, ent)
-            span = group if group is not None else ent
-            add(None, span.text, "group", span.text, span.start_char, span.end_char)
+            if group is not None:
+                add(None, group.text, "group", group.start_char, group.end_char)
+            elif not _adjectival(ent):
+                add(ent, text_, "group", at, till)
             continue
-        add(None, acronyms.get(text, text), kind, text, ent.start_char, ent.end_char)
+        if kind == "organization" and _MEDIA.search(text_) and _as_medium(doc, text, ent):
+            continue
+        add(ent, acronyms.get(text_, text_), kind, at, till)
     # Persons the model missed but the coreference found ("Sanders" tagged ORG is relabelled upstream;
     # a bare surname with no entity is counted here).
     for start, (span, name) in coref.spans.items():
         if not doc[start].ent_type_:
-            add(span, name, "person", span.text, span.start_char, span.end_char)
+            add(span, name, "person", span.start_char, span.end_char)
     for name, n in coref.pronoun_counts().items():
         if name in drafts:
             drafts[name].mentions += n
+    for name, description in coref.described.values():
+        role = clean_role(description)
+        if name in drafts and role and role not in drafts[name].roles:
+            drafts[name].roles.append(role)
+    renamed = Merger(drafts, lexicon).run()
+    for name in [n for n, d in drafts.items() if not _is_actor(d, lexicon)]:
+        del drafts[name]
     for draft in drafts.values():
+        draft.role = best_role(draft.roles) if draft.kind == "person" else None
         if draft.role:
             draft.affiliation = _affiliation(draft.role, lexicon, drafts)
-    return _rank(parsed, drafts, quotes, summary), tuple(sorted(mentions, key=lambda m: m.start))
+    kept = []
+    for m in mentions:
+        actor = renamed.get(m.actor, m.actor)
+        if actor in drafts:
+            kept.append(m if actor == m.actor else Mention(m.text, drafts[actor].kind, m.start, m.end, actor))
+    return _rank(parsed, drafts, quotes, summary), tuple(sorted(kept, key=lambda m: m.start))
+
+
+def _running_text(parsed: Parsed) -> list[tuple[int, int]]:
+    """The character ranges of the article's sentences, less credit lines; datelines lie outside them."""
+    text = parsed.article.text
+    return [(s.start_char, s.end_char) for s in parsed.sentences if not _CREDIT.search(text[s.start_char : s.end_char])]
+
+
+def _in_running_text(ranges: list[tuple[int, int]], at: int) -> bool:
+    return any(lo <= at < hi for lo, hi in ranges)
+
+
+def _as_medium(doc: Doc, text: str, ent: Span) -> bool:
+    """A news outlet named as the place of speech, not as a participant (see ``_MEDIA``)."""
+    root = ent.root
+    if root.dep_ in ("compound", "poss", "nmod", "amod") and root.head.i >= ent.end:
+        return True  # "a CNN request", "CNN's New Day", "CNN affiliate WCBS"
+    if root.dep_ in ("dobj", "dative") and root.head.lemma_.lower() in _MEDIUM_VERBS:
+        return True  # "told CNN"
+    if root.dep_ == "pobj" and root.head.lower_ in ("to", "on", "with", "in"):
+        verb = root.head.head
+        if verb.lemma_.lower() in _MEDIUM_VERBS or verb.lower_ in ("interview", "interviews"):
+            return True  # "speaking to BBC Radio", "said on CNN", "an interview with the Times"
+    return text[ent.end_char : ent.end_char + 2].lstrip().startswith(":")  # "CNN: Tell me about ..."
+
+
+def _quoted_title(text: str, start: int, end: int) -> bool:
+    """A name that is all of a quotation (``the film "Vera Drake"``): a title or nickname, not a mention."""
+    if start == 0 or text[start - 1] not in _OPENING_MARKS:
+        return False
+    rest = text[end : end + 2].lstrip(",.!?")
+    return bool(rest) and rest[0] in _CLOSING_MARKS
+
+
+def _adjectival(ent: Span) -> bool:
+    """``Democratic`` in ``Democratic senators``: a modifier of a noun after it, not a name of its own."""
+    root = ent.root
+    return root.tag_ == "JJ" or (root.dep_ in ("amod", "compound") and root.head.i >= ent.end)
+
+
+def _is_actor(draft: Draft, lexicon: Lexicon) -> bool:
+    """Whether a reader would count the draft as an actor at all.
+
+    Not an adjective alone, and not a lone capitalised word seen once at the start of a sentence
+    (``Quirky``, ``Candidate``) that is no known place, acronym or first name.
+    """
+    if not draft.nominal:
+        return False
+    name = draft.name
+    if " " in name or draft.gazetteer or draft.mentions > 1 or not draft.only_at_sentence_start:
+        return True
+    return name.isupper() or lexicon.gender_of_first_name(name) is not None
 
 
 def _acronyms(text: str) -> dict[str, str]:
@@ -203,25 +294,6 @@ def _group_phrase(doc: Doc, ent: Span) -> Span | None:
     return doc[start : head.i + 1]
 
 
-def _trim_role(tokens: list[Token], coref: Coref | None = None) -> str | None:
-    """The role words, cut at the first preposition other than "of" and at clause edges."""
-    words: list[str] = []
-    for tok in tokens:
-        if tok.lower_ in _ROLE_STOP_PREPS or tok.dep_ in ("relcl", "acl") or tok.text in (",", ";", "(", "—", "–"):
-            break
-        if coref is not None and tok.lower_ in _POSSESSIVE_PRONOUNS:
-            words.append(_owner(tok, coref) + tok.whitespace_)
-        else:
-            words.append(tok.text_with_ws)
-    role = "".join(words).strip(" ,")
-    role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.IGNORECASE)
-    if not role or len(role.split()) > _MAX_ROLE_WORDS:
-        return None
-    if not any(c.isalpha() for c in role):
-        return None
-    return role
-
-
 def _owner(tok: Token, coref: Coref) -> str:
     """``his`` in ``his Ukrainian counterpart`` -> ``Blinken's`` (the person it refers to), else as written."""
     for j in range(tok.i - 1, max(-1, tok.i - 120), -1):
@@ -231,50 +303,7 @@ def _owner(tok: Token, coref: Coref) -> str:
     return tok.text
 
 
-def _role(doc: Doc, ent: Span, coref: Coref) -> str | None:
-    root = ent.root
-    # 1. A title before the name, in its noun phrase: "Russian Foreign Minister Sergei Lavrov".
-    left = [t for t in root.subtree if t.i < ent.start]
-    if left:
-        start = min(t.i for t in left)
-        tokens = list(doc[start : ent.start])
-        if tokens and tokens[-1].text == ",":
-            tokens = []  # "Ukraine's President, Volodymyr Zelensky": handled by rule 3
-        tokens = [t for t in tokens if t.dep_ != "det"]
-        if tokens and _titled(tokens):
-            role = _trim_role(tokens, coref)
-            if role:
-                return role
-    # 2. An apposition after the name: "Antony Blinken, America's top diplomat,".
-    for child in root.children:
-        if child.dep_ == "appos" and child.i > root.i:
-            role = _trim_role(list(doc[child.left_edge.i : child.right_edge.i + 1]), coref)
-            if role and doc[child.i].ent_type_ != "PERSON":
-                return role
-    # 3. The name in apposition to a title: "Ukraine's President, Volodymyr Zelensky".
-    head = root.head
-    if root.dep_ == "appos" and head.i < ent.start and head.pos_ in ("NOUN", "PROPN") and not head.ent_type_:
-        role = _trim_role(list(doc[head.left_edge.i : head.i + 1]), coref)
-        if role:
-            return role
-    # 4. "Lavrov, who is the ...": a copula in a relative clause on the name.
-    for child in root.children:
-        if child.dep_ == "relcl" and child.lemma_ == "be":
-            attrs = [c for c in child.children if c.dep_ == "attr"]
-            if attrs:
-                return _trim_role(list(doc[attrs[0].left_edge.i : attrs[0].right_edge.i + 1]), coref)
-    return None
-
-
-def _titled(tokens: list[Token]) -> bool:
-    """A premodifier is a role when it names a position (a title word, or a capitalised common noun)."""
-    return any(
-        t.lower_ in TITLE_WORDS or (t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ and t.lower_ not in _NOT_ROLES)
-        for t in tokens
-    )
-
-
-def _affiliation(role: str, lexicon: Lexicon, drafts: dict[str, _Draft]) -> str | None:
+def _affiliation(role: str, lexicon: Lexicon, drafts: dict[str, Draft]) -> str | None:
     for word in re.findall(r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*", role):
         clean = re.sub(r"['’]s$", "", word)
         for candidate in (clean, *clean.split()):
@@ -287,7 +316,7 @@ def _affiliation(role: str, lexicon: Lexicon, drafts: dict[str, _Draft]) -> str 
 
 
 def _rank(
-    parsed: Parsed, drafts: dict[str, _Draft], quotes: tuple[Quote, ...], summary: tuple[Sentence, ...]
+    parsed: Parsed, drafts: dict[str, Draft], quotes: tuple[Quote, ...], summary: tuple[Sentence, ...]
 ) -> tuple[Actor, ...]:
     title = (parsed.article.title or "").lower()
     summary_text = " ".join(s.text for s in summary).lower()

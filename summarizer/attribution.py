@@ -19,11 +19,17 @@ The speaker is then resolved to the fullest name the article uses:
   Earlier resolved pronouns count as mentions, so a run of ``he said`` stays with one person;
 - a definite description (``the secretary``, ``the senator``) to the person the article gives that
   title, when it gives it to one;
+- a definite description with a modifier whose head names a position or occupation, as the subject
+  of a clause (``said the Old Trafford boss``, ``The marathon world record holder believes``,
+  ``the 30-year-old``), to the most salient person before it, like a pronoun without gender: British
+  news refers back to a named person this way; a bare ``the official`` may be someone new and is not
+  resolved. The description becomes one of that person's roles;
 - any other description (``a US official``) is kept as written and marked unnamed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -31,6 +37,7 @@ from spacy.tokens import Doc, Span, Token
 from summarizer.lexicon import Gender, Lexicon
 from summarizer.nlp import Parsed
 from summarizer.quotemarks import QuoteSpan
+from summarizer.roles import ROLE_NOUNS
 from summarizer.sentences import sentence_at
 
 SPEECH_VERBS = frozenset(
@@ -46,6 +53,8 @@ SPEECH_VERBS = frozenset(
     gush rave grumble""".split()
 )
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her", "them"})
+_AGE_NOUN = re.compile(r"^\d+-year-old$")
+_DESCRIPTION_MODS = frozenset({"amod", "compound", "nmod", "poss", "npadvmod", "nummod"})
 _GENDERED = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _HONORIFICS = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -119,15 +128,18 @@ class Coref:
         self.quoted = [(q.open_mark, q.close_mark if q.close_mark >= 0 else q.end) for q in quotes]
         self.spans = self._person_spans()
         self.gender = self._genders(lexicon)
+        self.titles = self._titles()
         self.mentions: list[_Mention] = []
         #: Resolved he/she tokens: token index -> the person's fullest name.
         self.resolved: dict[int, str] = {}
+        #: Resolved descriptions ("the Chelsea star"): head token index -> (fullest name, description).
+        self.described: dict[int, tuple[str, str]] = {}
         self._resolve_all()
 
     def pronoun_counts(self) -> dict[str, int]:
         """How many he/she pronouns refer to each person."""
         counts: dict[str, int] = {}
-        for name in self.resolved.values():
+        for name in [*self.resolved.values(), *(n for n, _d in self.described.values())]:
             counts[name] = counts.get(name, 0) + 1
         return counts
 
@@ -145,6 +157,19 @@ class Coref:
                 if tok.ent_type_ and tok.ent_iob_ == "B" and tok.i + 1 < len(doc) and doc[tok.i + 1].ent_iob_ == "I":
                     continue  # part of a longer name: "Clinton Foundation"
                 out[tok.i] = (doc[tok.i : tok.i + 1], _fullest(self.persons, tok.text, tok.idx))
+        return out
+
+    def _titles(self) -> dict[str, set[str]]:
+        """The position words written next to each person's name (``manager Jose Mourinho``)."""
+        out: dict[str, set[str]] = {}
+        for ent, name in self.spans.values():
+            root = ent.root
+            near = [c for c in root.children if c.dep_ in ("compound", "amod", "appos", "nmod") and not c.ent_type_]
+            if root.dep_ == "appos":
+                near.append(root.head)
+            words = {t.lemma_.lower() for t in near if t.pos_ == "NOUN" and t.lemma_.lower() in ROLE_NOUNS}
+            if words:
+                out.setdefault(name, set()).update(words)
         return out
 
     def entity_at(self, i: int) -> Span | None:
@@ -207,17 +232,27 @@ class Coref:
                 i = ent.end
                 continue
             tok = doc[i]
-            if tok.lower_ in ("he", "she") and tok.dep_ in _SUBJECT_DEPS and not self._in_quote(tok.idx):
-                referent = self.antecedent(tok)
-                if referent is not None:
-                    self.resolved[i] = referent
-                    self.mentions.append(
-                        _Mention(tok.idx, self._sent_of(tok.idx), referent, True, _is_speech_verb(tok.head), False)
-                    )
+            if tok.dep_ in _SUBJECT_DEPS and not self._in_quote(tok.idx):
+                description = None if tok.lower_ in ("he", "she") else _description(doc, tok)
+                if tok.lower_ in ("he", "she") or description is not None:
+                    referent = self.titled(tok) if description is not None else None
+                    referent = referent or self.antecedent(tok, title=tok.lemma_.lower() if description else None)
+                    if referent is not None:
+                        if description is None:
+                            self.resolved[i] = referent
+                        else:
+                            self.described[i] = (referent, description)
+                        self.mentions.append(
+                            _Mention(tok.idx, self._sent_of(tok.idx), referent, True, _is_speech_verb(tok.head), False)
+                        )
             i += 1
 
-    def antecedent(self, pronoun: Token) -> str | None:
-        """The person a he/she refers to, or ``None`` when no compatible person precedes it."""
+    def antecedent(self, pronoun: Token, title: str | None = None) -> str | None:
+        """The person a he/she refers to, or ``None`` when no compatible person precedes it.
+
+        With ``title`` (the head of a description such as ``the Tottenham striker``), a person the
+        article gives another title (``manager Jose Mourinho``) is not compatible.
+        """
         if pronoun.i in self.resolved:
             return self.resolved[pronoun.i]
         want = _GENDERED.get(pronoun.lower_)
@@ -230,6 +265,8 @@ class Coref:
             if here - m.sent > WINDOW:
                 break
             if want and self.gender.get(m.name, want) != want:
+                continue
+            if title is not None and self.titles.get(m.name, {title}).isdisjoint({title}):
                 continue
             salience = SUBJECT_WEIGHT * m.subject + SPEAKER_WEIGHT * m.speaker - QUOTED_PENALTY * m.in_quote
             score = salience - (here - m.sent)
@@ -254,6 +291,35 @@ class Coref:
             if any(t.lower_ == word for t in before) or (appositive and any(t.lower_ == word for t in after)):
                 found.add(name)
         return found.pop() if len(found) == 1 else None
+
+
+def _description(doc: Doc, head: Token) -> str | None:
+    """``the Old Trafford boss``: a definite, modified noun phrase naming a position, as written."""
+    if head.pos_ not in ("NOUN", "PROPN") or head.ent_type_:
+        return None
+    age = _AGE_NOUN.match(head.lower_) is not None or (
+        head.lower_ == "old" and head.i >= 2 and doc[head.i - 2].lower_ in ("year", "years")
+    )  # "the 30-year-old" (spaCy splits it at the hyphens)
+    if head.lemma_.lower() not in ROLE_NOUNS and not age:
+        return None
+    if head.tag_ not in ("NN", "NNP") or any(c.dep_ == "prep" for c in head.children):
+        return None  # one person, and no "the new head of CCTV" (a description that introduces someone)
+    lefts = list(head.lefts)
+    if not lefts or lefts[0].lower_ != "the" or lefts[0].dep_ != "det":
+        return None
+    mods = [t for t in lefts[1:] if t.dep_ in _DESCRIPTION_MODS]
+    if not mods and not age:
+        return None
+    if any(t.ent_type_ == "PERSON" for t in head.subtree):
+        return None  # "the Chelsea star Frank Lampard": a title of a name, not a reference back
+    end = head.i
+    for c in head.rights:
+        if c.dep_ == "cc":
+            continue
+        if c.dep_ == "conj" and c.pos_ == "NOUN" and c.i <= end + 3:
+            end = c.i
+        break
+    return doc[lefts[0].i : end + 1].text
 
 
 def _cue_in(doc: Doc, text: str, lo: int, hi: int, quote: QuoteSpan) -> Token | None:
@@ -316,11 +382,22 @@ def _name_of(coref: Coref, tok: Token) -> tuple[str, bool]:
     doc = coref.doc
     if tok.i in coref.spans:
         return coref.spans[tok.i][1], True
+    if tok.i in coref.described:
+        return coref.described[tok.i][0], True
     if tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
         ent = coref.entity_at(tok.i)
         if ent is not None:
             text = ent.text.removeprefix("the ").removeprefix("The ")
             return (_fullest(coref.persons, text, ent.start_char) if ent.label_ == "PERSON" else text), True
+    # "said BIFA founder Elliot Grove": the title heads the phrase, the name follows it.
+    after = tok.i + 1
+    if tok.pos_ == "NOUN" and after < len(doc) and after in coref.spans and doc[after].ent_iob_ == "B":
+        return coref.spans[after][1], True
+    # A text speaks for its author: "a CAS statement", "the company's website".
+    if tok.lemma_.lower() in _DOCUMENTS:
+        for c in tok.children:
+            if c.dep_ in ("compound", "poss", "nmod") and c.ent_type_ in ("ORG", "PERSON", "GPE"):
+                return _name_of(coref, c)
     # A description ("a US official", "the secretary"): its phrase without a trailing clause.
     mods = [t.i for t in tok.subtree if t.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod")]
     left = min([tok.i, *mods])
@@ -364,6 +441,7 @@ def attribute(parsed: Parsed, quotes: list[QuoteSpan], coref: Coref) -> list[Att
 
 
 _NAMING = ("PERSON", "ORG", "GPE", "NORP")
+_DOCUMENTS = frozenset({"statement", "release", "report", "letter", "website", "site", "account", "post", "tweet"})
 
 
 def _after_colon(coref: Coref, q: QuoteSpan) -> Attribution | None:

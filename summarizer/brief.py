@@ -10,7 +10,7 @@ from summarizer.article import MAX_ARTICLE_CHARS, check_text
 from summarizer.errors import ArticleError, NoSentences, UnknownMethod
 from summarizer.keyquotes import DEFAULT_KEY_QUOTES, key_quotes
 from summarizer.methods import DEFAULT_METHOD, METHODS
-from summarizer.model import Article, Brief
+from summarizer.model import Actor, Article, Brief
 from summarizer.nlp import Parsed, Pipeline
 from summarizer.quotes import quotes_with_coref
 from summarizer.summarize import summarize
@@ -96,9 +96,19 @@ class Briefer:
         summary = summarize(parsed, sentences, method)
         found, coref = quotes_with_coref(parsed, lexicon)
         actors, mentions = extract_actors(parsed, lexicon, coref=coref, quotes=found, summary=summary)
-        roles = {a.name: a.role for a in actors if a.role}
-        chosen = found if quotes is None else key_quotes(found, summary, quotes)
-        shown = tuple(replace(q, speaker_role=roles.get(q.speaker)) if q.speaker in roles else q for q in chosen)
+        # A speaker is named as the actor it merged into ("Trey" -> "Trey Moses"), with that actor's role.
+        by_name: dict[str, Actor] = {}
+        for a in actors:
+            if a.kind == "person":
+                for name in (*a.aliases, a.name):
+                    by_name.setdefault(name, a)
+        found = tuple(
+            replace(q, speaker=by_name[q.speaker].name, speaker_role=by_name[q.speaker].role)
+            if q.speaker in by_name and q.named
+            else q
+            for q in found
+        )
+        shown = found if quotes is None else key_quotes(found, summary, quotes)
         return Brief(
             article=parsed.article, summary=summary, method=method, quotes=shown, actors=actors, mentions=mentions
         )

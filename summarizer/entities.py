@@ -39,7 +39,8 @@ TITLE_WORDS = frozenset(
     ambassador envoy king queen prince princess pope cardinal bishop archbishop rabbi imam sheikh judge
     justice mayor deputy vice prime foreign defence defense finance interior home state representative
     rep sen gov dr mr mrs ms coach manager striker defender midfielder goalkeeper forward captain
-    premier chancellor leader speaker ceo chairman president-elect officer analyst""".split()
+    premier chancellor leader speaker ceo chairman president-elect officer analyst detective inspector
+    constable superintendent sheriff""".split()
 )
 #: Corporate designators: "Newmont Mining Corp" is also called "Newmont".
 _CORPORATE = frozenset("corp corporation inc co ltd plc sa ag nv bv group holdings gmbh spa llc".split())
@@ -108,7 +109,7 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
         ents = [e for e in ents if e not in covered]
         ents.append(Span(doc, start, end, label=label))
     ents = [piece for e in ents for piece in _split(doc, e)]
-    ents = [t for e in ents if (t := _trim(doc, e)) is not None and _plausible(t)]
+    ents = [t for e in ents if (t := _trim(doc, e, lexicon)) is not None and _plausible(t)]
     ents = _join_org_of_place(doc, ents, lexicon)
     ents = _propagate(doc, ents, lexicon)
     if sports:
@@ -143,7 +144,7 @@ def _plausible(ent: Span) -> bool:
     )
 
 
-def _trim(doc: Doc, ent: Span) -> Span | None:
+def _trim(doc: Doc, ent: Span, lexicon: Lexicon) -> Span | None:
     start, end = ent.start, ent.end
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
@@ -156,6 +157,16 @@ def _trim(doc: Doc, ent: Span) -> Span | None:
             label = "PERSON"
             while start < end and doc[start].text in ("-", ":", ","):
                 start += 1
+        # "Sprinter Michelle Collins", "Detective Annette Markowski": a word before a first name that is
+        # no first name itself describes the person (it becomes the role).
+        if (
+            label == "PERSON"
+            and end - start >= 3
+            and lexicon.gender_of_first_name(doc[start + 1].text) is not None
+            and lexicon.gender_of_first_name(doc[start].text) is None
+            and doc[start].is_alpha
+        ):
+            start += 1
     while end > start and doc[end - 1].text in ("'s", "’s", "'", "’", "-", ",", "."):
         if doc[end - 1].text == "." and len(doc[end - 2].text) <= 2:
             break  # "U.S." keeps its dot

@@ -11,17 +11,50 @@ import re
 from summarizer.model import Quote, Sentence
 
 DEFAULT_KEY_QUOTES = 3
+#: A key quote says something: at least this many words.
+MIN_KEY_WORDS = 4
 _WORD = re.compile(r"\w+")
+_PRONOUN_SPEAKERS = frozenset({"i", "we", "you", "they", "it", "he", "she", "one", "someone", "people"})
+#: An unnamed speaker that is a thing, not a person or body ("the statement", "the comedy troupe's site"):
+#: the reader cannot tell who spoke.
+_THING_SPEAKER = re.compile(
+    r"\b(?:statement|release|report|site|website|network|account|post|letter|video|document|email|filing|ad|"
+    r"book|paper|newspaper|channel|station|message|note|sign|poster|survey|study|poll)s?$",
+    re.IGNORECASE,
+)
+_SMALL_WORDS = frozenset(
+    {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "v"}
+)
+
+
+def worth_showing(q: Quote, summary: tuple[Sentence, ...] = ()) -> bool:
+    """Whether a quote may be shown as a key quote: a real statement by a known speaker.
+
+    Not a scare quote, title, name or nickname (fewer than four words, or every word capitalised:
+    ``"Two and a Half Men"``); not a quote whose speaker is unknown or only a pronoun (``we``); not a
+    quote the summary already shows word for word. Better no key quote than a bad one.
+    """
+    words = _WORD.findall(q.text)
+    if len(words) < MIN_KEY_WORDS:
+        return False
+    if not q.speaker or q.speaker.lower() in _PRONOUN_SPEAKERS:
+        return False
+    if not q.named and _THING_SPEAKER.search(q.speaker):
+        return False
+    if len(words) <= 8 and all(w[:1].isupper() or w.isdigit() or w.lower() in _SMALL_WORDS for w in words):
+        return False  # a title in Title Case
+    return not any(q.text in s.text for s in summary)
 
 
 def key_quotes(
     quotes: tuple[Quote, ...], summary: tuple[Sentence, ...], n: int = DEFAULT_KEY_QUOTES
 ) -> tuple[Quote, ...]:
-    """The ``n`` quotes that matter most, best first, without near-duplicates.
+    """The ``n`` quotes that matter most, best first, without near-duplicates; only quotes worth showing.
 
     A quote counts for more when its speaker is named and often quoted, when it says something
     (4 to 60 words), when it comes early, and when it shares content words with the summary.
     """
+    quotes = tuple(q for q in quotes if worth_showing(q, summary))
     if n <= 0 or not quotes:
         return ()
     summary_words = {w.lower() for s in summary for w in _WORD.findall(s.text) if len(w) > 3}

@@ -33,6 +33,8 @@ class Lexicon:
     gazetteer: dict[str, Entry]
     #: The most tokens an alias has (bounds the matcher's window).
     gazetteer_words: int
+    #: Nicknames -> the given names they stand for (``"Bob"`` -> ``("Robert",)``).
+    nicknames: dict[str, tuple[str, ...]]
 
     def gender_of_first_name(self, name: str) -> Gender | None:
         """The usual gender of a first name (``"Hillary"`` -> ``"f"``), or ``None`` when unknown."""
@@ -56,7 +58,12 @@ def load_lexicon() -> Lexicon:
             text, kind, canonical = line.split("\t")
             gazetteer[text.lower()] = Entry(text, _KINDS[kind], canonical)
     words = max((len(k.split()) for k in gazetteer), default=1)
-    return Lexicon(first_names=names, gazetteer=gazetteer, gazetteer_words=words)
+    nicknames: dict[str, tuple[str, ...]] = {}
+    for line in _data("nicknames.tsv").splitlines():
+        if line and not line.startswith("#"):
+            short, formal = line.split("\t")
+            nicknames[short] = tuple(formal.split(","))
+    return Lexicon(first_names=names, gazetteer=gazetteer, gazetteer_words=words, nicknames=nicknames)
 
 
 _KINDS: dict[str, PlaceKind] = {

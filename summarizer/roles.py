@@ -1,0 +1,275 @@
+"""The role an article gives a person: read from the parse around each mention, then the best one kept.
+
+Where a role is stated, for each mention of a person:
+
+1. a title before the name, in its noun phrase (``Russian Foreign Minister Sergei Lavrov``,
+   ``Labour MP Peter Hain``); a title shared by names joined with ``and`` goes to each of them
+   (``Chelsea players Frank Lampard and John Terry``);
+2. an apposition after the name (``Antony Blinken, America's top diplomat,``), also after an age
+   (``Scott, 43, a father of seven``);
+3. a head the name is in apposition to (``Ukraine's President, Volodymyr Zelensky``);
+4. a copula: ``Lavrov, who is the ...`` or ``Montgomery was a newly single mom``;
+5. a description that refers back to the person (``the Tory leader said``), found by the coreference.
+
+What is never a role: an honorific alone (Mr, Mrs, Sir, Lord, Dr ...), which is also cut from the
+front of a role; an age alone (``26-year-old``, ``now 39``); a pronoun (``himself``); a fragment of
+the name (``Jon "Bones"``); a common noun for anyone (``man``, ``people``). A role is cut at the
+first preposition other than ``of`` and at clause edges, and at most eight words are kept. Of several
+roles the most specific one is shown: the one with the most words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from spacy.tokens import Doc, Span, Token
+
+from summarizer.entities import TITLE_WORDS
+
+#: Forms of address: never a role, and cut from the front of one ("Mr", "Sir", "Lord", "Dr").
+HONORIFICS = frozenset(
+    "mr mr. mrs mrs. ms ms. miss sir dame dr dr. lord lady prof prof. rev rev. mx mx. mister madam".split()
+)
+_ROLE_STOP_PREPS = frozenset({"in", "at", "for", "on", "during", "with", "from", "to", "after", "before", "since"})
+_POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its"})
+_MAX_ROLE_WORDS = 8
+_NOT_ROLES = frozenset({"people", "man", "woman", "men", "women", "person", "one", "himself", "herself", "who"})
+_AGE = re.compile(r"^(?:(?:now|aged|age)\s+)?\d+(?:-year-old)?$|^\d+-year-old$|^(?:now|aged)\s+\d+$", re.IGNORECASE)
+_TITLE_TITLES = TITLE_WORDS - HONORIFICS
+#: Head nouns of descriptions that refer back to a named person ("the Tottenham striker said").
+ROLE_NOUNS = frozenset(
+    """boss star striker defender midfielder winger goalkeeper keeper skipper captain player coach manager
+    holder writer author winner champion actor actress singer veteran candidate nominee campaigner
+    activist lawyer attorney doctor surgeon businessman businesswoman tycoon founder owner executive chief
+    head leader secretary minister chancellor spokesman spokeswoman mp mep senator congressman congresswoman
+    billionaire entrepreneur economist director producer presenter host comedian rapper musician artist
+    designer chef athlete sprinter runner swimmer cyclist driver rider jockey trainer boxer fighter golfer
+    international forward batsman bowler president premier governor mayor chairman chairwoman
+    commissioner ambassador envoy judge prosecutor detective officer star veteran teenager counterpart
+    colleague partner deputy aide adviser advisor assistant successor predecessor rival ally opponent
+    challenger spokesperson representative""".split()
+)
+_ROLE_WORDS = _TITLE_TITLES | ROLE_NOUNS
+
+
+Owner = Callable[[Token], str]
+
+
+def clean_role(role: str | None) -> str | None:
+    """A role as shown: no leading article or honorific, no age alone, something a reader reads as a role."""
+    if not role:
+        return None
+    role = role.strip(" ,;:-–—")
+    words = role.split()
+    while words and (words[0].lower() in ("the", "a", "an") or words[0].lower() in HONORIFICS):
+        words.pop(0)
+    role = " ".join(words)
+    if not role or len(words) > _MAX_ROLE_WORDS or not any(c.isalpha() for c in role):
+        return None
+    if _AGE.match(role) or role.lower() in _NOT_ROLES or any(c in role for c in '"“”'):
+        return None
+    return role
+
+
+def best_role(roles: list[str]) -> str | None:
+    """The most specific of the roles found.
+
+    A position (``Tory leader``, ``former Florida Governor``) before another description (``son of
+    immigrants``), a title of several words before a bare one (``Gov.``), then the longest, then
+    the first.
+    """
+
+    def specific(role: str) -> tuple[bool, int]:
+        words = role.split()
+        head = re.split(r"\s+of\s+", role)[0].split()[-1].lower().strip(".")
+        return (len(words) > 1 and (head in _ROLE_WORDS or head.rstrip("s") in _ROLE_WORDS), len(words))
+
+    best: str | None = None
+    for role in roles:
+        if best is None or specific(role) > specific(best):
+            best = role
+    return best
+
+
+def _trim(tokens: list[Token], owner: Owner | None) -> str | None:
+    words: list[str] = []
+    for tok in tokens:
+        if (
+            tok.lower_ in _ROLE_STOP_PREPS
+            or tok.dep_ in ("relcl", "acl", "advcl")
+            or tok.text in (",", ";", "(", "—", "–")
+        ):
+            break
+        if tok.lower_ in ("who", "which", "that", "when", "where") and words:
+            break
+        if owner is not None and tok.lower_ in _POSSESSIVE_PRONOUNS:
+            words.append(owner(tok) + tok.whitespace_)
+        else:
+            words.append(tok.text_with_ws)
+    return clean_role("".join(words))
+
+
+def _has_role_word(tokens: list[Token]) -> bool:
+    """A premodifier is a role when it names a position: a title word, or a common noun (``star``)."""
+    return any(
+        t.lower_.rstrip(".") in _ROLE_WORDS
+        or t.lower_.rstrip("s") in _ROLE_WORDS
+        or (t.pos_ == "NOUN" and not t.ent_type_ and t.lower_ not in _NOT_ROLES and not t.text[:1].isupper())
+        for t in tokens
+    )
+
+
+def _premodifier(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
+    root = ent.root
+    left = [t for t in root.subtree if t.i < ent.start]
+    tokens = list(doc[min(t.i for t in left) : ent.start]) if left else _adjacent_title(doc, ent)
+    if not tokens or tokens[-1].text == ",":
+        return None  # "Ukraine's President, Volodymyr Zelensky": an apposition, rule 3
+    while tokens and tokens[0].dep_ == "det":
+        tokens.pop(0)
+    if any(t.text in '"“”()' for t in tokens):
+        return None  # a nickname (Jon "Bones" Jones), not a title
+    if not tokens or not _has_role_word(tokens):
+        return None
+    return _trim(tokens, owner)
+
+
+def _adjacent_title(doc: Doc, ent: Span) -> list[Token]:
+    """The nouns written right before a name, which the parser hung elsewhere.
+
+    ``chief operating officer James Dimon`` (``officer`` made a conjunct of the name before it),
+    ``taunting contestant John McCririck``: in news a bare common noun right before a name is its title.
+    """
+    end = ent.start
+    if end == 0 or not _names_a_person(doc[end - 1]) or doc[end - 1].pos_ not in ("NOUN", "PROPN"):
+        return []
+    start = end - 1
+    while start > 0 and end - start < 6:
+        tok = doc[start - 1]
+        if tok.is_punct or tok.is_space or tok.pos_ not in ("NOUN", "ADJ", "PROPN") or tok.ent_type_ == "PERSON":
+            break
+        start -= 1
+    return list(doc[start:end])
+
+
+def _after_name(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
+    root = ent.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.i > root.i and doc[child.i].ent_type_ != "PERSON":
+            role = _trim(list(doc[child.left_edge.i : child.right_edge.i + 1]), owner)
+            if role:
+                return role
+    # "Scott, 43, a father of seven": the parser hangs the description on the age.
+    i = ent.end
+    if i + 3 < len(doc) and doc[i].text == "," and doc[i + 1].like_num and doc[i + 2].text == ",":
+        nxt = doc[i + 3]
+        if nxt.lower_ in ("a", "an", "the") or nxt.pos_ in ("NOUN", "ADJ"):
+            end = i + 3
+            while end < len(doc) and end < i + 3 + _MAX_ROLE_WORDS + 2 and doc[end].text not in (",", ".", ";"):
+                end += 1
+            tokens = [t for t in doc[i + 3 : end] if t.pos_ != "PUNCT" or t.text == "-"]
+            if any(t.pos_ == "NOUN" for t in tokens):
+                return _trim(tokens, owner)
+    return None
+
+
+def _head_of_apposition(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
+    root = ent.root
+    head = root.head
+    if root.dep_ == "appos" and head.i < ent.start and head.pos_ in ("NOUN", "PROPN") and not head.ent_type_:
+        between = {t.text for t in doc[head.i + 1 : ent.start]}
+        # "the late Chairman Mao Zedong", "her client's older brother, Tamerlan": a title, or a comma;
+        # not "Editor's note: Donald Trump" nor a misparse ("the risks Rogers ... face").
+        if ":" not in between and ("," in between or _is_role_word(head)) and not _clause_follows(doc, ent):
+            return _trim(list(doc[head.left_edge.i : head.i + 1]), owner)
+    return None
+
+
+def _clause_follows(doc: Doc, ent: Span) -> bool:
+    """``the risks Rogers and McGuire face``: the name opens a relative clause, it is not in apposition."""
+    i = ent.end
+    while i < len(doc) and (doc[i].lower_ in ("and", "i", "we", "he", "she") or doc[i].ent_type_ == "PERSON"):
+        i += 1
+    return i < len(doc) and doc[i].pos_ in ("VERB", "AUX") and doc[i].tag_ != "VBN"
+
+
+def _copula(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
+    root = ent.root
+    # "Lavrov, who is the ...": a copula in a relative clause on the name.
+    for child in root.children:
+        if child.dep_ == "relcl" and child.lemma_ == "be":
+            attrs = [c for c in child.children if c.dep_ == "attr"]
+            if attrs:
+                return _trim(list(doc[attrs[0].left_edge.i : attrs[0].right_edge.i + 1]), owner)
+    # "Montgomery, 48, was a newly single mom when ...": the name is the subject of "be".
+    verb = root.head
+    if root.dep_ == "nsubj" and verb.lemma_ == "be" and verb.i > root.i:
+        attrs = [c for c in verb.children if c.dep_ == "attr" and c.pos_ == "NOUN" and not c.ent_type_]
+        # Not "would be the most pro-gay candidate" (a hypothesis) nor "is not a ...".
+        hedged = any(c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in verb.children)
+        if attrs and not hedged and attrs[0].tag_ == "NN" and _names_a_person(attrs[0]):
+            return _trim(list(doc[attrs[0].left_edge.i : attrs[0].i + 1]), owner)
+    return None
+
+
+_PERSON_NOUN = re.compile(
+    r"(?:er|or|ist|ian|man|woman|mom|mum|dad|father|mother|son|daughter|wife|husband|friend|student|delegate|"
+    r"member|partner|volunteer|victim|survivor|resident|citizen|official|employee|graduate|veteran|expert)$"
+)
+
+
+def _is_role_word(tok: Token) -> bool:
+    return tok.lower_.rstrip(".") in _ROLE_WORDS or tok.lemma_.lower() in _ROLE_WORDS
+
+
+def _names_a_person(tok: Token) -> bool:
+    """A noun that describes a person (``mom``, ``investor``, ``candidate``), not a thing (``legacy``)."""
+    return _is_role_word(tok) or bool(_PERSON_NOUN.search(tok.lower_))
+
+
+_NAMING_VERBS = frozenset(
+    "name appoint announce elect hire confirm choose select install nominate swear promote cast sign".split()
+)
+
+
+def _named_as(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
+    """``MacLaren was announced as director of the movie``, ``X was named as the new coach``."""
+    root = ent.root
+    verb = root.head
+    if root.dep_ not in ("nsubjpass", "dobj") or verb.lemma_.lower() not in _NAMING_VERBS:
+        return None
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "as":
+            objs = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "NOUN"]
+            if objs:
+                return _trim(list(doc[objs[0].left_edge.i : objs[0].right_edge.i + 1]), owner)
+    return None
+
+
+def _shared(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
+    """``senior stars Ryan Giggs and Roy Keane``: the title of the first name goes to the others."""
+    node = ent.root
+    seen = 0
+    while node.dep_ == "conj" and node.head.i < node.i and seen < 6:
+        node = node.head
+        seen += 1
+        if node.ent_type_ == "PERSON":
+            first = doc[node.left_edge.i : node.i + 1]
+            names = [e for e in first.ents if e.label_ == "PERSON"]
+            if names and _premodifier(doc, ent, owner) is None:
+                role = _premodifier(doc, names[-1], owner)
+                # Only a plural title is shared ("senior stars"); "actress X and singer Y" are two titles.
+                heads = [t for t in doc[first.start : names[-1].start] if t.tag_ in ("NNS", "NNPS")]
+                return role if heads else None
+    return None
+
+
+def roles_at(doc: Doc, ent: Span, owner: Owner | None = None) -> list[str]:
+    """Every role the article states for the person named by ``ent`` at this mention."""
+    out: list[str] = []
+    for rule in (_premodifier, _after_name, _head_of_apposition, _copula, _named_as, _shared):
+        role = rule(doc, ent, owner)
+        if role and role not in out:
+            out.append(role)
+    return out
