@@ -86,6 +86,13 @@ def rank_news(features: Features, pool: Sequence[int], count: int, params: NewsP
     """The ``count`` best sentences of ``pool`` (indices into the parse's sentences)."""
     if len(pool) <= count:
         return list(pool)
+    return news_order(features, pool, params)[:count]
+
+
+def news_order(features: Features, pool: Sequence[int], params: NewsParams = DEFAULT_PARAMS) -> list[int]:
+    """Every sentence of ``pool``, best first; one that repeats a better one comes after all that do not."""
+    if len(pool) < 2:
+        return list(pool)
     vectors = term_matrix(features, pool)
     sim = (vectors @ vectors.T).toarray()
     central = centrality(sim, params)
@@ -94,12 +101,10 @@ def rank_news(features: Features, pool: Sequence[int], count: int, params: NewsP
     scores = central * (1.0 + np.arange(len(pool))) ** -params.lead * np.maximum(words, 1.0) ** -params.brevity
     order = np.argsort(-scores, kind="stable")
     taken: list[int] = []
+    repeats: list[int] = []
     for row in order:
         if taken and sim[row, taken].max() > params.redundancy:
-            continue
-        taken.append(int(row))
-        if len(taken) == count:
-            break
-    if len(taken) < count:  # everything left repeats something taken: fill in article order
-        taken += [r for r in range(len(pool)) if r not in taken][: count - len(taken)]
-    return [pool[r] for r in taken]
+            repeats.append(int(row))
+        else:
+            taken.append(int(row))
+    return [pool[r] for r in taken + repeats]

@@ -39,12 +39,17 @@ TITLE_ABBREVIATIONS = frozenset(
 _CLOSERS = frozenset(",.;:!?)]}”’'\"…»")
 _AMBIGUOUS_QUOTES = frozenset("'\"")  # straight quotes open and close: closing only when attached
 _TERMINAL = re.compile(r"[.!?…](?:[\"'”’)\]»]+)?$|[.!?…][\"'”’)\]»]*\s*\(\w[^()]*\)$")
+#: A dateline: a place (or a date) and a news agency in brackets, then the story. A bracketed acronym
+#: of some other kind is only a dateline when a dash follows it: "The Rugby Football Union (RFU) will"
+#: keeps its subject, "Dec 29 (Reuters) -" and "LONDON (AFP) --" are trimmed.
+_AGENCIES = r"CNN|Reuters|AP|AFP|UPI|BBC|dpa|DPA|Xinhua|Bloomberg|EW\.com|CNN\s?Money|CNN\s?Business|PA|IANS|ANI|Kyodo"
 _DATELINE = re.compile(
-    r"""(?:
-        (?:[A-Z][A-Za-z.'\-]*(?:[ ,]+[A-Z][A-Za-z.'\-]*){0,4},?\s*)?
-            \((?:CNN|Reuters|AP|AFP|UPI|BBC|dpa|Xinhua|Bloomberg|EW\.com|CNN\s?Money|[A-Z]{2,6})\)
-            \s*(?:--|—|–|-|:)?\s*
-      | [A-Z][A-Z.'\-]{1,}(?:[ ,]+[A-Z][A-Za-z.'\-]+){0,4}\s*(?:--|—|–)\s*
+    rf"""(?:
+        (?:[A-Z][A-Za-z.'\-]*(?:[ ,]+[A-Z0-9][A-Za-z0-9.'\-]*){{0,4}},?\s*)?
+            \((?:{_AGENCIES})\)\s*(?:--|—|–|-|:)?\s*
+      | (?:[A-Z][A-Za-z.'\-]*(?:[ ,]+[A-Z0-9][A-Za-z0-9.'\-]*){{0,4}},?\s*)?
+            \([A-Z]{{2,6}}\)\s*(?:--|—|–|-)\s+
+      | [A-Z][A-Z.'\-]{{1,}}(?:[ ,]+[A-Z][A-Za-z.'\-]+){{0,4}}\s*(?:--|—|–)\s*
     )""",
     re.VERBOSE,
 )

@@ -29,9 +29,10 @@ from summarizer.errors import NoSentences, UnknownMethod
 from summarizer.features import Features, sentence_features
 from summarizer.methods import DEFAULT_METHOD, METHODS
 from summarizer.model import Sentence
-from summarizer.news import rank_news
+from summarizer.news import news_order
 from summarizer.nlp import Parsed
 from summarizer.sentences import ParseTokenizer, SentSpan, ends_sentence
+from summarizer.standalone import LEANING, problems
 
 SUMY_METHODS: dict[str, Callable[[Stemmer], Any]] = {
     "lexrank": LexRankSummarizer,
@@ -103,12 +104,55 @@ def summarize(parsed: Parsed, sentences: int = 3, method: str = DEFAULT_METHOD) 
     pool = candidates(parsed, feats) or punctuated  # short texts: every real sentence may serve
     count = max(1, sentences)
     if method == "lead":
-        chosen = pool[:count]
+        order = list(pool)
     elif method == "news":
-        chosen = rank_news(feats, pool, count)
+        order = news_order(feats, pool)
     else:
-        chosen = _sumy(parsed, pool, count, method)
+        # sumy returns its choice in article order, not a ranking: it chooses among sentences that stand alone.
+        alone = [n for n in pool if not problems(text[parsed.sentences[n].start_char : parsed.sentences[n].end_char])]
+        order = _sumy(parsed, alone if len(alone) >= count else pool, count, method)
+    chosen = _standing_alone(parsed, order, count, pool)
     return tuple(_sentence(parsed, parsed.sentences[n], n) for n in sorted(chosen))
+
+
+def _standing_alone(parsed: Parsed, order: Sequence[int], count: int, pool: Sequence[int]) -> list[int]:
+    """The first ``count`` sentences of ``order`` that a reader can read in the summary.
+
+    A sentence with a flaw of :mod:`summarizer.standalone` is passed over, except one that only leans
+    on the sentence before it (a pronoun subject, a leading connective): it is taken together with
+    that sentence when both fit, since the reader then has what it refers to. When too few remain,
+    the ranking fills in.
+    """
+    text = parsed.article.text
+    spans = parsed.sentences
+    allowed = set(pool)
+
+    def flaws(n: int) -> tuple[str, ...]:
+        return problems(text[spans[n].start_char : spans[n].end_char])
+
+    chosen: list[int] = []
+    for n in order:
+        if len(chosen) >= count:
+            break
+        if n in chosen:
+            continue
+        found = flaws(n)
+        if not found:
+            chosen.append(n)
+            continue
+        if not set(found) <= LEANING:
+            continue
+        before = n - 1
+        if before in chosen:
+            chosen.append(n)
+        elif before in allowed and len(chosen) + 2 <= count and not flaws(before):
+            chosen += [before, n]
+    for n in order:  # too few stand alone: the best of the rest
+        if len(chosen) >= count:
+            break
+        if n not in chosen:
+            chosen.append(n)
+    return chosen[:count]
 
 
 def _sentence(parsed: Parsed, span: SentSpan, index: int) -> Sentence:

@@ -1,0 +1,113 @@
+"""Whether a sentence can stand alone in a summary, read without the sentences around it.
+
+A chat reader sees two or three sentences of the article and nothing else, so a summary sentence
+must not lean on what the article said before it. :func:`problems` names what a careful editor
+would flag, from the sentence's text alone (the audit script runs it on any summary):
+
+- ``connective``: it opens with a word that answers the previous sentence (``But``, ``However``,
+  ``Still``, ``As a result``, ``The latter`` ...);
+- ``pronoun``: its subject is a pronoun or a demonstrative with nothing in the sentence to refer to
+  (``He said ...``, ``That report describes ...``, ``In a statement, she ...``); ``It is hard to ...``
+  (an empty ``it``) and ``This week`` (a time) are fine;
+- ``question``: a question or teaser (``So what can we make of it?``);
+- ``half-quote``: an opening or closing quotation mark without its pair, so half of a quotation;
+- ``dateline``: a dateline or agency credit left at its start (``WASHINGTON (Reuters) -``);
+- ``related``: a link to other content (``READ: ...``, ``Watch the video``, ``Related:``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+#: Flaws that only lean on the sentence before: gone when that sentence comes right before in the summary.
+LEANING = frozenset({"pronoun", "connective"})
+
+_CONNECTIVE = re.compile(
+    r"^[\"“‘']?(?:But|And|Yet|So|Or|Nor|However|Still|Also|Meanwhile|Instead|Then|Moreover|Furthermore|"
+    r"Besides|Nevertheless|Nonetheless|Thus|Therefore|Hence|Otherwise|Likewise|Similarly|Indeed|Plus|"
+    r"Anyway|Again|Even so|In addition(?! to)|As a result|On the other hand|In fact|After all|Of course|"
+    r"That said|By contrast|In contrast|In turn|For example|For instance|Not only that|The latter|"
+    r"The former|Both|Neither|Either|Another|Other|Later|Earlier|Afterwards|Since then|Until then)\b",
+)
+_PRONOUN = r"(?:He|She|They|It|This|That|These|Those|His|Her|Its|Their|Him|Them|Such|Here|There)"
+_SUBJECT_PRONOUN = re.compile(rf"^{_PRONOUN}\b")
+#: After a short opening phrase and a comma ("In a statement, he said").
+_LATE_PRONOUN = re.compile(r"^[^,\"“”]{2,40},\s+(?:he|she|they|it|this|that)\s+(?!is\s|was\s)", re.IGNORECASE)
+#: An empty "it" (extraposition: "It is hard to ...", "It's clear that ...") and "it" in weather and time.
+_EMPTY_IT = re.compile(
+    r"^It(?:['’]s|\s+is|\s+was|\s+has\s+been|\s+had\s+been|\s+will\s+be|\s+would\s+be|\s+seems|\s+seemed|"
+    r"\s+remains|\s+appears|\s+appeared|\s+may\s+be|\s+might\s+be|\s+could\s+be|\s+takes|\s+took)\b[^.]{0,80}?"
+    r"\b(?:to|that|whether|how|when|why|what|if|since|before|until)\b"
+)
+_TIME_DEMONSTRATIVE = re.compile(
+    r"^(?:This|That|These|Those)\s+(?:year|week|month|morning|afternoon|evening|night|weekend|season|"
+    r"summer|winter|spring|autumn|fall|time|day|decade|century|days|weeks|months|years)\b"
+)
+_THERE_IS = re.compile(r"^There\s+(?:is|are|was|were|has|have|had|will|may|might|could|would|seems?|appears?)\b")
+_QUESTION = re.compile(r"\?[\"”’')\]]*\s*$")
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'\-]+(?:[ ,]+[A-Z][A-Za-z.'\-]+){0,4}\s*(?:\([^)]{1,20}\))?\s*(?:--|—|–|-)\s)|"
+    r"^\((?:CNN|Reuters|AP|AFP|UPI|BBC)\)|^[A-Z][a-z]+(?: [A-Z][a-z]+)? \((?:CNN|Reuters|AP|AFP|UPI|BBC)\)"
+)
+_RELATED = re.compile(
+    r"^(?:READ|WATCH|RELATED|MORE|SEE ALSO|CLICK|LISTEN|PHOTOS?|VIDEO)\b\s*[:\-—]|"
+    r"^(?:Read|Watch|See|Click|Listen|Follow)\b[^.]{0,60}\b(?:here|more|story|video|coverage|full)\b|"
+    r"^Related\b",
+)
+
+
+def problems(sentence: str) -> tuple[str, ...]:
+    """What keeps ``sentence`` from standing alone in a summary (empty when it can)."""
+    text = sentence.strip()
+    found: list[str] = []
+    if _DATELINE.match(text):
+        found.append("dateline")
+    if _RELATED.match(text):
+        found.append("related")
+    if _CONNECTIVE.match(text):
+        found.append("connective")
+    elif _pronoun_subject(text):
+        found.append("pronoun")
+    if _QUESTION.search(text):
+        found.append("question")
+    if _half_quote(text):
+        found.append("half-quote")
+    return tuple(found)
+
+
+def summary_problems(sentences: Sequence[str], text: str) -> list[tuple[str, ...]]:
+    """:func:`problems` of each sentence of a summary of ``text``, read in order.
+
+    A sentence that leans on the one before it is fine when the summary shows that sentence right
+    before it (the two are next to each other in the article).
+    """
+    out: list[tuple[str, ...]] = []
+    end = -1
+    for sentence in sentences:
+        found = problems(sentence)
+        start = text.find(sentence, max(0, end))
+        if start < 0:
+            start = text.find(sentence)
+        if found and end >= 0 and start >= end and not text[end:start].strip():
+            found = tuple(f for f in found if f not in LEANING)
+        out.append(found)
+        end = start + len(sentence) if start >= 0 else -1
+    return out
+
+
+def _pronoun_subject(text: str) -> bool:
+    bare = text.lstrip("\"“‘'")
+    if _SUBJECT_PRONOUN.match(bare):
+        return not (_EMPTY_IT.match(bare) or _TIME_DEMONSTRATIVE.match(bare) or _THERE_IS.match(bare))
+    late = _LATE_PRONOUN.match(bare)
+    # "When Liana Barrientos was 23, she ...": the opening phrase names who the pronoun is.
+    return late is not None and not any(w[:1].isupper() for w in late.group().split()[1:])
+
+
+def _half_quote(text: str) -> bool:
+    opening, closing = text.count("“"), text.count("”")
+    if opening != closing:
+        return True
+    straight = text.count('"') + len(re.findall(r"(?<!\w)''|''(?!\w)|``", text))
+    return straight % 2 == 1
