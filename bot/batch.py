@@ -36,6 +36,8 @@ class BatchOptions:
     method: str
     max_chars: int
     workers: int
+    #: How many key quotes each brief keeps, best first; ``None``: every quote, in article order.
+    quotes: int | None = 3
 
 
 Item = tuple[int, Article | str]  # line number, article or the error for that line
@@ -88,15 +90,17 @@ def _init_worker(parent: int, model: str | None, max_chars: int) -> None:
     _Worker.briefer = _make_briefer(model, max_chars)
 
 
-def _brief_chunk(chunk: list[Item], sentences: int, method: str) -> list[dict[str, Any]]:
+def _brief_chunk(chunk: list[Item], options: BatchOptions) -> list[dict[str, Any]]:
     if _Worker.briefer is None:  # pragma: no cover - the initializer always ran first
         raise RuntimeError("worker used before its initializer ran")
-    return _brief_chunk_with(_Worker.briefer, chunk, sentences, method)
+    return _brief_chunk_with(_Worker.briefer, chunk, options)
 
 
-def _brief_chunk_with(briefer: Briefer, chunk: list[Item], sentences: int, method: str) -> list[dict[str, Any]]:
+def _brief_chunk_with(briefer: Briefer, chunk: list[Item], options: BatchOptions) -> list[dict[str, Any]]:
     articles = [a for _, a in chunk if isinstance(a, Article)]
-    results = iter(briefer.brief_many(articles, sentences=sentences, method=method))
+    results = iter(
+        briefer.brief_many(articles, sentences=options.sentences, method=options.method, quotes=options.quotes)
+    )
     out: list[dict[str, Any]] = []
     for lineno, item in chunk:
         if isinstance(item, str):
@@ -129,14 +133,14 @@ def run_batch(
     if options.workers <= 1:
         briefer = _make_briefer(options.model, options.max_chars)
         for chunk in chunks:
-            yield from _report(_brief_chunk_with(briefer, chunk, options.sentences, options.method), progress)
+            yield from _report(_brief_chunk_with(briefer, chunk, options), progress)
         return
     with ProcessPoolExecutor(
         max_workers=options.workers, initializer=_init_worker, initargs=(os.getpid(), options.model, options.max_chars)
     ) as pool:
         window: deque[Future[list[dict[str, Any]]]] = deque()
         for chunk in chunks:
-            window.append(pool.submit(_brief_chunk, chunk, options.sentences, options.method))
+            window.append(pool.submit(_brief_chunk, chunk, options))
             if len(window) >= 2 * options.workers:
                 yield from _report(window.popleft().result(), progress)
         while window:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from summarizer.model import Brief, Digest
+from summarizer.model import Actor, Brief, Digest
 
 Platform = Literal["slack", "discord", "cli"]
 CommandName = Literal["brief", "quotes", "actors", "digest", "subscribe", "unsubscribe", "feeds", "schedule", "help"]
@@ -99,6 +99,17 @@ class FeedItem:
     published: dt.datetime | None = None
     summary: str = ""
     feed: str = ""
+
+
+#: Actors a brief shows: the ones a reader needs. The actors view and the JSON have the others.
+BRIEF_ACTORS = 8
+#: Actors the actors view shows before saying how many more there are (the JSON lists all).
+VIEW_ACTORS = 25
+
+
+def actors_shown(actors: tuple[Actor, ...], limit: int) -> tuple[tuple[Actor, ...], int]:
+    """The first ``limit`` actors (most salient first) and how many are left out."""
+    return actors[:limit], max(0, len(actors) - limit)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from summarizer.errors import ArticleTooLarge, BinaryInput, EmptyArticle, NotEnglish
+from summarizer.errors import ArticleTooLarge, BinaryInput, EmptyArticle, NotEnglish, TableOfFigures
 from summarizer.model import Article
 
 #: Larger articles are refused: parsing is about 3,000 words per CPU second, so 300,000 characters
@@ -60,7 +60,7 @@ def check_text(text: str, *, max_chars: int = MAX_ARTICLE_CHARS) -> None:
     """Refuse text we cannot brief, with a message fit for a user.
 
     Raises:
-        EmptyArticle, ArticleTooLarge, BinaryInput, NotEnglish: see :mod:`summarizer.errors`.
+        EmptyArticle, ArticleTooLarge, BinaryInput, TableOfFigures, NotEnglish: see :mod:`summarizer.errors`.
     """
     if not text.strip():
         raise EmptyArticle("The article is empty.")
@@ -68,8 +68,34 @@ def check_text(text: str, *, max_chars: int = MAX_ARTICLE_CHARS) -> None:
         raise ArticleTooLarge(f"The article is too long ({len(text):,} characters); the limit is {max_chars:,}.")
     if len(_CONTROL.findall(text[:10_000])) > 50:
         raise BinaryInput("That looks like binary data, not a text article.")
+    if is_table(text):
+        raise TableOfFigures("That looks like a table of figures (results, standings or prices), not an article.")
     if not is_english(text):
         raise NotEnglish("That text does not look like English; briefbot reads English articles only.")
+
+
+def is_table(text: str) -> bool:
+    """Whether the text is laid out as a table of figures rather than written as sentences.
+
+    Wire services send results, standings and prices as lines of names and numbers with hardly a
+    function word ("1. Jesper Ronnback ( Sweden ) 25.76 points"). A table: at least half of the
+    lines, holding at least half of the words, are such records. An article quoting a few figures,
+    or with a short table below its prose, is not one.
+    """
+    lines = [line for line in text[:50_000].split("\n") if line.strip()]
+    if len(lines) < 4:
+        return False
+    words = sum(len(line.split()) for line in lines)
+    records = [line for line in lines if _is_record(line)]
+    return 2 * len(records) >= len(lines) and 2 * sum(len(line.split()) for line in records) >= words
+
+
+def _is_record(line: str) -> bool:
+    tokens = line.split()
+    if len(tokens) > 30 or not any(any(c.isdigit() for c in t) for t in tokens):
+        return False
+    function_words = sum(1 for t in tokens if t.lower() in _ENGLISH_FUNCTION_WORDS)
+    return function_words <= max(1, len(tokens) // 6)
 
 
 def is_english(text: str) -> bool:

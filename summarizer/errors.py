@@ -5,6 +5,7 @@
      +-- EmptyArticle       nothing but white space (or nothing at all)
      +-- BinaryInput        bytes that are not text
      +-- ArticleTooLarge    longer than the stated size limit
+     +-- TableOfFigures     results, standings or prices laid out in lines, not running text
      +-- NotEnglish         text in another language (briefbot's model is English)
      +-- NoSentences        text without a single sentence to take
      +-- UnknownMethod      a summary method name we do not have
@@ -29,6 +30,10 @@ class BinaryInput(ArticleError):
 
 class ArticleTooLarge(ArticleError):
     """The article is over the size limit."""
+
+
+class TableOfFigures(ArticleError):
+    """The text is a table of figures (sports results, standings, prices), not an article."""
 
 
 class NotEnglish(ArticleError):

@@ -95,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("input", metavar="IN.jsonl", help="input file, or - for standard input")
     batch.add_argument("-o", "--output", metavar="OUT.jsonl", help="output file (default: standard output)")
     batch.add_argument("--workers", type=int, help="processes to use (default: BRIEFBOT_WORKERS, 0 = all cores)")
+    batch.add_argument(
+        "--quotes",
+        choices=("key", "all"),
+        default="key",
+        help="key: the key quotes, best first (default); all: every quote with its speaker, in article order",
+    )
     _summary_options(batch)
     return parser
 
@@ -487,6 +493,7 @@ def _read_articles(directory: Path) -> list[tuple[Path, Article]]:
 
 def _cmd_batch(args: argparse.Namespace, settings: Settings, sentences: int, method: str) -> int:
     from bot.batch import BatchOptions, run_batch  # noqa: PLC0415
+    from summarizer.keyquotes import DEFAULT_KEY_QUOTES  # noqa: PLC0415
 
     workers = args.workers if args.workers is not None else settings.worker_count
     if workers < 0:
@@ -497,6 +504,7 @@ def _cmd_batch(args: argparse.Namespace, settings: Settings, sentences: int, met
         method=method,
         max_chars=settings.max_article_chars,
         workers=workers or settings.worker_count,
+        quotes=None if args.quotes == "all" else DEFAULT_KEY_QUOTES,
     )
     source = _open_input(args.input)
     failed = 0

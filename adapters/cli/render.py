@@ -6,7 +6,7 @@ import json
 import textwrap
 from typing import assert_never
 
-from bot.model import BriefReply, DigestReply, FeedsReply, Reply, TextReply
+from bot.model import BRIEF_ACTORS, VIEW_ACTORS, BriefReply, DigestReply, FeedsReply, Reply, TextReply, actors_shown
 from summarizer.model import Actor, Brief, Digest, Quote
 
 _KIND_TITLES = {"person": "People", "organization": "Organisations", "place": "Places", "group": "Groups"}
@@ -36,7 +36,7 @@ def render_text(brief: Brief, width: int = 88) -> str:
         lines += [_quote_line(q, width) for q in brief.quotes]
     if brief.actors:
         lines += ["", "Actors"]
-        for kind, actors in _by_kind(brief.actors):
+        for kind, actors in _by_kind(brief.actors[:BRIEF_ACTORS]):
             lines.append(f"  {_KIND_TITLES[kind]}: " + "; ".join(_actor_text(x) for x in actors))
     return "\n".join(lines)
 
@@ -57,7 +57,7 @@ def render_markdown(brief: Brief) -> str:
             out += [f"> “{_md_escape(_display(q.text))}”", f"> — **{_md_escape(_who(q, ', '))}**", ""]
     if brief.actors:
         out += ["", "### Actors", ""]
-        for kind, actors in _by_kind(brief.actors):
+        for kind, actors in _by_kind(brief.actors[:BRIEF_ACTORS]):
             out.append(f"- **{_KIND_TITLES[kind]}**: " + "; ".join(_md_escape(_actor_text(x)) for x in actors))
     return "\n".join(out).rstrip() + "\n"
 
@@ -96,7 +96,8 @@ def render_actors(brief: Brief, fmt: str) -> str:
     lines = [f"## {_md_escape(title)}", ""] if fmt == "markdown" else [title, "=" * min(len(title), 88)]
     if not brief.actors:
         lines.append("No actors found.")
-    for kind, actors in _by_kind(brief.actors):
+    shown, more = actors_shown(brief.actors, VIEW_ACTORS)
+    for kind, actors in _by_kind(shown):
         lines.append(f"### {_KIND_TITLES[kind]}" if fmt == "markdown" else f"{_KIND_TITLES[kind]}:")
         for actor in actors:
             detail = [actor.role] if actor.role else []
@@ -107,6 +108,8 @@ def render_actors(brief: Brief, fmt: str) -> str:
             detail.append(f"{actor.mentions} mention{'s' if actor.mentions != 1 else ''}")
             text = f"{actor.name} — {'; '.join(detail)}"
             lines.append(f"- {_md_escape(text)}" if fmt == "markdown" else f"  • {text}")
+    if more:
+        lines += ["", f"… and {more} more, less central to the story (--format json lists them all)."]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, assert_never
 
 from adapters.feeds_text import feeds_text
-from bot.model import BriefReply, DigestReply, FeedsReply, Reply, TextReply
+from bot.model import BRIEF_ACTORS, VIEW_ACTORS, BriefReply, DigestReply, FeedsReply, Reply, TextReply, actors_shown
 from summarizer.model import Actor, Brief, Digest, Quote, Story
 
 MAX_CONTENT = 2000
@@ -171,11 +171,15 @@ def render_brief(reply: BriefReply) -> list[Message]:
         empty = "No direct quotes found" + (f" by {reply.speaker}." if wanted else ".")
         return pack(make_embed(title, "" if quotes else empty, url=url, fields=fields, footer=footer))
     if reply.view == "actors":
-        fields = actor_fields(brief.actors)
-        return pack(make_embed(title, "" if fields else "No actors found.", url=url, fields=fields, footer=footer))
+        shown, more = actors_shown(brief.actors, VIEW_ACTORS)
+        fields = actor_fields(shown)
+        text = "" if fields else "No actors found."
+        if more:
+            text = f"… and {more} more, less central to the story."
+        return pack(make_embed(title, text, url=url, fields=fields, footer=footer))
     summary = "\n".join(f"{n}. {s.text}" for n, s in enumerate(brief.summary, 1))
     fields = [(_who(q), _quote(q)) for q in brief.quotes]
-    fields += actor_fields(brief.actors[:12])
+    fields += actor_fields(brief.actors[:BRIEF_ACTORS])
     return pack(make_embed(title, summary, url=url, fields=fields, footer=footer))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, assert_never
 
 from adapters.feeds_text import feeds_text
-from bot.model import BriefReply, DigestReply, FeedsReply, Reply, TextReply
+from bot.model import BRIEF_ACTORS, VIEW_ACTORS, BriefReply, DigestReply, FeedsReply, Reply, TextReply, actors_shown
 from summarizer.model import Actor, Brief, Digest, Quote, Story
 
 MAX_BLOCKS = 50
@@ -143,7 +143,10 @@ def render_brief(reply: BriefReply) -> list[Message]:
         for q in quotes:
             blocks += sections(quote_text(q))
     elif reply.view == "actors":
-        blocks += sections(actor_lines(brief.actors) or "No actors found.")
+        shown, more = actors_shown(brief.actors, VIEW_ACTORS)
+        blocks += sections(actor_lines(shown) or "No actors found.")
+        if more:
+            blocks.append(context(f"… and {more} more, less central to the story."))
     else:
         summary = "\n".join(f"{n}. {escape(s.text)}" for n, s in enumerate(brief.summary, 1))
         blocks += sections(summary)
@@ -151,7 +154,7 @@ def render_brief(reply: BriefReply) -> list[Message]:
             blocks.append({"type": "divider"})
             blocks += sections("*Key quotes*\n" + "\n\n".join(quote_text(q) for q in brief.quotes))
         if brief.actors:
-            blocks += sections(actor_lines(brief.actors[:12]))
+            blocks += sections(actor_lines(brief.actors[:BRIEF_ACTORS]))
     blocks.append(context(FOOTER + (" · cached" if reply.cached else "")))
     fallback = title + ": " + " ".join(s.text for s in brief.summary)
     return pack(blocks, fallback)
