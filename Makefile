@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)  ## a brief of the seed article, in the terminal
 	$(BIN)/briefbot brief $(SEED)
 
-test: $(STAMP)  ## lint, types and the whole test suite
+PYTEST_ARGS ?=
+
+test: $(STAMP)  ## lint, types and the whole test suite (PYTEST_ARGS narrows it)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff, ruff format --check, mypy
 	$(BIN)/ruff check .

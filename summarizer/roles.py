@@ -248,21 +248,33 @@ def _named_as(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
 
 
 def _shared(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
-    """``senior stars Ryan Giggs and Roy Keane``: the title of the first name goes to the others."""
+    """``senior stars Ryan Giggs and Roy Keane``: the title of the first name goes to the others.
+
+    Only a plural title is shared (``Chelsea players``); ``actress X and singer Y`` are two titles.
+    """
+    if _premodifier(doc, ent, owner) is not None:
+        return None
     node = ent.root
     seen = 0
     while node.dep_ == "conj" and node.head.i < node.i and seen < 6:
         node = node.head
         seen += 1
-        if node.ent_type_ == "PERSON":
-            first = doc[node.left_edge.i : node.i + 1]
-            names = [e for e in first.ents if e.label_ == "PERSON"]
-            if names and _premodifier(doc, ent, owner) is None:
-                role = _premodifier(doc, names[-1], owner)
-                # Only a plural title is shared ("senior stars"); "actress X and singer Y" are two titles.
-                heads = [t for t in doc[first.start : names[-1].start] if t.tag_ in ("NNS", "NNPS")]
-                return role if heads else None
+        if node.ent_type_ != "PERSON":
+            continue
+        names = [e for e in doc[node.left_edge.i : node.i + 1].ents if e.label_ == "PERSON"]
+        if not names:
+            return None
+        first = names[-1]
+        for rule in (_premodifier, _head_of_apposition):
+            role = rule(doc, first, owner)
+            if role and _plural_before(doc, first, role.split()[-1]):
+                return role
+        return None
     return None
+
+
+def _plural_before(doc: Doc, ent: Span, word: str) -> bool:
+    return any(t.text == word and t.tag_ in ("NNS", "NNPS") for t in doc[max(0, ent.start - 12) : ent.start])
 
 
 def roles_at(doc: Doc, ent: Span, owner: Owner | None = None) -> list[str]:

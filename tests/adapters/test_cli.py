@@ -254,3 +254,30 @@ def test_digest_of_a_directory() -> None:
     out = proc.stdout.decode()
     assert proc.returncode == 0, proc.stderr.decode()
     assert out.startswith("# Digest of") and "## 1. As tensions in Ukraine rise" in out
+
+
+def test_batch_quotes_all_writes_every_quote_with_its_speaker(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "seed", "text": SEED.read_text(encoding="utf-8")}) + "\n")
+    key = json.loads(run("batch", str(src), "--workers", "1").stdout)
+    every = json.loads(run("batch", str(src), "--workers", "1", "--quotes", "all").stdout)
+    assert len(every["quotes"]) == 8 > len(key["quotes"])
+    assert [q["start"] for q in every["quotes"]] == sorted(q["start"] for q in every["quotes"])
+    assert {q["speaker"] for q in every["quotes"]} >= {"Antony Blinken", "Dmytro Kuleba", "a US official"}
+
+
+def test_brief_lists_the_top_actors_and_the_actors_view_says_how_many_more(tmp_path: Path) -> None:
+    names = [
+        f"{first} {last}"
+        for first in ("Anna", "Boris", "Carl", "Dana", "Emil", "Fiona")
+        for last in ("Smith", "Brown", "Lopez", "Novak", "Ito")
+    ]
+    text = " ".join(f"{name} said on Monday that the vote was fair." for name in names)
+    article = tmp_path / "many.txt"
+    article.write_text(text + "\n", encoding="utf-8")
+    brief = run("brief", str(article)).stdout.decode()
+    listed = brief.split("Actors", 1)[1]
+    assert sum(name in listed for name in names) == 8
+    view = run("actors", str(article)).stdout.decode()
+    assert "… and 5 more" in view
+    assert len(json.loads(run("actors", str(article), "--format", "json").stdout)["actors"]) == 30

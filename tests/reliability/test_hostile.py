@@ -57,6 +57,9 @@ async def fake_slack_http(core):
     await fake.stop()
 
 
+EXTRACT_TIMEOUT = 4.0
+
+
 async def test_hostile_pages_get_clear_answers_while_other_commands_are_served(briefer) -> None:
     nested = "<div>" * 5000 + "<p>deep text</p>" + "</div>" * 5000
     spans = "<p>" + "".join(f"<span>w{n}</span> " for n in range(25_000)) + "</p>"
@@ -76,7 +79,8 @@ async def test_hostile_pages_get_clear_answers_while_other_commands_are_served(b
         for path, (body, ctype) in hostile.items():
             web.add(path, body, content_type=ctype)
         store = await SqliteStore.open(":memory:")
-        fetcher = Fetcher(FetchLimits(allow_private=True, extract_timeout=8.0, max_bytes=5_000_000))
+        limits = FetchLimits(allow_private=True, extract_timeout=EXTRACT_TIMEOUT, max_bytes=5_000_000)
+        fetcher = Fetcher(limits)
         core = Core(fetcher=fetcher, store=store, brief=lambda a: briefer.brief(a, quotes=None))
         try:
             started = time.monotonic()
@@ -99,7 +103,10 @@ async def test_hostile_pages_get_clear_answers_while_other_commands_are_served(b
             await fetcher.close()
             await store.close()
     assert max(helps) < 1.0
-    assert max(took.values()) < 10.0, took  # every page answered within 10 s, all at once
+    # The promise: a page is answered within its extraction limit. A page whose extraction is killed
+    # takes the worker with it, and the pages read beside it are read once more in the new worker:
+    # two extraction windows, plus time to download, start a worker and share two busy cores.
+    assert max(took.values()) < 2 * EXTRACT_TIMEOUT + 5.0, took
     for path in ("/big", "/nested", "/spans", "/binary", "/endless", "/gzipbomb"):
         reply = replies[path]
         assert isinstance(reply, TextReply) and reply.error, path

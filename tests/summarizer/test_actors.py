@@ -129,3 +129,82 @@ def test_any_text_gives_valid_offsets(briefer, text: str) -> None:
         return
     for m in brief.mentions:
         assert text[m.start : m.end] == m.text
+
+
+def test_one_actor_per_person_whatever_the_article_calls_them(actors_of) -> None:
+    actors = actors_of(
+        "Prime Minister Tony Blair met Robert Bates in London on Monday. "
+        "Mr Blair said the talks were useful. Bob said he agreed with the prime minister. "
+        "Blair later left for Paris, and Robert Bates stayed behind."
+    )
+    people = [a for a in actors.values() if a.kind == "person"]  # type: ignore[attr-defined]
+    assert sorted(a.name for a in people) == ["Robert Bates", "Tony Blair"]
+    assert "Blair" in actors["Tony Blair"].aliases  # type: ignore[attr-defined]
+    assert "Bob" in actors["Robert Bates"].aliases  # type: ignore[attr-defined]
+    assert actors["Tony Blair"].role == "Prime Minister"  # type: ignore[attr-defined]
+
+
+def test_initials_and_party_forms_merge(actors_of) -> None:
+    actors = actors_of(
+        "The Rugby Football Union has fined the club. The RFU said the fine was fair.\n\n"
+        "The Conservatives won the seat. A Tory spokesman said the Tories were delighted."
+    )
+    assert "RFU" in actors["Rugby Football Union"].aliases  # type: ignore[attr-defined]
+    assert "RFU" not in actors
+    parties = [a for a in actors.values() if a.kind == "organization" and "Tor" in " ".join([a.name, *a.aliases])]  # type: ignore[attr-defined]
+    assert [a.name for a in parties] == ["Conservatives"]  # type: ignore[attr-defined]
+    assert "Tory" not in actors and "Tories" not in actors
+
+
+def test_an_outlet_is_an_actor_only_where_it_acts(actors_of) -> None:
+    told = actors_of(
+        "(CNN)The mayor resigned on Monday. She told CNN that she was tired. CNN's Jane Doe contributed to this report."
+    )
+    assert "CNN" not in told
+    acted = actors_of("CNN obtained a statement from the studio on Friday. The studio confirmed the news to CNN.")
+    assert "CNN" in acted
+
+
+def test_a_title_in_quotation_marks_is_no_actor(actors_of) -> None:
+    actors = actors_of('Mike Leigh\'s film "Vera Drake" won three awards on Monday, the British academy said.')
+    assert "Vera Drake" not in actors and "Mike Leigh" in actors
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Labour MP Peter Hain attacked the plan on Monday.", "Peter Hain", "Labour MP"),
+        ("Mr Howard spoke in London on Monday. Michael Howard was cheered.", "Michael Howard", None),
+        ("Chelsea players Frank Lampard and John Terry signed new deals on Friday.", "John Terry", "Chelsea players"),
+        (
+            "JP Morgan chief executive William Harrison and chief operating officer James Dimon said sorry.",
+            "James Dimon",
+            "chief operating officer",
+        ),
+        ("Sarah Jones was a newly single mom when she fell ill in 2010.", "Sarah Jones", "newly single mom"),
+        (
+            "Michelle MacLaren was announced as director of the movie in November.",
+            "Michelle MacLaren",
+            "director of the movie",
+        ),
+        ("Keith Scott, 43, a father of seven, died on Tuesday.", "Keith Scott", "father of seven"),
+        ("Dzhokhar Tsarnaev, 21, sat in court on Monday.", "Dzhokhar Tsarnaev", None),
+    ],
+)
+def test_roles_as_the_article_states_them(actors_of, text: str, name: str, role: str | None) -> None:
+    actors = actors_of(text)
+    assert actors[name].role == role  # type: ignore[attr-defined]
+
+
+def test_a_description_that_refers_back_gives_the_role_and_the_speaker(briefer) -> None:
+    brief = briefer.brief(
+        Article(
+            text="Michael Howard visited a school in Kent on Monday.\n\n"
+            '"We will cut taxes for every family in the country," said the Tory leader.'
+        ),
+        quotes=None,
+    )
+    howard = next(a for a in brief.actors if a.name == "Michael Howard")
+    assert howard.role == "Tory leader"
+    assert brief.quotes and brief.quotes[0].speaker == "Michael Howard"
+    assert brief.quotes[0].speaker_role == "Tory leader"

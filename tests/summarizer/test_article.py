@@ -86,3 +86,20 @@ def test_english_passes_and_short_text_is_not_judged() -> None:
     check_text(ENGLISH)
     assert is_english("Brexit vote tonight")
     assert is_english("12 345 678")
+
+
+def test_a_table_of_figures_is_refused_as_such() -> None:
+    from summarizer.errors import TableOfFigures
+
+    table = "FREESTYLE SKIING-WORLD CUP MOGUL RESULTS .\nTIGNES , France 1996-12-06\nMen\n" + "\n".join(
+        f"{n}. Jesper Ronnback ( Sweden ) {25 - n / 10:.2f} points" for n in range(1, 11)
+    )
+    with pytest.raises(TableOfFigures, match="table of figures"):
+        check_text(table)
+    prose = (
+        "Trump got 18 first-place votes this week, Marco Rubio got seven and Ted Cruz got three.\n"
+        "Despite Trump's continued strength, our experts see other candidates best positioned to gain.\n"
+        "1. Trump 18\n2. Rubio 7\n3. Cruz 3\n"
+        "The panel of 30 political insiders was asked who they think is the strongest candidate in the field.\n"
+    )
+    check_text(prose)  # an article with a short table is still an article

@@ -55,6 +55,11 @@ class TestWeakSpots:
             ("WASHINGTON (Reuters) - The Senate passed the bill on Friday. It now goes to the House.", "The Senate"),
             ("LONDON, England (CNN) -- Police arrested two men on Sunday. They were released.", "Police arrested"),
             ("NEW YORK -- Stocks fell sharply on Monday. Investors were nervous.", "Stocks fell"),
+            ("Dec 29 (Reuters) - Oil prices rose on Tuesday. Traders were cautious.", "Oil prices rose"),
+            ("KABUL (NNA) - A bomb hit the city on Monday. Ten people died.", "A bomb hit"),
+            # A bracketed acronym that is no agency and has no dash after it is part of the sentence.
+            ("The Rugby Football Union (RFU) will decide on Monday. Clubs are waiting.", "The Rugby Football Union"),
+            ("The World Health Organization (WHO) said the outbreak is over. Cases fell.", "The World Health"),
         ],
     )
     def test_datelines_are_trimmed_not_sentences(self, parse, text: str, first: str) -> None:

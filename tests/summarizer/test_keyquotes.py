@@ -1,0 +1,40 @@
+"""Key quotes: only real statements by a known speaker (pure: no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.keyquotes import key_quotes, worth_showing
+from summarizer.model import Quote, Sentence
+
+
+def q(text: str, speaker: str | None = "Antony Blinken", named: bool = True, sentence: int = 1) -> Quote:
+    return Quote(text=text, start=0, end=len(text), sentence=sentence, speaker=speaker, named=named)
+
+
+@pytest.mark.parametrize(
+    ("quote", "shown"),
+    [
+        (q("We are deeply concerned about Russia's aggressive approach,"), True),
+        (q("the military is ready to act", speaker="a US official", named=False), True),
+        (q("direct danger"), False),  # a scare quote: fewer than four words
+        (q("Two and a Half Men,"), False),  # a title
+        (q("The Lord of the Rings"), False),
+        (q("We will fight for every vote in this state", speaker=None), False),  # no speaker
+        (q("We will fight for every vote in this state", speaker="we", named=False), False),
+        (q("The fire damaged but did not destroy the office", speaker="the statement", named=False), False),
+    ],
+)
+def test_worth_showing(quote: Quote, shown: bool) -> None:
+    assert worth_showing(quote) is shown
+
+
+def test_a_quote_the_summary_shows_is_not_repeated() -> None:
+    said = "We are deeply concerned about Russia's aggressive approach,"
+    summary = (Sentence(f"“{said}” Blinken told reporters.", 0, 60, 0),)
+    other = q("We do know that he is putting in place the capacity to do so,")
+    assert key_quotes((q(said), other), summary) == (other,)
+
+
+def test_no_key_quote_rather_than_a_bad_one() -> None:
+    assert key_quotes((q("quack"), q("very charming"), q("bullying", speaker=None)), ()) == ()

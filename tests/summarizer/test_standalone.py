@@ -1,0 +1,63 @@
+"""Summary sentences a reader can read alone: the checker, and the summaries that use it."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.model import Article
+from summarizer.standalone import problems, summary_problems
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("Russia warned Ukraine on Monday against retaking Crimea.", ()),
+        ("It is easy to be anxious about the threat posed by the group.", ()),
+        ("It's clear that the talks failed.", ()),
+        ("This week the council voted to close the plant.", ()),
+        ("There are 20 people still missing after the flood.", ()),
+        ("When Liana Barrientos was 23, she got married in New York.", ()),
+        ("“We are deeply concerned,” Blinken told reporters.", ()),
+        ("In addition to its channels, TV5Monde lost its websites.", ()),
+        ("But the plan failed when the money ran out.", ("connective",)),
+        ("However, officials said the deal was off.", ("connective",)),
+        ("He said the deal was off.", ("pronoun",)),
+        ("That report describes a group that uses religion as a recruiting tool.", ("pronoun",)),
+        ("In a statement, she said the company would appeal.", ("pronoun",)),
+        ("It was a brutal attack on a quiet town.", ("pronoun",)),
+        ("So what can and should we make of the organization?", ("connective", "question")),
+        ("Who will pay for the new stadium?", ("question",)),
+        ("“My personal speech has led to grave social consequences.", ("half-quote",)),
+        ("WASHINGTON (Reuters) - The Senate passed the bill on Friday.", ("dateline",)),
+        ("READ: How the vote unfolded.", ("related",)),
+    ],
+)
+def test_problems(sentence: str, found: tuple[str, ...]) -> None:
+    assert problems(sentence) == found
+
+
+def test_a_leaning_sentence_is_fine_right_after_the_one_it_leans_on() -> None:
+    text = "The mayor resigned on Monday. He had been in office for ten years. The city was shocked. He left."
+    ok = summary_problems(["The mayor resigned on Monday.", "He had been in office for ten years."], text)
+    assert ok == [(), ()]
+    apart = summary_problems(["The mayor resigned on Monday.", "He left."], text)
+    assert apart == [(), ("pronoun",)]
+
+
+@pytest.mark.slow
+def test_summary_sentences_stand_alone(briefer) -> None:
+    text = (
+        "The city council voted on Monday to close the old power plant by 2030, ending a decade of dispute.\n\n"
+        "It was a long fight.\n\n"
+        "But the plant's owner said it would appeal the decision in the state courts.\n\n"
+        "Residents near the plant have complained about smoke and noise for years, and many welcomed the vote.\n\n"
+        "So what happens to the 400 workers at the plant?\n\n"
+        "The council said a retraining fund of $20 million would help workers find new jobs in the region.\n\n"
+        "He said the fund was not enough.\n\n"
+        "The plant's owner, Northern Power, employs about 400 people at the site on the river.\n\n"
+    )
+    brief = briefer.brief(Article(text=text), sentences=3)
+    for sentence in brief.summary:
+        assert sentence.text in text
+    flaws = summary_problems([s.text for s in brief.summary], text)
+    assert flaws == [(), (), ()], [s.text for s in brief.summary]
