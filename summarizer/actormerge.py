@@ -57,6 +57,8 @@ class Draft:
     roles: list[str] = field(default_factory=list)
     role: str | None = None
     affiliation: str | None = None
+    #: The article calls it a company, a party, a club ... in apposition to its name.
+    called_organisation: bool = False
     #: False while every mention is an adjective ("Tory" in "the Tory leader"): then it is no actor.
     nominal: bool = True
     #: Where it was mentioned: sentence starts only (a lone capitalised word there may be no name).
@@ -109,6 +111,7 @@ class Merger:
         t.only_at_sentence_start = t.only_at_sentence_start and s.only_at_sentence_start
         t.gazetteer = t.gazetteer or s.gazetteer
         t.nominal = t.nominal or s.nominal
+        t.called_organisation = t.called_organisation or s.called_organisation
         self.renamed[source] = target
 
     def rename(self, old: str, new: str) -> None:

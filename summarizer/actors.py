@@ -38,7 +38,7 @@ from summarizer.attribution import SPEECH_VERBS, Coref
 from summarizer.lexicon import Lexicon
 from summarizer.model import Actor, ActorKind, Mention, Quote, Sentence
 from summarizer.nlp import Parsed
-from summarizer.roles import best_role, clean_role, roles_at
+from summarizer.roles import ORG_NOUNS, best_role, clean_role, person_noun, role_head, roles_at
 
 _KINDS: dict[str, ActorKind] = {
     "PERSON": "person",
@@ -137,8 +137,9 @@ def extract_actors(
         if span is None or span.start not in sentence_starts:
             draft.only_at_sentence_start = False
         mentions.append(Mention(text=surface, kind=kind, start=start, end=end, actor=name))
-        if span is not None and kind == "person":
+        if span is not None and (kind == "person" or _person_like(surface, lexicon)):
             draft.roles += [r for r in roles_at(doc, span, owner) if r not in draft.roles]
+            draft.called_organisation = draft.called_organisation or _called_organisation(span)
 
     person_at = {start: name for start, (_span, name) in coref.spans.items()}
     # One entity per article: a city that acts anywhere in it is its government everywhere in it.
@@ -202,6 +203,8 @@ def extract_actors(
         role = clean_role(description)
         if name in drafts and role and role not in drafts[name].roles:
             drafts[name].roles.append(role)
+    for draft in drafts.values():
+        _kind_from_roles(draft)
     renamed = Merger(drafts, lexicon).run()
     for name in [n for n, d in drafts.items() if not _is_actor(d, lexicon)]:
         del drafts[name]
@@ -215,6 +218,36 @@ def extract_actors(
         if actor in drafts:
             kept.append(m if actor == m.actor else Mention(m.text, drafts[actor].kind, m.start, m.end, actor))
     return _rank(parsed, drafts, quotes, summary), tuple(sorted(kept, key=lambda m: m.start))
+
+
+def _called_organisation(ent: Span) -> bool:
+    """In apposition to an organisation noun: ``The company, GlaxoSmithKline,``, ``EMI, the music giant,``."""
+    root = ent.root
+    nouns = [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos":
+        nouns.append(root.head)
+    return any(n.pos_ == "NOUN" and n.lemma_.lower() in ORG_NOUNS for n in nouns)
+
+
+def _person_like(name: str, lexicon: Lexicon) -> bool:
+    """``Courtney Love``: two or three capitalised words after a known first name."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and bool(lexicon.gender_of_first_name(words[0]))
+
+
+def _kind_from_roles(draft: Draft) -> None:
+    """What the article calls an actor tells its kind, whatever the model said.
+
+    ``The company, GlaxoSmithKline`` is no person; ``Courtney Love, the widow of Kurt Cobain`` is one.
+    """
+    heads = [role_head(r) for r in draft.roles]
+    personal = any(person_noun(w.lower()) for r in draft.roles for w in r.split())
+    if draft.kind == "person" and draft.called_organisation and not personal:
+        draft.kind = "organization"
+    elif draft.kind != "person" and not draft.gazetteer and any(person_noun(h) for h in heads):
+        draft.kind = "person"
+    if draft.kind != "person":
+        draft.roles = []
 
 
 def _running_text(parsed: Parsed) -> list[tuple[int, int]]:
@@ -234,10 +267,10 @@ def _as_medium(doc: Doc, text: str, ent: Span) -> bool:
         return True  # "a CNN request", "CNN's New Day", "CNN affiliate WCBS"
     if root.dep_ in ("dobj", "dative") and root.head.lemma_.lower() in _MEDIUM_VERBS:
         return True  # "told CNN"
-    if root.dep_ == "pobj" and root.head.lower_ in ("to", "on", "with", "in"):
+    if root.dep_ == "pobj" and root.head.lower_ in ("to", "on", "with", "in", "for"):
         verb = root.head.head
-        if verb.lemma_.lower() in _MEDIUM_VERBS or verb.lower_ in ("interview", "interviews"):
-            return True  # "speaking to BBC Radio", "said on CNN", "an interview with the Times"
+        if verb.lemma_.lower() in _MEDIUM_VERBS or verb.lemma_.lower() in ("interview", "comment", "request"):
+            return True  # "speaking to BBC Radio", "said on CNN", "an interview with the Times", "no comment for CNN"
     return text[ent.end_char : ent.end_char + 2].lstrip().startswith(":")  # "CNN: Tell me about ..."
 
 

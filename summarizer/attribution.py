@@ -84,6 +84,8 @@ class _Mention:
     subject: bool
     speaker: bool
     in_quote: bool
+    #: The subject of the sentence's main clause (not of a clause inside it).
+    main: bool = False
 
 
 def _persons(doc: Doc) -> list[Span]:
@@ -167,7 +169,7 @@ class Coref:
             near = [c for c in root.children if c.dep_ in ("compound", "amod", "appos", "nmod") and not c.ent_type_]
             if root.dep_ == "appos":
                 near.append(root.head)
-            words = {t.lemma_.lower() for t in near if t.pos_ == "NOUN" and t.lemma_.lower() in ROLE_NOUNS}
+            words = {t.lemma_.lower() for t in near if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() in ROLE_NOUNS}
             if words:
                 out.setdefault(name, set()).update(words)
         return out
@@ -227,6 +229,7 @@ class Coref:
                         subject,
                         subject and _is_speech_verb(root.head),
                         self._in_quote(ent.start_char),
+                        subject and _main_clause(root),
                     )
                 )
                 i = ent.end
@@ -235,17 +238,62 @@ class Coref:
             if tok.dep_ in _SUBJECT_DEPS and not self._in_quote(tok.idx):
                 description = None if tok.lower_ in ("he", "she") else _description(doc, tok)
                 if tok.lower_ in ("he", "she") or description is not None:
-                    referent = self.titled(tok) if description is not None else None
-                    referent = referent or self.antecedent(tok, title=tok.lemma_.lower() if description else None)
+                    if description is None:
+                        referent = self.antecedent(tok)
+                    else:
+                        referent = self.titled(tok) or self.described_referent(tok)
                     if referent is not None:
                         if description is None:
                             self.resolved[i] = referent
                         else:
                             self.described[i] = (referent, description)
                         self.mentions.append(
-                            _Mention(tok.idx, self._sent_of(tok.idx), referent, True, _is_speech_verb(tok.head), False)
+                            _Mention(
+                                tok.idx,
+                                self._sent_of(tok.idx),
+                                referent,
+                                True,
+                                _is_speech_verb(tok.head),
+                                False,
+                                _main_clause(tok),
+                            )
                         )
             i += 1
+
+    def described_referent(self, head: Token) -> str | None:
+        """The person a description such as ``the Tottenham striker`` refers back to, or ``None``.
+
+        Only people compatible with it (a person whose name the article writes with another specific
+        title, ``manager Jose Mourinho``, is not ``the striker``): the subject of the main clause of the
+        nearest of its sentence and the two before that has one (centering: such a description
+        continues the subject), else the only person named in the five sentences before it. Otherwise
+        it stays a description: a wrong name is worse than none.
+        """
+        here = self._sent_of(head.idx)
+        title = head.lemma_.lower()
+        near = [
+            m
+            for m in self.mentions
+            if m.char < head.idx and here - m.sent <= 2 and not m.in_quote and self._compatible(m.name, title)
+        ]
+        # Centering: a description that opens a sentence continues the subject of the sentence before.
+        for sent in range(here, here - 3, -1):
+            subjects = {m.name for m in near if m.sent == sent and m.main}
+            if len(subjects) == 1:
+                return subjects.pop()
+            if subjects:
+                return None
+        wider = [
+            m
+            for m in self.mentions
+            if m.char < head.idx and here - m.sent <= 5 and not m.in_quote and self._compatible(m.name, title)
+        ]
+        names = {m.name for m in wider}
+        return names.pop() if len(names) == 1 else None
+
+    def _compatible(self, name: str, title: str) -> bool:
+        known = self.titles.get(name)
+        return not known or title in known or title in _GENERIC_TITLES
 
     def antecedent(self, pronoun: Token, title: str | None = None) -> str | None:
         """The person a he/she refers to, or ``None`` when no compatible person precedes it.
@@ -266,7 +314,7 @@ class Coref:
                 break
             if want and self.gender.get(m.name, want) != want:
                 continue
-            if title is not None and self.titles.get(m.name, {title}).isdisjoint({title}):
+            if title is not None and not self._compatible(m.name, title):
                 continue
             salience = SUBJECT_WEIGHT * m.subject + SPEAKER_WEIGHT * m.speaker - QUOTED_PENALTY * m.in_quote
             score = salience - (here - m.sent)
@@ -291,6 +339,20 @@ class Coref:
             if any(t.lower_ == word for t in before) or (appositive and any(t.lower_ == word for t in after)):
                 found.add(name)
         return found.pop() if len(found) == 1 else None
+
+
+#: Heads of descriptions that fit anyone's position ("the Labour boss" may be the party's leader).
+_GENERIC_TITLES = frozenset({"boss", "chief", "head", "leader", "star", "veteran", "officer", "official"})
+
+
+def _main_clause(tok: Token) -> bool:
+    """Whether ``tok`` is the subject of its sentence's main clause."""
+    if tok.dep_ not in _SUBJECT_DEPS:
+        return False
+    verb = tok.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.dep_ == "ROOT"
 
 
 def _description(doc: Doc, head: Token) -> str | None:
@@ -383,7 +445,8 @@ def _name_of(coref: Coref, tok: Token) -> tuple[str, bool]:
     if tok.i in coref.spans:
         return coref.spans[tok.i][1], True
     if tok.i in coref.described:
-        return coref.described[tok.i][0], True
+        # As written, unnamed, as news attribution corpora keep it; the brief names the person it refers to.
+        return coref.described[tok.i][1], False
     if tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
         ent = coref.entity_at(tok.i)
         if ent is not None:

@@ -95,6 +95,16 @@ class Briefer:
         lexicon = self.pipeline.lexicon
         summary = summarize(parsed, sentences, method)
         found, coref = quotes_with_coref(parsed, lexicon)
+        # "said the Tory leader": the quote keeps the description as written; the brief names the person.
+        described: dict[str, str] = {}
+        for name, description in coref.described.values():
+            described[description] = name if described.get(description, name) == name else ""
+        found = tuple(
+            replace(q, speaker=described[q.speaker], named=True)
+            if not q.named and q.speaker and described.get(q.speaker)
+            else q
+            for q in found
+        )
         actors, mentions = extract_actors(parsed, lexicon, coref=coref, quotes=found, summary=summary)
         # A speaker is named as the actor it merged into ("Trey" -> "Trey Moses"), with that actor's role.
         by_name: dict[str, Actor] = {}

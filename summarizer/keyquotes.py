@@ -31,19 +31,24 @@ def worth_showing(q: Quote, summary: tuple[Sentence, ...] = ()) -> bool:
     """Whether a quote may be shown as a key quote: a real statement by a known speaker.
 
     Not a scare quote, title, name or nickname (fewer than four words, or every word capitalised:
-    ``"Two and a Half Men"``); not a quote whose speaker is unknown or only a pronoun (``we``); not a
-    quote the summary already shows word for word. Better no key quote than a bad one.
+    ``"Two and a Half Men"``); not a fragment that starts in lower case (the second half of a quote
+    cut by its attribution, or a few words woven into a sentence); not a quote whose speaker is
+    unknown, only a pronoun (``we``) or a thing (``the statement``); not a quote the summary already
+    shows word for word. Better no key quote than a bad one.
     """
     words = _WORD.findall(q.text)
     if len(words) < MIN_KEY_WORDS:
         return False
+    first = next((c for c in q.text if c.isalnum()), "")
+    if first.islower():
+        return False  # a fragment: "and there's a real desire ...", the rest of a quote cut by its attribution
     if not q.speaker or q.speaker.lower() in _PRONOUN_SPEAKERS:
         return False
     if not q.named and _THING_SPEAKER.search(q.speaker):
         return False
     if len(words) <= 8 and all(w[:1].isupper() or w.isdigit() or w.lower() in _SMALL_WORDS for w in words):
         return False  # a title in Title Case
-    return not any(q.text in s.text for s in summary)
+    return not any(q.text in s.text or s.text in q.text for s in summary)
 
 
 def key_quotes(

@@ -35,6 +35,10 @@ _ROLE_STOP_PREPS = frozenset({"in", "at", "for", "on", "during", "with", "from",
 _POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its"})
 _MAX_ROLE_WORDS = 8
 _NOT_ROLES = frozenset({"people", "man", "woman", "men", "women", "person", "one", "himself", "herself", "who"})
+#: Nouns for anyone: "a black man" describes, it states no role.
+_ANYONE = frozenset(
+    "man woman men women person people guy girl boy kid individual lady gentleman human one child".split()
+)
 _AGE = re.compile(r"^(?:(?:now|aged|age)\s+)?\d+(?:-year-old)?$|^\d+-year-old$|^(?:now|aged)\s+\d+$", re.IGNORECASE)
 _TITLE_TITLES = TITLE_WORDS - HONORIFICS
 #: Head nouns of descriptions that refer back to a named person ("the Tottenham striker said").
@@ -69,6 +73,10 @@ def clean_role(role: str | None) -> str | None:
         return None
     if _AGE.match(role) or role.lower() in _NOT_ROLES or any(c in role for c in '"“”'):
         return None
+    if words[0].lower() in ("whose", "who", "which", "that", "where", "when", "himself", "herself"):
+        return None
+    if role_head(role) in _ANYONE:
+        return None  # "a black man" describes; it states no role
     return role
 
 
@@ -95,8 +103,10 @@ def best_role(roles: list[str]) -> str | None:
 def _trim(tokens: list[Token], owner: Owner | None) -> str | None:
     words: list[str] = []
     for tok in tokens:
+        # "mother-in-law" keeps its "in"
+        hyphenated = tok.i > 0 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_
         if (
-            tok.lower_ in _ROLE_STOP_PREPS
+            (tok.lower_ in _ROLE_STOP_PREPS and not hyphenated)
             or tok.dep_ in ("relcl", "acl", "advcl")
             or tok.text in (",", ";", "(", "—", "–")
         ):
@@ -155,8 +165,10 @@ def _adjacent_title(doc: Doc, ent: Span) -> list[Token]:
 
 def _after_name(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
     root = ent.root
+    # An apposition is set off by punctuation: "Antony Blinken, America's top diplomat,".
+    set_off = ent.end < len(doc) and doc[ent.end].text in (",", "—", "–", "-", "(")
     for child in root.children:
-        if child.dep_ == "appos" and child.i > root.i and doc[child.i].ent_type_ != "PERSON":
+        if set_off and child.dep_ == "appos" and child.i > root.i and doc[child.i].ent_type_ != "PERSON":
             role = _trim(list(doc[child.left_edge.i : child.right_edge.i + 1]), owner)
             if role:
                 return role
@@ -181,8 +193,17 @@ def _head_of_apposition(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
         between = {t.text for t in doc[head.i + 1 : ent.start]}
         # "the late Chairman Mao Zedong", "her client's older brother, Tamerlan": a title, or a comma;
         # not "Editor's note: Donald Trump" nor a misparse ("the risks Rogers ... face").
-        if ":" not in between and ("," in between or _is_role_word(head)) and not _clause_follows(doc, ent):
-            return _trim(list(doc[head.left_edge.i : head.i + 1]), owner)
+        if ":" in between or not ("," in between or _is_role_word(head)) or _clause_follows(doc, ent):
+            return None
+        if not _names_a_person(head) or head.tag_ in ("NNS", "NNPS"):
+            return None  # "placed in secure storage, Patrick F. Kennedy": no head of his
+        start = head.left_edge.i
+        for t in doc[start : head.i]:
+            if t.dep_ == "cc" or (
+                t.ent_type_ == "PERSON" and t.i + 1 < head.i and doc[t.i + 1].lower_ in ("and", "or")
+            ):
+                start = t.i + 1  # "Andrea Swift and Swift's father, Scott": only the head's own phrase
+        return _trim(list(doc[start : head.i + 1]), owner)
     return None
 
 
@@ -199,7 +220,7 @@ def _copula(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
     # "Lavrov, who is the ...": a copula in a relative clause on the name.
     for child in root.children:
         if child.dep_ == "relcl" and child.lemma_ == "be":
-            attrs = [c for c in child.children if c.dep_ == "attr"]
+            attrs = [c for c in child.children if c.dep_ == "attr" and c.pos_ == "NOUN" and _names_a_person(c)]
             if attrs:
                 return _trim(list(doc[attrs[0].left_edge.i : attrs[0].right_edge.i + 1]), owner)
     # "Montgomery, 48, was a newly single mom when ...": the name is the subject of "be".
@@ -217,6 +238,26 @@ _PERSON_NOUN = re.compile(
     r"(?:er|or|ist|ian|man|woman|mom|mum|dad|father|mother|son|daughter|wife|husband|friend|student|delegate|"
     r"member|partner|volunteer|victim|survivor|resident|citizen|official|employee|graduate|veteran|expert)$"
 )
+
+
+#: Heads of descriptions of an organisation ("The company, GlaxoSmithKline, ...").
+ORG_NOUNS = frozenset(
+    """company firm group bank airline carrier retailer maker manufacturer giant network channel
+    station newspaper paper club team side party union agency organisation organization charity foundation
+    institute university college school hospital council committee board ministry department government
+    authority regulator court army band label studio exchange fund""".split()
+)
+
+
+def role_head(role: str) -> str:
+    """The noun a role is about: ``secretary`` in ``secretary general of NATO``, ``company`` in ``company``."""
+    before_of = re.split(r"\s+of\s+", role)[0].split()
+    return before_of[-1].lower().strip(".,") if before_of else ""
+
+
+def person_noun(word: str) -> bool:
+    """Whether a noun (lower case) describes a person: a position, an occupation, a relation."""
+    return word in _ROLE_WORDS or word.rstrip("s") in _ROLE_WORDS or bool(_PERSON_NOUN.search(word))
 
 
 def _is_role_word(tok: Token) -> bool:

@@ -41,7 +41,8 @@ _AMBIGUOUS_QUOTES = frozenset("'\"")  # straight quotes open and close: closing 
 _TERMINAL = re.compile(r"[.!?…](?:[\"'”’)\]»]+)?$|[.!?…][\"'”’)\]»]*\s*\(\w[^()]*\)$")
 #: A dateline: a place (or a date) and a news agency in brackets, then the story. A bracketed acronym
 #: of some other kind is only a dateline when a dash follows it: "The Rugby Football Union (RFU) will"
-#: keeps its subject, "Dec 29 (Reuters) -" and "LONDON (AFP) --" are trimmed.
+#: keeps its subject, "Dec 29 (Reuters) -" and "LONDON (AFP) --" are trimmed; so is an outlet's name in
+#: brackets glued to the first word, as CNN prints its partners' stories ("(The Hollywood Reporter)Roseanne").
 _AGENCIES = r"CNN|Reuters|AP|AFP|UPI|BBC|dpa|DPA|Xinhua|Bloomberg|EW\.com|CNN\s?Money|CNN\s?Business|PA|IANS|ANI|Kyodo"
 _DATELINE = re.compile(
     rf"""(?:
@@ -50,6 +51,7 @@ _DATELINE = re.compile(
       | (?:[A-Z][A-Za-z.'\-]*(?:[ ,]+[A-Z0-9][A-Za-z0-9.'\-]*){{0,4}},?\s*)?
             \([A-Z]{{2,6}}\)\s*(?:--|—|–|-)\s+
       | [A-Z][A-Z.'\-]{{1,}}(?:[ ,]+[A-Z][A-Za-z.'\-]+){{0,4}}\s*(?:--|—|–)\s*
+      | \((?:The\s)?[A-Z][A-Za-z.&']*(?:\s[A-Z][A-Za-z.&']*){{0,4}}\)(?=[A-Z"“])
     )""",
     re.VERBOSE,
 )

@@ -12,13 +12,20 @@ would flag, from the sentence's text alone (the audit script runs it on any summ
 - ``question``: a question or teaser (``So what can we make of it?``);
 - ``half-quote``: an opening or closing quotation mark without its pair, so half of a quotation;
 - ``dateline``: a dateline or agency credit left at its start (``WASHINGTON (Reuters) -``);
-- ``related``: a link to other content (``READ: ...``, ``Watch the video``, ``Related:``).
+- ``related``: a link to other content (``READ: ...``, ``Watch the video``, ``Related:``);
+- ``teaser``: a line that announces what follows instead of saying it (``Here are five things to
+  know:``, ``Take a look at ...``, a sentence ending in a colon).
+
+:func:`summary_problems` reads a summary in order, and a sentence inside a longer quotation is half
+of it (``inside`` offsets, from :mod:`summarizer.quotemarks`, tell).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+
+from summarizer.quotemarks import QuoteSpan, find_quote_spans
 
 #: Flaws that only lean on the sentence before: gone when that sentence comes right before in the summary.
 LEANING = frozenset({"pronoun", "connective"})
@@ -57,6 +64,13 @@ _RELATED = re.compile(
 )
 
 
+_TEASER = re.compile(
+    r"^(?:Here(?:['’]s|\s+is|\s+are)|Take\s+a\s+look|Find\s+out|Check\s+out|Scroll\s+down|See\s+what|"
+    r"This\s+is\s+what|What\s+you\s+need\s+to\s+know|\d+\s+things)\b|[:;]\s*[.]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def problems(sentence: str) -> tuple[str, ...]:
     """What keeps ``sentence`` from standing alone in a summary (empty when it can)."""
     text = sentence.strip()
@@ -65,9 +79,11 @@ def problems(sentence: str) -> tuple[str, ...]:
         found.append("dateline")
     if _RELATED.match(text):
         found.append("related")
+    if _TEASER.search(text):
+        found.append("teaser")
     if _CONNECTIVE.match(text):
         found.append("connective")
-    elif _pronoun_subject(text):
+    elif _pronoun_subject(text) and "teaser" not in found:
         found.append("pronoun")
     if _QUESTION.search(text):
         found.append("question")
@@ -83,17 +99,29 @@ def summary_problems(sentences: Sequence[str], text: str) -> list[tuple[str, ...
     before it (the two are next to each other in the article).
     """
     out: list[tuple[str, ...]] = []
+    quotes = find_quote_spans(text)
     end = -1
     for sentence in sentences:
         found = problems(sentence)
         start = text.find(sentence, max(0, end))
         if start < 0:
             start = text.find(sentence)
+        if start >= 0 and "half-quote" not in found and inside_quotation(quotes, start, start + len(sentence)):
+            found = (*found, "half-quote")
         if found and end >= 0 and start >= end and not text[end:start].strip():
             found = tuple(f for f in found if f not in LEANING)
         out.append(found)
         end = start + len(sentence) if start >= 0 else -1
     return out
+
+
+def inside_quotation(quotes: Sequence[QuoteSpan], start: int, end: int) -> bool:
+    """Whether text[start:end] lies within a quotation that goes on before or after it (no marks of its own)."""
+    for q in quotes:
+        close = q.close_mark if q.close_mark >= 0 else q.end
+        if q.open_mark < start and end <= close + 1 and (q.open_mark < start - 1 or close > end):
+            return True
+    return False
 
 
 def _pronoun_subject(text: str) -> bool:

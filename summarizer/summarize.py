@@ -31,8 +31,9 @@ from summarizer.methods import DEFAULT_METHOD, METHODS
 from summarizer.model import Sentence
 from summarizer.news import news_order
 from summarizer.nlp import Parsed
+from summarizer.quotemarks import find_quote_spans
 from summarizer.sentences import ParseTokenizer, SentSpan, ends_sentence
-from summarizer.standalone import LEANING, problems
+from summarizer.standalone import LEANING, inside_quotation, problems
 
 SUMY_METHODS: dict[str, Callable[[Stemmer], Any]] = {
     "lexrank": LexRankSummarizer,
@@ -120,15 +121,19 @@ def _standing_alone(parsed: Parsed, order: Sequence[int], count: int, pool: Sequ
 
     A sentence with a flaw of :mod:`summarizer.standalone` is passed over, except one that only leans
     on the sentence before it (a pronoun subject, a leading connective): it is taken together with
-    that sentence when both fit, since the reader then has what it refers to. When too few remain,
-    the ranking fills in.
+    that sentence when both fit, since the reader then has what it refers to. A sentence inside a
+    longer quotation is half of it. When too few remain, the ranking fills in with leaning sentences.
     """
     text = parsed.article.text
     spans = parsed.sentences
     allowed = set(pool)
+    quotes = find_quote_spans(text)
 
     def flaws(n: int) -> tuple[str, ...]:
-        return problems(text[spans[n].start_char : spans[n].end_char])
+        found = problems(text[spans[n].start_char : spans[n].end_char])
+        if inside_quotation(quotes, spans[n].start_char, spans[n].end_char):
+            found = (*found, "half-quote")
+        return found
 
     chosen: list[int] = []
     for n in order:
@@ -147,10 +152,12 @@ def _standing_alone(parsed: Parsed, order: Sequence[int], count: int, pool: Sequ
             chosen.append(n)
         elif before in allowed and len(chosen) + 2 <= count and not flaws(before):
             chosen += [before, n]
-    for n in order:  # too few stand alone: the best of the rest
+    # Too few stand alone: a sentence that leans on others may fill in; half a quotation, a question or
+    # a dateline never does (fewer sentences read better), though a summary has at least one.
+    for n in order:
         if len(chosen) >= count:
             break
-        if n not in chosen:
+        if n not in chosen and (set(flaws(n)) <= LEANING or not chosen):
             chosen.append(n)
     return chosen[:count]
 
