@@ -29,11 +29,12 @@ lint: $(STAMP)  ## ruff, ruff format --check, mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-eval: $(STAMP)  ## ROUGE (through `briefbot batch`), quote F1 and entity F1 on the ../shared/eval dev sets
+eval: $(STAMP)  ## ROUGE (through `briefbot batch`), quote F1, entity F1, extraction, and briefs as a reader scores them
 	$(BIN)/python scripts/eval_summarize.py
 	$(BIN)/python scripts/eval_quotes.py
 	$(BIN)/python scripts/eval_actors.py
 	$(BIN)/python scripts/eval_extract.py
+	$(BIN)/python scripts/audit_briefs.py
 
 bench: $(STAMP)  ## speed ratios against baselines measured in the same run (bench/results/*.json)
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'

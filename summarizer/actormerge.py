@@ -32,6 +32,7 @@ _DESIGNATORS = frozenset(
     """bros bros. pictures studios entertainment media communications holdings international group corp
     corp. corporation inc inc. co co. ltd ltd. plc llc ag sa nv fc afc club company""".split()
 )
+_STREETS = frozenset("ave ave. avenue st st. street rd rd. road blvd blvd. boulevard lane drive square".split())
 _ACRONYM = re.compile(r"^[A-Z](?:[A-Z]|\.[A-Z]){1,6}\.?$")
 #: Forms of one party, lower-cased -> the party (kept short: the parties of US and UK news).
 PARTY_FORMS: dict[str, str] = {
@@ -130,6 +131,7 @@ class Merger:
 
     def run(self) -> dict[str, str]:
         """Apply every rule of the module docstring; returns the renames."""
+        self._places_taken_for_persons()
         self._honorifics()
         self._case()
         self._parties()
@@ -138,6 +140,16 @@ class Merger:
         self._initials()
         self._organisation_short_forms()
         return {old: self.final(old) for old in self.renamed}
+
+    def _places_taken_for_persons(self) -> None:
+        """``Albuquerque`` or ``Vermilyea Ave`` tagged a person is a place."""
+        for name, d in self.drafts.items():
+            if d.kind != "person":
+                continue
+            entry = self.lexicon.gazetteer.get(name.lower())
+            if (entry is not None and entry.kind in ("place", "country")) or name.split()[-1].lower() in _STREETS:
+                d.kind = "place"
+                d.roles = []
 
     def _honorifics(self) -> None:
         for name in list(self.drafts):

@@ -68,6 +68,21 @@ _MEDIA = re.compile(
     r"\b(?:News|Radio|TV|Television|Times|Post|Journal|Herald|Telegraph|Guardian|Magazine|Network|Channel)\b"
 )
 _MEDIUM_VERBS = SPEECH_VERBS | frozenset({"speak", "talk", "appear", "interview", "write"})
+#: Plural nouns for people: a nationality or party before one of these names a group ("Western nations").
+_PEOPLE = re.compile(
+    r"(?:ers|ors|ists|ians|ants|ents|men|women|people|nations|forces|troops|police|authorities|officials|rebels|"
+    r"militants|voters|fans|members|leaders|citizens|residents|soldiers|students|activists|critics|states|"
+    r"countries|governments|families|children|parents|youths|teens|clubs|teams|parties|allies|spies|agents|"
+    r"diplomats|lawmakers|ministers|players|delegates|donors|companies|firms|banks|immigrants|refugees|"
+    r"muslims|christians|jews|hindus|sunnis|shiites|kurds|separatists|nationals|natives|americans|"
+    r"europeans|africans|asians|latinos|democrats|republicans|conservatives|liberals|moderates|"
+    r"billionaires|athletes|stars|workers|judges|lawyers|doctors|nurses|victims|survivors|protesters)$"
+)
+#: Last words of the names of events and competitions (not participants themselves).
+_EVENT_HEADS = frozenset(
+    """marathon day convention cup championship championships games olympics olympiad festival awards
+    prize tournament week summit expo fair series grand-prix""".split()
+)
 _OPENING_MARKS = "\"“‘'"
 _CLOSING_MARKS = "\"”’'"
 
@@ -291,12 +306,16 @@ def _adjectival(ent: Span) -> bool:
 def _is_actor(draft: Draft, lexicon: Lexicon) -> bool:
     """Whether a reader would count the draft as an actor at all.
 
-    Not an adjective alone, and not a lone capitalised word seen once at the start of a sentence
-    (``Quirky``, ``Candidate``) that is no known place, acronym or first name.
+    Not an adjective alone, not an event, and not a lone capitalised word seen once at the start of a
+    sentence (``Quirky``, ``Candidate``) that is no known place, acronym or first name.
     """
     if not draft.nominal:
         return False
     name = draft.name
+    if sum(c.isalpha() for c in name) < 2:
+        return False  # "X."
+    if draft.kind != "place" and name.split()[-1].lower() in _EVENT_HEADS and " " in name:
+        return False  # "Boston Marathon", "Record Store Day", "Champions League" final: events, not actors
     if " " in name or draft.gazetteer or draft.mentions > 1 or not draft.only_at_sentence_start:
         return True
     return name.isupper() or lexicon.gender_of_first_name(name) is not None
@@ -318,6 +337,8 @@ def _group_phrase(doc: Doc, ent: Span) -> Span | None:
     head = ent.root.head
     if ent.root.dep_ not in ("amod", "compound", "nmod") or head.tag_ not in ("NNS", "NNPS") or head.i < ent.end:
         return None
+    if not _PEOPLE.search(head.lower_):
+        return None  # "Indian army plans", "German telecoms": things, not a group of people
     start = min([ent.start, *(t.i for t in head.lefts if t.dep_ in ("amod", "compound") and t.i >= ent.start - 2)])
     while start < ent.start and doc[start].is_punct:
         start += 1

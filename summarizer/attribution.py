@@ -357,14 +357,14 @@ def _main_clause(tok: Token) -> bool:
 
 def _description(doc: Doc, head: Token) -> str | None:
     """``the Old Trafford boss``: a definite, modified noun phrase naming a position, as written."""
-    if head.pos_ not in ("NOUN", "PROPN") or head.ent_type_:
-        return None
     age = _AGE_NOUN.match(head.lower_) is not None or (
         head.lower_ == "old" and head.i >= 2 and doc[head.i - 2].lower_ in ("year", "years")
-    )  # "the 30-year-old" (spaCy splits it at the hyphens)
+    )  # "the 30-year-old" (spaCy splits it at the hyphens, and may tag "old" an adjective)
+    if (head.pos_ not in ("NOUN", "PROPN") and not age) or head.ent_type_ not in ("", "DATE"):
+        return None
     if head.lemma_.lower() not in ROLE_NOUNS and not age:
         return None
-    if head.tag_ not in ("NN", "NNP") or any(c.dep_ == "prep" for c in head.children):
+    if (head.tag_ not in ("NN", "NNP") and not age) or any(c.dep_ == "prep" for c in head.children):
         return None  # one person, and no "the new head of CCTV" (a description that introduces someone)
     lefts = list(head.lefts)
     if not lefts or lefts[0].lower_ != "the" or lefts[0].dep_ != "det":

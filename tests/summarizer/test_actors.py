@@ -208,3 +208,13 @@ def test_a_description_that_refers_back_gives_the_role_and_the_speaker(briefer) 
     assert howard.role == "Tory leader"
     assert brief.quotes and brief.quotes[0].speaker == "Michael Howard"
     assert brief.quotes[0].speaker_role == "Tory leader"
+
+
+def test_events_things_and_stray_letters_are_no_actors(actors_of) -> None:
+    actors = actors_of(
+        "Tamerlan Tsarnaev ran in the Boston Marathon in 2012. German telecoms rose on Monday, "
+        "and Indian army plans were published. Pro-Russian separatists attacked the airport."
+    )
+    assert "Boston Marathon" not in actors
+    assert not any(name.endswith(("telecoms", "plans")) for name in actors)
+    assert "Pro-Russian separatists" in actors or "pro-Russian separatists" in actors
