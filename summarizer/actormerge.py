@@ -147,7 +147,8 @@ class Merger:
             if d.kind != "person":
                 continue
             entry = self.lexicon.gazetteer.get(name.lower())
-            if (entry is not None and entry.kind in ("place", "country")) or name.split()[-1].lower() in _STREETS:
+            listed = entry is not None and entry.kind in ("place", "country")
+            if (listed and self.lexicon.gender_of_first_name(name) is None) or name.split()[-1].lower() in _STREETS:
                 d.kind = "place"
                 d.roles = []
 

@@ -169,7 +169,8 @@ class Coref:
             near = [c for c in root.children if c.dep_ in ("compound", "amod", "appos", "nmod") and not c.ent_type_]
             if root.dep_ == "appos":
                 near.append(root.head)
-            words = {t.lemma_.lower() for t in near if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() in ROLE_NOUNS}
+            lemmas = (_ABBREVIATED.get(t.lower_, t.lemma_.lower()) for t in near if t.pos_ in ("NOUN", "PROPN"))
+            words = {w for w in lemmas if w in ROLE_NOUNS}
             if words:
                 out.setdefault(name, set()).update(words)
         return out
@@ -263,33 +264,33 @@ class Coref:
     def described_referent(self, head: Token) -> str | None:
         """The person a description such as ``the Tottenham striker`` refers back to, or ``None``.
 
-        Only people compatible with it (a person whose name the article writes with another specific
-        title, ``manager Jose Mourinho``, is not ``the striker``): the subject of the main clause of the
-        nearest of its sentence and the two before that has one (centering: such a description
-        continues the subject), else the only person named in the five sentences before it. Otherwise
-        it stays a description: a wrong name is worse than none.
+        Among the people named in its sentence and the two before that are compatible with it (a
+        person whose name the article writes with another specific title, ``manager Jose Mourinho``,
+        is not ``the striker``, unless the description is of a past title, ``the former governor``):
+        the only one; else the subject of the sentence before (or of its own), when that sentence has
+        no other person as a subject (centering, held back where the sentence offers a second
+        candidate: writers switch to a description as often to change the person talked about as
+        to keep it). Otherwise it stays a description: a wrong name is worse than none.
         """
         here = self._sent_of(head.idx)
         title = head.lemma_.lower()
+        # "the former New Mexico governor": a past title fits a person who now holds another one.
+        past = any(t.lower_ in ("former", "ex", "then", "onetime", "erstwhile") for t in head.lefts)
         near = [
             m
             for m in self.mentions
-            if m.char < head.idx and here - m.sent <= 2 and not m.in_quote and self._compatible(m.name, title)
+            if m.char < head.idx and here - m.sent <= 2 and not m.in_quote and (past or self._compatible(m.name, title))
         ]
-        # Centering: a description that opens a sentence continues the subject of the sentence before.
-        for sent in range(here, here - 3, -1):
-            subjects = {m.name for m in near if m.sent == sent and m.main}
-            if len(subjects) == 1:
-                return subjects.pop()
+        names = {m.name for m in near}
+        if len(names) <= 1:
+            return names.pop() if names else None
+        # Centering: the one subject of the sentence before (or of its own sentence, before it).
+        for sent in (here, here - 1):
+            subjects = {m.name for m in near if m.sent == sent and m.subject}
             if subjects:
-                return None
-        wider = [
-            m
-            for m in self.mentions
-            if m.char < head.idx and here - m.sent <= 5 and not m.in_quote and self._compatible(m.name, title)
-        ]
-        names = {m.name for m in wider}
-        return names.pop() if len(names) == 1 else None
+                main = {m.name for m in near if m.sent == sent and m.main}
+                return main.pop() if len(subjects) == 1 and len(main) == 1 else None
+        return None
 
     def _compatible(self, name: str, title: str) -> bool:
         known = self.titles.get(name)
@@ -341,6 +342,20 @@ class Coref:
         return found.pop() if len(found) == 1 else None
 
 
+#: Abbreviated titles written before names ("Gov. Mike Pence") and the word a description uses.
+_ABBREVIATED = {
+    "gov.": "governor",
+    "sen.": "senator",
+    "rep.": "representative",
+    "gen.": "general",
+    "pres.": "president",
+    "sec.": "secretary",
+    "lt.": "lieutenant",
+    "col.": "colonel",
+    "capt.": "captain",
+    "supt.": "superintendent",
+    "det.": "detective",
+}
 #: Heads of descriptions that fit anyone's position ("the Labour boss" may be the party's leader).
 _GENERIC_TITLES = frozenset({"boss", "chief", "head", "leader", "star", "veteran", "officer", "official"})
 

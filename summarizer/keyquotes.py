@@ -14,6 +14,8 @@ DEFAULT_KEY_QUOTES = 3
 #: A key quote says something: at least this many words.
 MIN_KEY_WORDS = 4
 _WORD = re.compile(r"\w+")
+#: A quote in lower case that still says something whole starts with its subject: "we do know that ...".
+_CLAUSE_OPENERS = frozenset({"i", "we", "you", "he", "she", "they", "it", "there"})
 _PRONOUN_SPEAKERS = frozenset({"i", "we", "you", "they", "it", "he", "she", "one", "someone", "people"})
 #: An unnamed speaker that is a thing, not a person or body ("the statement", "the comedy troupe's site"):
 #: the reader cannot tell who spoke.
@@ -32,16 +34,17 @@ def worth_showing(q: Quote, summary: tuple[Sentence, ...] = ()) -> bool:
 
     Not a scare quote, title, name or nickname (fewer than four words, or every word capitalised:
     ``"Two and a Half Men"``); not a fragment that starts in lower case (the second half of a quote
-    cut by its attribution, or a few words woven into a sentence); not a quote whose speaker is
+    cut by its attribution, or a few words woven into a sentence), unless it opens with its subject
+    (``we do know that ...``); not a quote whose speaker is
     unknown, only a pronoun (``we``) or a thing (``the statement``); not a quote the summary already
     shows word for word. Better no key quote than a bad one.
     """
     words = _WORD.findall(q.text)
     if len(words) < MIN_KEY_WORDS:
         return False
-    first = next((c for c in q.text if c.isalnum()), "")
-    if first.islower():
-        return False  # a fragment: "and there's a real desire ...", the rest of a quote cut by its attribution
+    first = words[0]
+    if first[:1].islower() and first.lower() not in _CLAUSE_OPENERS:
+        return False  # a fragment: "and there's a real desire ...", "the excessively wasteful regime."
     if not q.speaker or q.speaker.lower() in _PRONOUN_SPEAKERS:
         return False
     if not q.named and _THING_SPEAKER.search(q.speaker):

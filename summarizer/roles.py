@@ -115,6 +115,8 @@ def _trim(tokens: list[Token], owner: Owner | None) -> str | None:
             break
         if owner is not None and tok.lower_ in _POSSESSIVE_PRONOUNS:
             words.append(owner(tok) + tok.whitespace_)
+        elif not words and tok.is_sent_start and tok.pos_ in ("NOUN", "ADJ") and tok.text.istitle():
+            words.append(tok.lower_ + tok.whitespace_)  # "Rival Hillary Clinton" opens a sentence: "rival"
         else:
             words.append(tok.text_with_ws)
     return clean_role("".join(words))
@@ -236,7 +238,12 @@ def _copula(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
 
 _PERSON_NOUN = re.compile(
     r"(?:er|or|ist|ian|man|woman|mom|mum|dad|father|mother|son|daughter|wife|husband|friend|student|delegate|"
-    r"member|partner|volunteer|victim|survivor|resident|citizen|official|employee|graduate|veteran|expert)$"
+    r"member|partner|volunteer|victim|survivor|resident|citizen|official|employee|graduate|veteran|expert|"
+    r"diplomat|widow|widower|fiancee?|girlfriend|boyfriend|spouse|sibling|cousin|uncle|aunt|nephew|niece|"
+    r"grandson|granddaughter|grandfather|grandmother|pilot|nurse|cop|priest|monk|nun|pastor|mogul|magnate|"
+    r"heir|heiress|king|emperor|dictator|monarch|legend|icon|hero|heroine|celebrity|personality|anchor|"
+    r"pundit|critic|fan|suspect|witness|hostage|detainee|refugee|migrant|native|pupil|teen|chef|ceo|cfo|"
+    r"mp|mep|mla|principal|dean|chancellor|provost|commander|chief|head|boss|star|candidate|nominee)$"
 )
 
 

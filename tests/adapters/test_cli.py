@@ -228,7 +228,7 @@ def test_brief_of_a_url_through_the_fetcher(local_site) -> None:
     assert proc.returncode == 0, proc.stderr.decode()
     data = json.loads(proc.stdout)
     assert data["title"] == "Ministers meet over Ukraine" and data["url"].endswith("/ukraine")
-    assert len(data["quotes"]) == 3 and data["actors"][0]["name"] == "Russia"
+    assert len(data["quotes"]) == 2 and data["actors"][0]["name"] == "Russia"
 
 
 def test_private_addresses_are_refused_by_default(local_site) -> None:

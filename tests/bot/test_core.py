@@ -86,7 +86,7 @@ async def test_brief_of_a_url_is_cached_and_computed_once(world) -> None:
     assert all(isinstance(r, BriefReply) for r in replies)
     assert fetcher.calls["https://news.example/blinken"] == 1
     first = replies[0]
-    assert isinstance(first, BriefReply) and len(first.brief.quotes) == 3 and first.brief.actors
+    assert isinstance(first, BriefReply) and len(first.brief.quotes) == 2 and first.brief.actors
     again = await ask(core, "brief https://news.example/blinken?utm_source=twitter")
     assert isinstance(again, BriefReply) and again.cached
     assert fetcher.calls["https://news.example/blinken"] == 1

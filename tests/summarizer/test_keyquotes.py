@@ -16,7 +16,10 @@ def q(text: str, speaker: str | None = "Antony Blinken", named: bool = True, sen
     ("quote", "shown"),
     [
         (q("We are deeply concerned about Russia's aggressive approach,"), True),
-        (q("the military is ready to act", speaker="a US official", named=False), True),
+        (q("The military is ready to act", speaker="a US official", named=False), True),
+        (q("and there's a real desire for people to get phones."), False),  # the second half of a quote
+        (q("the excessively wasteful $18 million deportation regime."), False),  # words woven into a sentence
+        (q("we do know that he is putting in place the capacity to do so,"), True),
         (q("direct danger"), False),  # a scare quote: fewer than four words
         (q("Two and a Half Men,"), False),  # a title
         (q("The Lord of the Rings"), False),
