@@ -280,21 +280,29 @@ class Merger:
                 self.merge(name, matches[0])
 
     def _organisation_short_forms(self) -> None:
-        orgs = [n for n, d in self.drafts.items() if d.kind == "organization" and not d.gazetteer]
+        # A club the model took for a place ("Aston Villa") still has its short form ("Villa").
+        orgs = [
+            n
+            for n, d in self.drafts.items()
+            if not d.gazetteer and (d.kind == "organization" or (d.kind == "place" and " " in n))
+        ]
         for name in sorted(orgs, key=lambda n: len(n.split())):
-            if name not in self.drafts:
+            if name not in self.drafts or self.drafts[name].kind != "organization":
                 continue
             words = name.split()
-            longer = []
+            by_prefix, by_suffix = [], []
             for other in orgs:
                 if other == name or other not in self.drafts:
                     continue
                 o = other.split()
                 if len(o) <= len(words):
                     continue
-                suffix = o[-len(words) :] == words
-                prefix = o[: len(words)] == words and all(w.lower() in _DESIGNATORS for w in o[len(words) :])
-                if suffix or prefix:
-                    longer.append(other)
+                if o[: len(words)] == words and all(w.lower() in _DESIGNATORS for w in o[len(words) :]):
+                    by_prefix.append(other)
+                elif o[-len(words) :] == words:
+                    by_suffix.append(other)
+            # "Warner" is Warner Bros. Pictures before it is Time Warner: a designator says whose name it is.
+            longer = by_prefix if len(by_prefix) == 1 else by_suffix if not by_prefix else []
             if len(longer) == 1:
+                self.drafts[longer[0]].kind = "organization"
                 self.merge(name, longer[0])

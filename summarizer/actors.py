@@ -1,11 +1,19 @@
-"""Actors of a story: its people, organisations, places and groups, merged, with the roles it gives them.
+"""Actors of a story: its participants, one per real entity, with the roles the article gives them.
 
 Built on the corrected entities of the article's single parse (:mod:`summarizer.entities`) and the
 person coreference of the quotes (:class:`summarizer.attribution.Coref`).
 
-**Merging** (one actor per real-world entity in the article):
+**Participants only**: a mention in a dateline or credit line does not count, nor a news outlet named
+as the place of speech (``told CNN``, ``a CNN request``, ``CNN:`` in an interview), nor a name that is
+all of a quotation (a title), an event (``Boston Marathon``), an adjective alone (``Tory`` in ``the
+Tory leader``), a group phrase whose head is no people (``German telecoms``), a lone capitalised word
+seen once at the start of a sentence.
 
-- a person's mentions merge on the fullest name the article gives (``Blinken`` -> ``Antony Blinken``);
+**Merging** (one actor per real-world entity in the article; the person and organisation rules are
+:mod:`summarizer.actormerge`):
+
+- a person's mentions merge on the fullest name the article gives (``Blinken``, ``Mr Blinken``, a
+  nickname -> ``Antony Blinken``);
 - names of a country merge through the gazetteer (``US``, ``the United States``, ``America``);
 - a demonym (``Russian`` officials) is not an actor: it counts for its country and gives affiliations;
 - a government seat (``the Kremlin``, ``the White House``) is an alias of its country;
@@ -13,18 +21,19 @@ person coreference of the quotes (:class:`summarizer.attribution.Coref`).
   uses it as an actor somewhere -- subject, possessor, object of a verb, agent of a passive, source
   of ``according to``, or conjoined with one (``Moscow warns Kiev``, ``Moscow's demands``) -- and a
   place of its own otherwise (``talks in Stockholm``, ``Crimea, which Russia annexed``);
-- an organisation's acronym merges with its full name (gazetteer, or ``Full Name (ACRONYM)``);
-- a nationality or political group is a ``group``; it takes the noun it modifies when that noun is
-  plural (``Western nations``, ``pro-Russian separatists``).
+- an organisation's acronym merges with its full name (gazetteer, ``Full Name (ACRONYM)``, initials);
+- a nationality or political group is a ``group``; it takes the plural noun for people it modifies
+  (``Western nations``, ``pro-Russian separatists``); a party's forms are one organisation.
 
-**Roles** come from the text only, for people: a title before the name (``Russian Foreign Minister
-Sergei Lavrov``), an apposition after it (``Antony Blinken, America's top diplomat``), a head the
-name is in apposition to (``Ukraine's President, Volodymyr Zelensky``), or a ``who is`` clause; cut
-at the first preposition other than ``of`` and at clause edges (no trailing ``in Stockholm``). The
-affiliation is the country or organisation the role names.
+**Kinds**: what the article calls an actor overrides the model (``The company, GlaxoSmithKline``;
+``Courtney Love, the widow of ...``; a person's name quoted as a speaker).
 
-**Salience**: mentions (pronouns resolved by the quote coreference count), a bonus for the headline,
-the summary and being quoted, and an early first mention.
+**Roles** (:mod:`summarizer.roles`) come from the text only, read at every mention of a person, and
+from descriptions that refer back to them (``the Tory leader said``); the most specific is shown.
+The affiliation is the country or organisation the role names.
+
+**Salience**: mentions (pronouns and descriptions resolved by the quote coreference count), a bonus
+for the headline, the summary, being quoted, a stated role, and an early first mention.
 """
 
 from __future__ import annotations
@@ -218,8 +227,11 @@ def extract_actors(
         role = clean_role(description)
         if name in drafts and role and role not in drafts[name].roles:
             drafts[name].roles.append(role)
+    speakers = {q.speaker for q in quotes if q.speaker and q.named}
     for draft in drafts.values():
         _kind_from_roles(draft)
+        if draft.kind != "person" and draft.name in speakers and _person_like(draft.name, lexicon):
+            draft.kind = "person"  # "Keith Lamont Scott" tagged an organisation, quoted as a person
     renamed = Merger(drafts, lexicon).run()
     for name in [n for n, d in drafts.items() if not _is_actor(d, lexicon)]:
         del drafts[name]
@@ -383,6 +395,7 @@ def _rank(
         in_summary = any(n.lower() in summary_text for n in names)
         is_quoted = any(n in quoted for n in names)
         score = d.mentions + 3 * in_title + 2 * in_summary + 2 * is_quoted + 2 * (1 - d.first / length)
+        score += bool(d.role)  # the article tells the reader who they are: a participant it introduces
         actor = Actor(
             name=d.name,
             kind=d.kind,

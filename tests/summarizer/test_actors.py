@@ -218,3 +218,12 @@ def test_events_things_and_stray_letters_are_no_actors(actors_of) -> None:
     assert "Boston Marathon" not in actors
     assert not any(name.endswith(("telecoms", "plans")) for name in actors)
     assert "Pro-Russian separatists" in actors or "pro-Russian separatists" in actors
+
+
+def test_an_organisation_and_its_short_form_are_one_actor(actors_of) -> None:
+    actors = actors_of(
+        "Warner Bros. Pictures said the film was delayed. Time Warner owns the studio. "
+        "Warner declined to comment further on Monday."
+    )
+    assert "Warner" not in actors
+    assert "Warner" in actors["Warner Bros. Pictures"].aliases  # type: ignore[attr-defined]
