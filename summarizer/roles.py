@@ -115,8 +115,6 @@ def _trim(tokens: list[Token], owner: Owner | None) -> str | None:
             break
         if owner is not None and tok.lower_ in _POSSESSIVE_PRONOUNS:
             words.append(owner(tok) + tok.whitespace_)
-        elif not words and tok.is_sent_start and tok.pos_ in ("NOUN", "ADJ") and tok.text.istitle():
-            words.append(tok.lower_ + tok.whitespace_)  # "Rival Hillary Clinton" opens a sentence: "rival"
         else:
             words.append(tok.text_with_ws)
     return clean_role("".join(words))
