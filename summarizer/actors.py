@@ -233,7 +233,10 @@ def extract_actors(
         if draft.kind != "person" and draft.name in speakers and _person_like(draft.name, lexicon):
             draft.kind = "person"  # "Keith Lamont Scott" tagged an organisation, quoted as a person
     renamed = Merger(drafts, lexicon).run()
-    for name in [n for n, d in drafts.items() if not _is_actor(d, lexicon)]:
+    for name, draft in drafts.items():
+        if draft.kind == "person" and " " not in name and _PEOPLE.search(name.lower()) and name[-1:] == "s":
+            draft.kind = "group"  # "Latinos", "Republicans" tagged a person: a plural of people is a group
+    for name in [n for n, d in drafts.items() if not _is_actor(d, lexicon, speakers)]:
         del drafts[name]
     for draft in drafts.values():
         draft.role = best_role(draft.roles) if draft.kind == "person" else None
@@ -315,11 +318,12 @@ def _adjectival(ent: Span) -> bool:
     return root.tag_ == "JJ" or (root.dep_ in ("amod", "compound") and root.head.i >= ent.end)
 
 
-def _is_actor(draft: Draft, lexicon: Lexicon) -> bool:
+def _is_actor(draft: Draft, lexicon: Lexicon, speakers: set[str]) -> bool:
     """Whether a reader would count the draft as an actor at all.
 
-    Not an adjective alone, not an event, and not a lone capitalised word seen once at the start of a
-    sentence (``Quirky``, ``Candidate``) that is no known place, acronym or first name.
+    Not an adjective alone, not an event, not a one-word person named once with no role who says
+    nothing, and not a lone capitalised word seen once at the start of a sentence (``Quirky``,
+    ``Candidate``) that is no known place, acronym or first name.
     """
     if not draft.nominal:
         return False
@@ -328,6 +332,10 @@ def _is_actor(draft: Draft, lexicon: Lexicon) -> bool:
         return False  # "X."
     if draft.kind != "place" and name.split()[-1].lower() in _EVENT_HEADS and " " in name:
         return False  # "Boston Marathon", "Record Store Day", "Champions League" final: events, not actors
+    if draft.kind == "person" and " " not in name and draft.mentions <= 1 and not draft.roles:
+        # One word named once, nothing said of it or by it ("Universe" of Miss Universe, "Twitter"):
+        # no person a reader can place.
+        return name in speakers or bool(draft.aliases)
     if " " in name or draft.gazetteer or draft.mentions > 1 or not draft.only_at_sentence_start:
         return True
     return name.isupper() or lexicon.gender_of_first_name(name) is not None
