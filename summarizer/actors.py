@@ -23,7 +23,9 @@ seen once at the start of a sentence.
   place of its own otherwise (``talks in Stockholm``, ``Crimea, which Russia annexed``);
 - an organisation's acronym merges with its full name (gazetteer, ``Full Name (ACRONYM)``, initials);
 - a nationality or political group is a ``group``; it takes the plural noun for people it modifies
-  (``Western nations``, ``pro-Russian separatists``); a party's forms are one organisation.
+  (``Western nations``, ``pro-Russian separatists``); a party's forms are one organisation;
+- a group the story names without a proper name is an actor when it acts in two sentences or more
+  (``prosecutors``, ``anti-Trump protesters``).
 
 **Kinds**: what the article calls an actor overrides the model (``The company, GlaxoSmithKline``;
 ``Courtney Love, the widow of ...``; a person's name quoted as a speaker).
@@ -79,13 +81,13 @@ _MEDIA = re.compile(
 _MEDIUM_VERBS = SPEECH_VERBS | frozenset({"speak", "talk", "appear", "interview", "write"})
 #: Plural nouns for people: a nationality or party before one of these names a group ("Western nations").
 _PEOPLE = re.compile(
-    r"(?:ers|ors|ists|ians|ants|ents|men|women|people|nations|forces|troops|police|authorities|officials|rebels|"
+    r"(?:ers|ors|ists|ians|ants|ents|\b(?:men|women|people|nations|forces|troops|police|authorities|officials|rebels|"
     r"militants|voters|fans|members|leaders|citizens|residents|soldiers|students|activists|critics|states|"
     r"countries|governments|families|children|parents|youths|teens|clubs|teams|parties|allies|spies|agents|"
     r"diplomats|lawmakers|ministers|players|delegates|donors|companies|firms|banks|immigrants|refugees|"
     r"muslims|christians|jews|hindus|sunnis|shiites|kurds|separatists|nationals|natives|americans|"
     r"europeans|africans|asians|latinos|democrats|republicans|conservatives|liberals|moderates|"
-    r"billionaires|athletes|stars|workers|judges|lawyers|doctors|nurses|victims|survivors|protesters)$"
+    r"billionaires|athletes|stars|workers|judges|lawyers|doctors|nurses|victims|survivors|protesters))$"
 )
 #: Last words of the names of events and competitions (not participants themselves).
 _EVENT_HEADS = frozenset(
@@ -220,6 +222,9 @@ def extract_actors(
     for start, (span, name) in coref.spans.items():
         if not doc[start].ent_type_:
             add(span, name, "person", span.start_char, span.end_char)
+    for phrase, found in _unnamed_groups(doc, running).items():
+        for span in found:
+            add(None, phrase, "group", span.start_char, span.end_char)
     for name, n in coref.pronoun_counts().items():
         if name in drafts:
             drafts[name].mentions += n
@@ -278,6 +283,41 @@ def _kind_from_roles(draft: Draft) -> None:
         draft.kind = "person"
     if draft.kind != "person":
         draft.roles = []
+
+
+#: Plural nouns too general to name a group of the story ("people said", "officials say").
+_TOO_GENERAL = frozenset(
+    """people others officials sources experts analysts observers critics reports states countries nations
+    governments authorities""".split()
+)
+
+
+def _unnamed_groups(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[Span]]:
+    """Groups the story names without a proper name (``prosecutors``, ``anti-Trump protesters``).
+
+    A plural noun for people that acts in at least two sentences (the subject of a verb, or the agent
+    of a passive), named by its most frequent phrase with its modifiers.
+    """
+    by_head: dict[str, list[Span]] = {}
+    for tok in doc:
+        if tok.tag_ != "NNS" or tok.ent_type_ or tok.lemma_.lower() in _TOO_GENERAL:
+            continue
+        if tok.dep_ not in ("nsubj", "nsubjpass") and not (tok.dep_ == "pobj" and tok.head.dep_ == "agent"):
+            continue
+        if not _PEOPLE.search(tok.lower_) or not _in_running_text(running, tok.idx):
+            continue
+        mods = [t for t in tok.lefts if t.dep_ in ("amod", "compound", "nmod") and t.i >= tok.i - 3]
+        start = min([tok.i, *(m.left_edge.i for m in mods)])
+        by_head.setdefault(tok.lemma_.lower(), []).append(doc[start : tok.i + 1])
+    out: dict[str, list[Span]] = {}
+    for spans in by_head.values():
+        if len({s.sent.start for s in spans}) < 2:
+            continue
+        names: dict[str, int] = {}
+        for span in spans:
+            names[span.text] = names.get(span.text, 0) + 1
+        out[max(names, key=lambda n: (names[n], len(n)))] = spans
+    return out
 
 
 def _running_text(parsed: Parsed) -> list[tuple[int, int]]:

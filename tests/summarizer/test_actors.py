@@ -227,3 +227,12 @@ def test_an_organisation_and_its_short_form_are_one_actor(actors_of) -> None:
     )
     assert "Warner" not in actors
     assert "Warner" in actors["Warner Bros. Pictures"].aliases  # type: ignore[attr-defined]
+
+
+def test_a_group_the_story_names_without_a_proper_name(actors_of) -> None:
+    actors = actors_of(
+        "Prosecutors said the defendant planned the attack for months. The jury heard from 40 witnesses. "
+        "Prosecutors also showed a video of the bombing. People watched in silence."
+    )
+    assert actors["Prosecutors"].kind == "group"  # type: ignore[attr-defined]
+    assert "People" not in actors
