@@ -49,7 +49,7 @@ from summarizer.attribution import SPEECH_VERBS, Coref
 from summarizer.lexicon import Lexicon
 from summarizer.model import Actor, ActorKind, Mention, Quote, Sentence
 from summarizer.nlp import Parsed
-from summarizer.roles import ORG_NOUNS, best_role, clean_role, person_noun, role_head, roles_at
+from summarizer.roles import ORG_NOUNS, ROLE_NOUNS, best_role, clean_role, person_noun, role_head, roles_at
 
 _KINDS: dict[str, ActorKind] = {
     "PERSON": "person",
@@ -287,8 +287,24 @@ def _kind_from_roles(draft: Draft) -> None:
 
 #: Plural nouns too general to name a group of the story ("people said", "officials say").
 _TOO_GENERAL = frozenset(
-    """people others officials sources experts analysts observers critics reports states countries nations
-    governments authorities""".split()
+    """people person other official source expert analyst observer critic state country nation government
+    authority""".split()
+)
+#: Singular nouns for people a story's unnamed groups are made of ("prosecutor", "juror", "protester").
+_GROUP_NOUNS = re.compile(
+    r"(?:ist|ian|er|or|man|woman|resident|student|parent|opponent|agent|patient|client|immigrant|migrant|"
+    r"participant|defendant|inhabitant|assistant|consultant|tenant|servant|refugee|detainee|hostage|victim|"
+    r"survivor|citizen|voter|fan|soldier|troop|athlete|player|worker|juror|rebel|militant|activist|"
+    r"delegate|donor|investor|shareholder|teen|youth|child|kid|family|veteran|nurse|doctor|pilot|"
+    r"official|member|leader|supporter|protester|prosecutor|lawmaker|legislator|senator|judge)$"
+)
+#: Nouns in -er and -or that are things, not people.
+_THINGS = frozenset(
+    """number paper order letter matter water power border center centre computer chapter quarter sector
+    factor error door floor motor monitor mirror meter corner tower river winter summer dinner cancer
+    finger answer character filter folder record register poster sticker trailer container charger
+    layer tier barrier counter cover shelter theater theatre remainder reminder meter liter litre
+    corridor indicator vendor operator""".split()
 )
 
 
@@ -300,11 +316,14 @@ def _unnamed_groups(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[
     """
     by_head: dict[str, list[Span]] = {}
     for tok in doc:
-        if tok.tag_ != "NNS" or tok.ent_type_ or tok.lemma_.lower() in _TOO_GENERAL:
+        lemma = tok.lemma_.lower()
+        if tok.tag_ != "NNS" or tok.ent_type_ or lemma in _TOO_GENERAL or lemma in _THINGS:
+            continue
+        if not (_GROUP_NOUNS.search(lemma) or lemma in ROLE_NOUNS):
             continue
         if tok.dep_ not in ("nsubj", "nsubjpass") and not (tok.dep_ == "pobj" and tok.head.dep_ == "agent"):
             continue
-        if not _PEOPLE.search(tok.lower_) or not _in_running_text(running, tok.idx):
+        if not _in_running_text(running, tok.idx):
             continue
         mods = [t for t in tok.lefts if t.dep_ in ("amod", "compound", "nmod") and t.i >= tok.i - 3]
         start = min([tok.i, *(m.left_edge.i for m in mods)])
