@@ -41,7 +41,10 @@ for the headline, the summary, being quoted, a stated role, and an early first m
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
+import numpy as np
+from spacy.attrs import TAG
 from spacy.tokens import Doc, Span, Token
 
 from summarizer.actormerge import PARTY_FORMS, Draft, Merger
@@ -315,7 +318,10 @@ def _unnamed_groups(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[
     of a passive), named by its most frequent phrase with its modifiers.
     """
     by_head: dict[str, list[Span]] = {}
-    for tok in doc:
+    # Only plural nouns can name such a group: find them in one array read, not token by token.
+    plural = doc.vocab.strings["NNS"]
+    for i in np.flatnonzero(doc.to_array([TAG]).ravel() == plural):
+        tok = doc[int(i)]
         lemma = tok.lemma_.lower()
         if tok.tag_ != "NNS" or tok.ent_type_ or lemma in _TOO_GENERAL or lemma in _THINGS:
             continue
@@ -346,7 +352,8 @@ def _running_text(parsed: Parsed) -> list[tuple[int, int]]:
 
 
 def _in_running_text(ranges: list[tuple[int, int]], at: int) -> bool:
-    return any(lo <= at < hi for lo, hi in ranges)
+    k = bisect_right(ranges, (at, 1 << 62)) - 1  # the ranges are sentences: sorted and apart
+    return k >= 0 and ranges[k][0] <= at < ranges[k][1]
 
 
 def _as_medium(doc: Doc, text: str, ent: Span) -> bool:
