@@ -220,7 +220,11 @@ def _copula(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
     # "Lavrov, who is the ...": a copula in a relative clause on the name.
     for child in root.children:
         if child.dep_ == "relcl" and child.lemma_ == "be":
-            attrs = [c for c in child.children if c.dep_ == "attr" and c.pos_ == "NOUN" and _names_a_person(c)]
+            attrs = [
+                c
+                for c in child.children
+                if c.dep_ == "attr" and c.pos_ == "NOUN" and _names_a_person(c) and not c.text[:1].isupper()
+            ]  # not a title: "who all left I'm A Celebrity"
             if attrs:
                 return _trim(list(doc[attrs[0].left_edge.i : attrs[0].right_edge.i + 1]), owner)
     # "Montgomery, 48, was a newly single mom when ...": the name is the subject of "be".
