@@ -21,9 +21,10 @@ The speaker is then resolved to the fullest name the article uses:
   title, when it gives it to one;
 - a definite description with a modifier whose head names a position or occupation, as the subject
   of a clause (``said the Old Trafford boss``, ``The marathon world record holder believes``,
-  ``the 30-year-old``), to the most salient person before it, like a pronoun without gender: British
-  news refers back to a named person this way; a bare ``the official`` may be someone new and is not
-  resolved. The description becomes one of that person's roles;
+  ``the 30-year-old``), to the one compatible person named just before it, or the lone subject of
+  the sentence before (:meth:`Coref.described_referent`): British news refers back to a named person
+  this way; a bare ``the official`` may be someone new and is not resolved. The quote keeps the
+  description as written; the brief names the person and takes the description as a role;
 - any other description (``a US official``) is kept as written and marked unnamed.
 """
 
@@ -296,12 +297,8 @@ class Coref:
         known = self.titles.get(name)
         return not known or title in known or title in _GENERIC_TITLES
 
-    def antecedent(self, pronoun: Token, title: str | None = None) -> str | None:
-        """The person a he/she refers to, or ``None`` when no compatible person precedes it.
-
-        With ``title`` (the head of a description such as ``the Tottenham striker``), a person the
-        article gives another title (``manager Jose Mourinho``) is not compatible.
-        """
+    def antecedent(self, pronoun: Token) -> str | None:
+        """The person a he/she refers to, or ``None`` when no compatible person precedes it."""
         if pronoun.i in self.resolved:
             return self.resolved[pronoun.i]
         want = _GENDERED.get(pronoun.lower_)
@@ -314,8 +311,6 @@ class Coref:
             if here - m.sent > WINDOW:
                 break
             if want and self.gender.get(m.name, want) != want:
-                continue
-            if title is not None and not self._compatible(m.name, title):
                 continue
             salience = SUBJECT_WEIGHT * m.subject + SPEAKER_WEIGHT * m.speaker - QUOTED_PENALTY * m.in_quote
             score = salience - (here - m.sent)
