@@ -102,17 +102,23 @@ def summary_problems(sentences: Sequence[str], text: str) -> list[tuple[str, ...
     quotes = find_quote_spans(text)
     end = -1
     for sentence in sentences:
-        found = problems(sentence)
         start = text.find(sentence, max(0, end))
         if start < 0:
             start = text.find(sentence)
-        if start >= 0 and "half-quote" not in found and inside_quotation(quotes, start, start + len(sentence)):
-            found = (*found, "half-quote")
+        found = problems_at(text, start, start + len(sentence), quotes) if start >= 0 else problems(sentence)
         if found and end >= 0 and start >= end and not text[end:start].strip():
             found = tuple(f for f in found if f not in LEANING)
         out.append(found)
         end = start + len(sentence) if start >= 0 else -1
     return out
+
+
+def problems_at(text: str, start: int, end: int, quotes: Sequence[QuoteSpan]) -> tuple[str, ...]:
+    """:func:`problems` of ``text[start:end]``, and ``half-quote`` when it lies inside a longer quotation."""
+    found = problems(text[start:end])
+    if "half-quote" not in found and inside_quotation(quotes, start, end):
+        found = (*found, "half-quote")
+    return found
 
 
 def inside_quotation(quotes: Sequence[QuoteSpan], start: int, end: int) -> bool:

@@ -33,7 +33,7 @@ from summarizer.news import news_order
 from summarizer.nlp import Parsed
 from summarizer.quotemarks import find_quote_spans
 from summarizer.sentences import ParseTokenizer, SentSpan, ends_sentence
-from summarizer.standalone import LEANING, inside_quotation, problems
+from summarizer.standalone import LEANING, problems, problems_at
 
 SUMY_METHODS: dict[str, Callable[[Stemmer], Any]] = {
     "lexrank": LexRankSummarizer,
@@ -129,11 +129,12 @@ def _standing_alone(parsed: Parsed, order: Sequence[int], count: int, pool: Sequ
     allowed = set(pool)
     quotes = find_quote_spans(text)
 
+    known: dict[int, tuple[str, ...]] = {}
+
     def flaws(n: int) -> tuple[str, ...]:
-        found = problems(text[spans[n].start_char : spans[n].end_char])
-        if inside_quotation(quotes, spans[n].start_char, spans[n].end_char):
-            found = (*found, "half-quote")
-        return found
+        if n not in known:  # both passes over the ranking ask again
+            known[n] = problems_at(text, spans[n].start_char, spans[n].end_char, quotes)
+        return known[n]
 
     chosen: list[int] = []
     for n in order:
