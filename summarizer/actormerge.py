@@ -14,7 +14,8 @@ without honorifics:
 - initials: ``RFU`` for Rugby Football Union, ``JK`` for Jason King;
 - an organisation's short form: its last words (``Villa`` for Aston Villa, ``Radio 1`` for BBC
   Radio 1), or its first words before a corporate designator (``Warner`` for Warner Bros. Pictures);
-- a party's forms: Conservative, Conservatives, Tory, Tories; Republican(s), GOP; Democrat(s) ...
+- a party's forms: Conservative, Conservatives, Tory, Tories; Republican(s), GOP; Democrat(s) ...;
+- a group named bare and qualified: ``soldiers`` for Kenyan soldiers.
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ class Merger:
         self._persons()
         self._initials()
         self._organisation_short_forms()
+        self._groups()
         return {old: self.final(old) for old in self.renamed}
 
     def _places_taken_for_persons(self) -> None:
@@ -305,4 +307,20 @@ class Merger:
             longer = by_prefix if len(by_prefix) == 1 else by_suffix if not by_prefix else []
             if len(longer) == 1:
                 self.drafts[longer[0]].kind = "organization"
+                self.merge(name, longer[0])
+
+    def _groups(self) -> None:
+        """``soldiers`` beside ``Kenyan soldiers``: the bare plural is the one group the story qualifies."""
+        groups = [n for n, d in self.drafts.items() if d.kind == "group"]
+        for name in sorted(groups, key=len):
+            if name not in self.drafts:
+                continue
+            tail = name.lower().split()
+            longer = [
+                o
+                for o in groups
+                if o != name and o in self.drafts and len(o.split()) > len(tail)
+                if o.lower().split()[-len(tail) :] == tail
+            ]
+            if len(longer) == 1:
                 self.merge(name, longer[0])

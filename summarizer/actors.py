@@ -301,6 +301,8 @@ _GROUP_NOUNS = re.compile(
     r"delegate|donor|investor|shareholder|teen|youth|child|kid|family|veteran|nurse|doctor|pilot|"
     r"official|member|leader|supporter|protester|prosecutor|lawmaker|legislator|senator|judge)$"
 )
+#: Words that count a group rather than name it ("several American sports stars").
+_QUANTIFIERS = frozenset("several many some few numerous various other others most all both".split())
 #: Nouns in -er and -or that are things, not people.
 _THINGS = frozenset(
     """number paper order letter matter water power border center centre computer chapter quarter sector
@@ -331,7 +333,11 @@ def _unnamed_groups(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[
             continue
         if not _in_running_text(running, tok.idx):
             continue
-        mods = [t for t in tok.lefts if t.dep_ in ("amod", "compound", "nmod") and t.i >= tok.i - 3]
+        mods = [
+            t
+            for t in tok.lefts
+            if t.dep_ in ("amod", "compound", "nmod") and t.i >= tok.i - 3 and t.lower_ not in _QUANTIFIERS
+        ]
         start = min([tok.i, *(m.left_edge.i for m in mods)])
         by_head.setdefault(tok.lemma_.lower(), []).append(doc[start : tok.i + 1])
     out: dict[str, list[Span]] = {}
@@ -426,7 +432,7 @@ def _group_phrase(doc: Doc, ent: Span) -> Span | None:
     if not _PEOPLE.search(head.lower_):
         return None  # "Indian army plans", "German telecoms": things, not a group of people
     start = min([ent.start, *(t.i for t in head.lefts if t.dep_ in ("amod", "compound") and t.i >= ent.start - 2)])
-    while start < ent.start and doc[start].is_punct:
+    while start < ent.start and (doc[start].is_punct or doc[start].lower_ in _QUANTIFIERS):
         start += 1
     # "pro-Russian": the prefix belongs to the group's name.
     if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("pro", "anti"):

@@ -87,6 +87,8 @@ class _Mention:
     in_quote: bool
     #: The subject of the sentence's main clause (not of a clause inside it).
     main: bool = False
+    #: The subject of "say" itself ("Greer said"), not of another speech verb ("called for").
+    says: bool = False
 
 
 def _persons(doc: Doc) -> list[Span]:
@@ -232,6 +234,7 @@ class Coref:
                         subject and _is_speech_verb(root.head),
                         self._in_quote(ent.start_char),
                         subject and _main_clause(root),
+                        subject and root.head.lemma_ == "say",
                     )
                 )
                 i = ent.end
@@ -258,6 +261,7 @@ class Coref:
                                 _is_speech_verb(tok.head),
                                 False,
                                 _main_clause(tok),
+                                tok.head.lemma_ == "say",
                             )
                         )
             i += 1
@@ -277,11 +281,11 @@ class Coref:
         title = head.lemma_.lower()
         # "the former New Mexico governor": a past title fits a person who now holds another one.
         past = any(t.lower_ in ("former", "ex", "then", "onetime", "erstwhile") for t in head.lefts)
-        near = [
-            m
-            for m in self.mentions
-            if m.char < head.idx and here - m.sent <= 2 and not m.in_quote and (past or self._compatible(m.name, title))
-        ]
+        before = [m for m in self.mentions if m.char < head.idx and not m.in_quote]
+        near = [m for m in before if here - m.sent <= 2 and (past or self._compatible(m.name, title))]
+        if not before or here - before[-1].sent > 2:
+            # No one named in the last two sentences: the story is still on the last person it named.
+            near = [m for m in before if here - m.sent <= _FAR and (past or self._compatible(m.name, title))]
         names = {m.name for m in near}
         if len(names) <= 1:
             return names.pop() if names else None
@@ -289,8 +293,11 @@ class Coref:
         for sent in (here, here - 1):
             subjects = {m.name for m in near if m.sent == sent and m.subject}
             if subjects:
-                main = {m.name for m in near if m.sent == sent and m.main}
-                return main.pop() if len(subjects) == 1 and len(main) == 1 else None
+                main = [m for m in near if m.sent == sent and m.main]
+                if len({m.name for m in main}) != 1:
+                    return None
+                # "Nielsen had panicked ..., Greer said.": the one who speaks, not the one spoken of.
+                return main[0].name if len(subjects) == 1 or main[0].says else None
         return None
 
     def _compatible(self, name: str, title: str) -> bool:
@@ -324,19 +331,24 @@ class Coref:
         word = noun.lower_
         found: set[str] = set()
         for ent, name in self.spans.values():
-            if ent.start_char >= noun.idx:
-                continue
+            if ent.start_char >= noun.idx or self._in_quote(ent.start_char):
+                continue  # '"... play from Damien," said the striker': a name quoted is not the one titled
             # A title right before the name ("Secretary of State Antony Blinken") or in the
             # apposition right after it ("Antony Blinken, the secretary of state,").
             sent = self.sents[self._sent_of(ent.start_char)]
             before = self.doc[max(sent.start, ent.start - 4) : ent.start]
             after = self.doc[ent.end : min(sent.end, ent.end + 6)]
+            closes = [t.i for t in after if t.is_quote]
+            if closes:
+                after = self.doc[ent.end : closes[0]]
             appositive = len(after) > 0 and after[0].text == ","
             if any(t.lower_ == word for t in before) or (appositive and any(t.lower_ == word for t in after)):
                 found.add(name)
         return found.pop() if len(found) == 1 else None
 
 
+#: How many sentences back a description may reach when the two before it name no one.
+_FAR = 4
 #: Abbreviated titles written before names ("Gov. Mike Pence") and the word a description uses.
 _ABBREVIATED = {
     "gov.": "governor",

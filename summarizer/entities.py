@@ -109,6 +109,7 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
         ents = [e for e in ents if e not in covered]
         ents.append(Span(doc, start, end, label=label))
     ents = [piece for e in ents for piece in _split(doc, e)]
+    ents = _unjoin(doc, ents)
     ents = [t for e in ents if (t := _trim(doc, e, lexicon)) is not None and _plausible(t)]
     ents = _join_org_of_place(doc, ents, lexicon)
     ents = _propagate(doc, ents, lexicon)
@@ -133,6 +134,39 @@ def _split(doc: Doc, ent: Span) -> list[Span]:
     if start < ent.end:
         pieces.append(Span(doc, start, ent.end, label=ent.label_))
     return pieces
+
+
+def _unjoin(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Two names the model ran together, cut apart.
+
+    ``Everton and Arsenal``, ``Hollyoaks to Channel 4``: where the part after ``and`` or ``to`` is
+    named alone elsewhere in the article (after a comma or ``for``: where both parts are).
+
+    ``Procter and Gamble``, ``Forum for the Future``, ``Bureau of Alcohol, Tobacco, Firearms and
+    Explosives`` and ``Committee to Protect Journalists`` stay whole.
+    """
+    alone = {e.text for e in ents}
+    out: list[Span] = []
+    for ent in ents:
+        cut = None
+        if ent.label_ in ("ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT"):
+            for tok in ent[1:-1]:
+                head, tail = doc[ent.start : tok.i].text, doc[tok.i + 1 : ent.end].text
+                if (tok.text == "," or tok.lower_ in ("and", "for", "to")) and (
+                    (head in alone and tail in alone) or (tok.lower_ in ("and", "to") and tail in alone)
+                ):
+                    cut = tok.i
+                    break
+        if cut is None:
+            out.append(ent)
+            continue
+        right = cut + 1
+        while right < ent.end and doc[right].lower_ in ("the", "a", "an"):
+            right += 1
+        out.append(Span(doc, ent.start, cut, label=ent.label_))
+        if right < ent.end:
+            out.append(Span(doc, right, ent.end, label=ent.label_))
+    return out
 
 
 def _plausible(ent: Span) -> bool:

@@ -52,7 +52,8 @@ ROLE_NOUNS = frozenset(
     international forward batsman bowler president premier governor mayor chairman chairwoman
     commissioner ambassador envoy judge prosecutor detective officer star veteran teenager counterpart
     colleague partner deputy aide adviser advisor assistant successor predecessor rival ally opponent
-    challenger spokesperson representative""".split()
+    challenger spokesperson representative donor mate strategist pollster professor scientist
+    researcher""".split()
 )
 _ROLE_WORDS = _TITLE_TITLES | ROLE_NOUNS
 
@@ -75,6 +76,8 @@ def clean_role(role: str | None) -> str | None:
         return None
     if words[0].lower() in ("whose", "who", "which", "that", "where", "when", "himself", "herself"):
         return None
+    if words[0].lower() in ("my", "our", "your"):
+        return None  # "our client, Daniel Ramos": the speaker's relation, not the person's role
     if role_head(role) in _ANYONE:
         return None  # "a black man" describes; it states no role
     return role
@@ -102,9 +105,17 @@ def best_role(roles: list[str]) -> str | None:
 
 def _trim(tokens: list[Token], owner: Owner | None) -> str | None:
     words: list[str] = []
-    for tok in tokens:
+    for k, tok in enumerate(tokens):
         # "mother-in-law" keeps its "in"
         hyphenated = tok.i > 0 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_
+        if tok.lower_ in _ROLE_STOP_PREPS and not hyphenated and words:
+            # "a star on Eastern High School's basketball team", "ambassador to the UN": the body served.
+            body = _body_served(tok)
+            served = [t.text_with_ws for t in tokens[k:] if body is not None and t.i <= body.i]
+            if served and body is not None and body.i <= tokens[-1].i:
+                # Too long with it: the position alone ("associate professor of surgery").
+                return clean_role("".join(words + served)) or clean_role("".join(words))
+            break
         if (
             (tok.lower_ in _ROLE_STOP_PREPS and not hyphenated)
             or tok.dep_ in ("relcl", "acl", "advcl")
@@ -118,6 +129,24 @@ def _trim(tokens: list[Token], owner: Owner | None) -> str | None:
         else:
             words.append(tok.text_with_ws)
     return clean_role("".join(words))
+
+
+def _body_served(prep: Token) -> Token | None:
+    """The organisation after ``at``, ``for``, ``on``, ``with``, ``to`` that a role is held in, if any."""
+    if prep.lower_ not in ("at", "for", "on", "with", "to"):
+        return None
+    for obj in prep.children:
+        if obj.dep_ != "pobj":
+            continue
+        if obj.ent_type_ == "ORG" or (obj.ent_type_ == "GPE" and prep.lower_ == "to"):
+            # To the end of the name: "the University" of "the University of Georgia".
+            end = obj
+            while end.i + 1 < len(obj.doc) and obj.doc[end.i + 1].ent_iob_ == "I":
+                end = obj.doc[end.i + 1]
+            return end
+        if obj.pos_ == "NOUN" and obj.lemma_.lower() in ORG_NOUNS:
+            return obj
+    return None
 
 
 def _has_role_word(tokens: list[Token]) -> bool:
@@ -166,12 +195,18 @@ def _adjacent_title(doc: Doc, ent: Span) -> list[Token]:
 def _after_name(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
     root = ent.root
     # An apposition is set off by punctuation: "Antony Blinken, America's top diplomat,".
-    set_off = ent.end < len(doc) and doc[ent.end].text in (",", "—", "–", "-", "(")
+    set_off = ent.end < len(doc) and doc[ent.end].text in (",", "—", "–", "-", "--", "(")
     for child in root.children:
         if set_off and child.dep_ == "appos" and child.i > root.i and doc[child.i].ent_type_ != "PERSON":
+            if doc[ent.end].text in ("-", "--", "—", "–") and not _names_a_person(child):
+                continue  # "A. Alfred Taubman -- his first name was Adolph --": an aside, not a role
             role = _trim(list(doc[child.left_edge.i : child.right_edge.i + 1]), owner)
             if role:
                 return role
+    # "Shane Meadows and Kevin McDonald, both former winners of ...": one apposition for every name.
+    shared = _both(doc, ent, owner)
+    if shared:
+        return shared
     # "Scott, 43, a father of seven": the parser hangs the description on the age.
     i = ent.end
     if i + 3 < len(doc) and doc[i].text == "," and doc[i + 1].like_num and doc[i + 2].text == ",":
@@ -186,7 +221,52 @@ def _after_name(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
     return None
 
 
+def _both(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
+    """The apposition ``both ...`` (``all ...``) of names joined by ``and``, for each of them."""
+    first = ent.root
+    while first.dep_ == "conj" and first.head.i < first.i:
+        first = first.head
+    if first.ent_type_ != "PERSON" or not any(c.dep_ == "conj" for c in first.children):
+        return None
+    for child in first.children:
+        if child.dep_ != "appos" or child.i < ent.end:
+            continue
+        words = list(doc[child.left_edge.i : child.right_edge.i + 1])
+        if words and words[0].lower_ in ("both", "all", "each"):
+            return _trim(words[1:], owner)
+    return None
+
+
+def _possessed_before(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
+    """``his running mate, Gov. Mike Pence``: a possessed description set off before the name.
+
+    Read from the words, for where the parser hung the name elsewhere.
+    """
+    k = ent.start - 1
+    while k > 0 and doc[k].lower_.rstrip(".") in _TITLE_TITLES:
+        k -= 1  # "Gov." between the comma and the name
+    if k < 2 or doc[k].text != ",":
+        return None
+    head = doc[k - 1]
+    if head.pos_ != "NOUN" or head.tag_ != "NN" or not _names_a_person(head):
+        return None
+    start = k - 1
+    while start > 0 and k - start < 6 and doc[start - 1].pos_ in ("ADJ", "NOUN", "PART", "PROPN", "PRON"):
+        start -= 1
+        if doc[start].tag_ == "PRP$":
+            break
+    lead = doc[start]
+    possessed = lead.tag_ == "PRP$" or any(t.tag_ == "POS" for t in doc[start : k - 1])
+    if not possessed or (lead.ent_type_ == "PERSON" and lead.i + 1 < k and doc[lead.i + 1].tag_ != "POS"):
+        return None
+    return _trim(list(doc[start:k]), owner)
+
+
 def _head_of_apposition(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
+    return _parsed_head_of_apposition(doc, ent, owner) or _possessed_before(doc, ent, owner)
+
+
+def _parsed_head_of_apposition(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
     root = ent.root
     head = root.head
     if root.dep_ == "appos" and head.i < ent.start and head.pos_ in ("NOUN", "PROPN") and not head.ent_type_:
@@ -238,14 +318,21 @@ def _copula(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
     return None
 
 
-_PERSON_NOUN = re.compile(
-    r"(?:er|or|ist|ian|man|woman|mom|mum|dad|father|mother|son|daughter|wife|husband|friend|student|delegate|"
-    r"member|partner|volunteer|victim|survivor|resident|citizen|official|employee|graduate|veteran|expert|"
-    r"diplomat|widow|widower|fiancee?|girlfriend|boyfriend|spouse|sibling|cousin|uncle|aunt|nephew|niece|"
-    r"grandson|granddaughter|grandfather|grandmother|pilot|nurse|cop|priest|monk|nun|pastor|mogul|magnate|"
-    r"heir|heiress|king|emperor|dictator|monarch|legend|icon|hero|heroine|celebrity|personality|anchor|"
-    r"pundit|critic|fan|suspect|witness|hostage|detainee|refugee|migrant|native|pupil|teen|chef|ceo|cfo|"
-    r"mp|mep|mla|principal|dean|chancellor|provost|commander|chief|head|boss|star|candidate|nominee)$"
+#: Endings of nouns for people ("investor", "novelist", "chairman"); whole words are in _PERSON_WORDS.
+_PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian|man|woman)$")
+#: Nouns for people, matched as whole words: "son" must not find "reason", nor "king" "making".
+_PERSON_WORDS = frozenset(
+    """mom mum dad father mother son daughter wife husband friend student delegate member partner volunteer
+    victim survivor resident citizen official employee graduate veteran expert diplomat widow widower fiance
+    fiancee girlfriend boyfriend spouse sibling cousin uncle aunt nephew niece grandson granddaughter
+    grandfather grandmother stepson stepdaughter stepfather stepmother godson goddaughter pilot nurse cop
+    priest monk nun pastor mogul magnate heir heiress king emperor dictator monarch legend icon hero heroine
+    celebrity personality anchor pundit critic fan suspect witness hostage detainee refugee migrant native
+    pupil teen teenager chef ceo cfo mp mep mla principal dean chancellor provost commander chief head boss
+    star candidate nominee contestant participant applicant claimant defendant plaintiff tenant servant
+    consultant assistant attendant lieutenant sergeant merchant informant entrant correspondent opponent
+    agent client parent mate housemate teammate classmate flatmate roommate shipmate playmate dj accomplice
+    brother sister""".split()
 )
 
 
@@ -259,14 +346,20 @@ ORG_NOUNS = frozenset(
 
 
 def role_head(role: str) -> str:
-    """The noun a role is about: ``secretary`` in ``secretary general of NATO``, ``company`` in ``company``."""
-    before_of = re.split(r"\s+of\s+", role)[0].split()
+    """The noun a role is about: ``secretary`` in ``secretary general of NATO``, ``company`` in ``company``.
+
+    ``one of the site's best-known journalists`` is about ``journalists``.
+    """
+    parts = re.split(r"\s+of\s+", role)
+    before_of = parts[0].split()
+    if len(parts) > 1 and [w.lower() for w in before_of] in (["one"], ["among"]):
+        before_of = re.split(r"\s+of\s+", parts[1])[0].split()
     return before_of[-1].lower().strip(".,") if before_of else ""
 
 
 def person_noun(word: str) -> bool:
     """Whether a noun (lower case) describes a person: a position, an occupation, a relation."""
-    return word in _ROLE_WORDS or word.rstrip("s") in _ROLE_WORDS or bool(_PERSON_NOUN.search(word))
+    return word in _ROLE_WORDS or word.rstrip("s") in _ROLE_WORDS or _person_word(word)
 
 
 def _is_role_word(tok: Token) -> bool:
@@ -275,7 +368,11 @@ def _is_role_word(tok: Token) -> bool:
 
 def _names_a_person(tok: Token) -> bool:
     """A noun that describes a person (``mom``, ``investor``, ``candidate``), not a thing (``legacy``)."""
-    return _is_role_word(tok) or bool(_PERSON_NOUN.search(tok.lower_))
+    return _is_role_word(tok) or _person_word(tok.lower_)
+
+
+def _person_word(word: str) -> bool:
+    return word in _PERSON_WORDS or bool(_PERSON_SUFFIX.search(word))
 
 
 _NAMING_VERBS = frozenset(

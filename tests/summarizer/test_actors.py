@@ -189,6 +189,34 @@ def test_a_title_in_quotation_marks_is_no_actor(actors_of) -> None:
         ),
         ("Keith Scott, 43, a father of seven, died on Tuesday.", "Keith Scott", "father of seven"),
         ("Dzhokhar Tsarnaev, 21, sat in court on Monday.", "Dzhokhar Tsarnaev", None),
+        (
+            "Shane Meadows and Kevin McDonald, both former winners of the award, were nominated on Monday.",
+            "Shane Meadows",
+            "former winners of the award",
+        ),
+        (
+            "I met Jim VandeHei, a co-founder of Politico, and Mike Allen, one of the site's best-known "
+            "journalists, in Washington.",
+            "Mike Allen",
+            "one of the site's best-known journalists",
+        ),
+        (
+            "Trey Moses -- a star on Eastern High School's basketball team in Louisville -- asked her out.",
+            "Trey Moses",
+            "star on Eastern High School's basketball team",
+        ),
+        (
+            "Kellyanne Conway, a pollster for Mr. Trump and his running mate, Gov. Mike Pence of Indiana, "
+            "will run the campaign.",
+            "Mike Pence",
+            "Trump's running mate",
+        ),
+        (
+            'Big Brother had behaved "like a child rather than a parent" by taunting contestant John McCririck '
+            "after denying him a cola drink.",
+            "John McCririck",
+            "contestant",
+        ),
     ],
 )
 def test_roles_as_the_article_states_them(actors_of, text: str, name: str, role: str | None) -> None:
@@ -208,6 +236,43 @@ def test_a_description_that_refers_back_gives_the_role_and_the_speaker(briefer) 
     assert howard.role == "Tory leader"
     assert brief.quotes and brief.quotes[0].speaker == "Michael Howard"
     assert brief.quotes[0].speaker_role == "Tory leader"
+
+
+def test_a_description_resolves_past_a_quoted_name_and_a_reported_subject(briefer) -> None:
+    brief = briefer.brief(
+        Article(
+            text="Robbie Keane was full of praise for Damien Duff on Saturday. "
+            '"It was great play from Damien," said the Tottenham striker. '
+            "Nielsen had panicked that the show could harm her, Germaine Greer said on Monday. "
+            "The feminist writer said the programme had behaved like a child."
+        ),
+        quotes=None,
+    )
+    roles = {a.name: a.role for a in brief.actors}
+    assert roles["Robbie Keane"] == "Tottenham striker"
+    assert roles["Damien Duff"] is None
+    assert roles["Germaine Greer"] == "feminist writer"
+    assert brief.quotes[0].speaker == "Robbie Keane"
+
+
+def test_a_description_reaches_back_to_the_last_person_named(actors_of) -> None:
+    actors = actors_of(
+        "Tessa Jowell has announced plans to limit the number of new casinos in the UK to 24. "
+        "It puts an end to plans for up to 40 super casinos. Instead there will be a cap of eight "
+        "new casinos in each size category. The Culture Secretary said the move showed she listened to critics."
+    )
+    assert actors["Tessa Jowell"].role == "Culture Secretary"  # type: ignore[attr-defined]
+
+
+def test_names_the_model_ran_together_are_two_and_groups_are_not_counted(actors_of) -> None:
+    actors = actors_of(
+        "Phil Redmond offered to sell Hollyoaks to Channel 4 on Monday. Channel 4 said it would reply. "
+        "Several American sports stars have been banned this year. Several American sports stars said so. "
+        "Kenyan soldiers entered the town. The soldiers stayed for a week, and the soldiers left on Friday."
+    )
+    assert "Channel 4" in actors and not any(" to " in name for name in actors)
+    assert "American sports stars" in actors
+    assert "Kenyan soldiers" in actors and "soldiers" not in actors
 
 
 def test_events_things_and_stray_letters_are_no_actors(actors_of) -> None:
