@@ -34,6 +34,10 @@ _DESIGNATORS = frozenset(
     corp. corporation inc inc. co co. ltd ltd. plc llc ag sa nv fc afc club company""".split()
 )
 _STREETS = frozenset("ave ave. avenue st st. street rd rd. road blvd blvd. boulevard lane drive square".split())
+#: The second word of a club named after its town ("Manchester United", "Bristol Rovers").
+_CLUB_WORDS = frozenset(
+    "united city rovers athletic wanderers county albion town rangers hotspur orient argyle wednesday villa".split()
+)
 _ACRONYM = re.compile(r"^[A-Z](?:[A-Z]|\.[A-Z]){1,6}\.?$")
 #: Forms of one party, lower-cased -> the party (kept short: the parties of US and UK news).
 PARTY_FORMS: dict[str, str] = {
@@ -144,7 +148,7 @@ class Merger:
         return {old: self.final(old) for old in self.renamed}
 
     def _places_taken_for_persons(self) -> None:
-        """``Albuquerque`` or ``Vermilyea Ave`` tagged a person is a place."""
+        """``Albuquerque`` or ``Vermilyea Ave`` tagged a person is a place; ``Manchester United`` a club."""
         for name, d in self.drafts.items():
             if d.kind != "person":
                 continue
@@ -153,6 +157,17 @@ class Merger:
             if (listed and self.lexicon.gender_of_first_name(name) is None) or name.split()[-1].lower() in _STREETS:
                 d.kind = "place"
                 d.roles = []
+                continue
+            words = name.split()
+            first = self.lexicon.gazetteer.get(words[0].lower())
+            if (
+                len(words) == 2
+                and first is not None
+                and first.kind in ("place", "country")
+                and words[1].lower() in _CLUB_WORDS
+                and not d.roles
+            ):
+                d.kind = "organization"  # "Manchester United", "Aston Villa": a club or firm named after a place
 
     def _honorifics(self) -> None:
         for name in list(self.drafts):

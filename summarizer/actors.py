@@ -178,6 +178,7 @@ def extract_actors(
         if ent.label_ == "GPE"
         and (e := lexicon.gazetteer.get(ent.text.lower())) is not None
         and e.kind == "place"
+        and ent.text in _CAPITALS
         and _acts(ent.root)
     }
     for ent in coref.ents:  # the article's entities, read once by the coreference
@@ -301,6 +302,17 @@ _GROUP_NOUNS = re.compile(
     r"delegate|donor|investor|shareholder|teen|youth|child|kid|family|veteran|nurse|doctor|pilot|"
     r"official|member|leader|supporter|protester|prosecutor|lawmaker|legislator|senator|judge)$"
 )
+#: Capitals that news names for their governments ("Moscow said", "Beijing warned"). Another city that
+#: acts is itself, or its club: "Liverpool would think about any bid" is not the United Kingdom.
+_CAPITALS = frozenset(
+    """Moscow Washington Beijing Kiev Kyiv London Paris Berlin Tokyo Tehran Damascus Baghdad Kabul Ankara
+    Pyongyang Seoul Cairo Riyadh Islamabad Delhi Havana Caracas Ottawa Canberra Rome Madrid Athens Warsaw
+    Budapest Minsk Tbilisi Baku Yerevan Beirut Amman Tripoli Khartoum Nairobi Pretoria Abuja Hanoi Manila
+    Jakarta Bangkok Taipei Brussels Dublin Lisbon Vienna Bern Stockholm Oslo Copenhagen Helsinki Prague
+    Bucharest Sofia Belgrade Zagreb Ljubljana Bratislava Vilnius Riga Tallinn Chisinau Doha Muscat
+    Sanaa Kuwait Manama Jerusalem Algiers Rabat Tunis Dhaka Kathmandu Colombo Naypyidaw Ulaanbaatar Astana
+    Tashkent Bishkek Dushanbe Ashgabat Bogota Lima Santiago Brasilia Quito Wellington""".split()
+) | {"New Delhi", "Mexico City", "Buenos Aires", "Addis Ababa", "Kuala Lumpur", "Abu Dhabi", "Kuwait City"}
 #: Words that count a group rather than name it ("several American sports stars").
 _QUANTIFIERS = frozenset("several many some few numerous various other others most all both".split())
 #: Nouns in -er and -or that are things, not people.

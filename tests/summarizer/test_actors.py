@@ -103,6 +103,16 @@ def test_city_is_a_place_unless_it_acts(actors_of) -> None:
     assert "Geneva" in acting and acting["Geneva"].kind == "place"  # type: ignore[attr-defined]
 
 
+def test_a_city_that_is_no_capital_acts_as_itself_and_a_club_is_no_person(actors_of) -> None:
+    actors = actors_of(
+        "Liverpool would think about any bid, Phil Thompson said. Indiana passed the law on Thursday. "
+        "Manchester United beat Arsenal 2-0 at Old Trafford, and Manchester United stay second."
+    )
+    assert "United Kingdom" not in actors and "United States" not in actors
+    assert "Liverpool" in actors and "Indiana" in actors
+    assert actors["Manchester United"].kind == "organization"  # type: ignore[attr-defined]
+
+
 def test_acronym_in_brackets_merges_with_the_full_name(actors_of) -> None:
     actors = actors_of(
         "The Committee to Protect Journalists (CPJ) criticised the arrests. The CPJ said two reporters were held."
