@@ -70,6 +70,8 @@ class Draft:
     #: Where it was mentioned: sentence starts only (a lone capitalised word there may be no name).
     only_at_sentence_start: bool = True
     gazetteer: bool = False
+    #: Some mention is a subject, possessor or agent: the name does something in the story.
+    acted: bool = False
 
 
 def core_words(name: str) -> list[str]:
@@ -118,6 +120,7 @@ class Merger:
         t.gazetteer = t.gazetteer or s.gazetteer
         t.nominal = t.nominal or s.nominal
         t.called_organisation = t.called_organisation or s.called_organisation
+        t.acted = t.acted or s.acted
         self.renamed[source] = target
 
     def rename(self, old: str, new: str) -> None:

@@ -165,6 +165,7 @@ def extract_actors(
             draft.aliases[surface] = None
         if span is None or span.start not in sentence_starts:
             draft.only_at_sentence_start = False
+        draft.acted = draft.acted or (span is not None and _acts(span.root))
         mentions.append(Mention(text=surface, kind=kind, start=start, end=end, actor=name))
         if span is not None and (kind == "person" or _person_like(surface, lexicon)):
             draft.roles += [r for r in roles_at(doc, span, owner) if r not in draft.roles]
@@ -416,6 +417,15 @@ def _is_actor(draft: Draft, lexicon: Lexicon, speakers: set[str]) -> bool:
         return False  # "X."
     if draft.kind != "place" and name.split()[-1].lower() in _EVENT_HEADS and " " in name:
         return False  # "Boston Marathon", "Record Store Day", "Champions League" final: events, not actors
+    if (
+        draft.kind == "organization"
+        and " " not in name
+        and draft.mentions <= 1
+        and not (draft.gazetteer or draft.acted or draft.called_organisation)
+        and name not in speakers
+        and name.lower() not in PARTY_FORMS
+    ):
+        return False  # one word named once that does nothing ("a VHS copy", "the ER", "on Amazon")
     if draft.kind == "person" and " " not in name and draft.mentions <= 1 and not draft.roles:
         # One word named once, nothing said of it or by it ("Universe" of Miss Universe, "Twitter"):
         # no person a reader can place.

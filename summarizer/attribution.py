@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span, Token
 from summarizer.lexicon import Gender, Lexicon
 from summarizer.nlp import Parsed
 from summarizer.quotemarks import QuoteSpan
-from summarizer.roles import ROLE_NOUNS
+from summarizer.roles import ABBREVIATED_TITLES, ROLE_NOUNS
 from summarizer.sentences import sentence_at
 
 SPEECH_VERBS = frozenset(
@@ -172,7 +172,7 @@ class Coref:
             near = [c for c in root.children if c.dep_ in ("compound", "amod", "appos", "nmod") and not c.ent_type_]
             if root.dep_ == "appos":
                 near.append(root.head)
-            lemmas = (_ABBREVIATED.get(t.lower_, t.lemma_.lower()) for t in near if t.pos_ in ("NOUN", "PROPN"))
+            lemmas = (ABBREVIATED_TITLES.get(t.lower_, t.lemma_.lower()) for t in near if t.pos_ in ("NOUN", "PROPN"))
             words = {w for w in lemmas if w in ROLE_NOUNS}
             if words:
                 out.setdefault(name, set()).update(words)
@@ -349,20 +349,6 @@ class Coref:
 
 #: How many sentences back a description may reach when the two before it name no one.
 _FAR = 4
-#: Abbreviated titles written before names ("Gov. Mike Pence") and the word a description uses.
-_ABBREVIATED = {
-    "gov.": "governor",
-    "sen.": "senator",
-    "rep.": "representative",
-    "gen.": "general",
-    "pres.": "president",
-    "sec.": "secretary",
-    "lt.": "lieutenant",
-    "col.": "colonel",
-    "capt.": "captain",
-    "supt.": "superintendent",
-    "det.": "detective",
-}
 #: Heads of descriptions that fit anyone's position ("the Labour boss" may be the party's leader).
 _GENERIC_TITLES = frozenset({"boss", "chief", "head", "leader", "star", "veteran", "officer", "official"})
 

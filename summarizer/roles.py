@@ -56,6 +56,20 @@ ROLE_NOUNS = frozenset(
     researcher""".split()
 )
 _ROLE_WORDS = _TITLE_TITLES | ROLE_NOUNS
+#: Abbreviated titles written before names ("Gov. Mike Pence") and the word a description uses.
+ABBREVIATED_TITLES = {
+    "gov.": "governor",
+    "sen.": "senator",
+    "rep.": "representative",
+    "gen.": "general",
+    "pres.": "president",
+    "sec.": "secretary",
+    "lt.": "lieutenant",
+    "col.": "colonel",
+    "capt.": "captain",
+    "supt.": "superintendent",
+    "det.": "detective",
+}
 
 
 Owner = Callable[[Token], str]
@@ -80,6 +94,8 @@ def clean_role(role: str | None) -> str | None:
         return None  # "our client, Daniel Ramos": the speaker's relation, not the person's role
     if role_head(role) in _ANYONE:
         return None  # "a black man" describes; it states no role
+    if role.lower() in ABBREVIATED_TITLES:
+        return ABBREVIATED_TITLES[role.lower()].capitalize()  # "Sen." alone reads as "Senator"
     return role
 
 

@@ -311,3 +311,16 @@ def test_a_group_the_story_names_without_a_proper_name(actors_of) -> None:
     )
     assert actors["Prosecutors"].kind == "group"  # type: ignore[attr-defined]
     assert "People" not in actors
+
+
+def test_a_one_word_organisation_named_once_in_passing_is_no_actor(actors_of) -> None:
+    actors = actors_of(
+        "Jon Cryer found an old VHS copy of the film on Tuesday. Apple said on Monday that sales rose. "
+        "Jon Cryer laughed."
+    )
+    assert "VHS" not in actors and "Apple" in actors
+
+
+def test_an_abbreviated_title_alone_reads_in_full(actors_of) -> None:
+    actors = actors_of("Sen. Ted Cruz spoke in Iowa on Monday.")
+    assert actors["Ted Cruz"].role == "Senator"  # type: ignore[attr-defined]
