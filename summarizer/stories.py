@@ -1,12 +1,22 @@
 """Stories for digests: the briefs of many articles clustered into the news they tell (pure).
 
-**Clustering** (:func:`cluster`): each brief becomes a TF-IDF vector of its headline (counted twice),
-summary sentences and actor names (an actor is one term: "Antony Blinken" does not match "Antony
-Gormley"). Two briefs are the same story when their cosine similarity reaches :data:`THRESHOLD`; stories
-are the connected groups. Only pairs that share one of their :data:`TOP_TERMS` heaviest terms are
-compared, each brief with at most :data:`WINDOW` earlier briefs per term, and a term carried by half of
-the briefs (and more than :data:`MAX_POSTING`) proposes none, so the work grows about linearly with the
-number of briefs (a few thousand a day stay fast) instead of quadratically.
+**Clustering** (:func:`cluster`), measured on ../shared/eval/digest (README, "Digests"):
+
+- each article becomes a TF-IDF vector of its headline (counted :data:`TITLE_WEIGHT` times) and its
+  whole text, with the IDF of the day's articles, proper names counted :data:`NAME_WEIGHT` times;
+- two articles are linked by the stronger of two tests, each scaled so that 1 passes: their cosine
+  against :data:`COSINE`, and how far that cosine stands above what each of them shares with the day's
+  other articles (a z-score, against :data:`Z_SCORE`). Outlets that tell one event in other words
+  ("emoluments" and "foreign payments") share little, but far more than with anything else that day;
+  two earthquakes in one region share much, and the cosine test keeps them apart;
+- stories are built by average-link clustering on those links (a missing link weighs 0) while the
+  average link between two groups reaches :data:`THRESHOLD`, so one strong pair does not chain two
+  stories together.
+
+Only pairs that share :data:`MIN_SHARED` of their :data:`TOP_TERMS` heaviest terms are compared, and a
+term carried by more than :data:`MAX_POSTING` articles proposes none; each article's background is
+measured against at most :data:`SAMPLE` others. The work grows about linearly with the number of
+articles (bench/scale.py), where comparing every pair would grow with its square.
 
 **A story** (:func:`make_story`): its headline and summary come from the brief most central to the
 group (the highest total similarity to the others; the longest summary on a tie), the quote is the
@@ -16,7 +26,7 @@ name, most mentioned first.
 
 from __future__ import annotations
 
-import itertools
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -26,131 +36,187 @@ import numpy as np
 from scipy import sparse
 
 from summarizer.keyquotes import key_quotes
-from summarizer.model import Actor, Brief, Quote, Source, Story
+from summarizer.model import Actor, Article, Brief, Quote, Source, Story
 
-THRESHOLD = 0.3
-TOP_TERMS = 8
-#: A term carried by more than this many briefs (and by half of them) is too common to propose pairs.
-MAX_POSTING = 60
-#: Briefs sharing a term are compared with at most this many earlier ones.
-WINDOW = 8
-_WORD = re.compile(r"[a-z][a-z'’-]{2,}")
+#: Two articles tell one story when their cosine reaches this, or ...
+COSINE = 0.15
+#: ... when their cosine stands this many standard deviations above what each article shares with the
+#: day's others (what the z-score of the pair averages to). News told in other words by another outlet
+#: shares little with its twin, but far more than with anything else that day.
+Z_SCORE = 3.0
+#: A z-score counts only above this cosine: a lone shared rare word in two short leads is no story.
+MIN_COSINE = 0.05
+#: Stories are joined while the average link between them reaches 1 on the scale where either test
+#: above is 1 (average-link clustering): one strong pair does not chain two stories together.
+THRESHOLD = 1.0
+#: Proper names (capitalised inside a sentence) count this much more than other words: events differ
+#: by their names (two earthquakes, two rehab check-ins), outlets' wordings differ everywhere else.
+NAME_WEIGHT = 2.0
+#: The headline counts this much more than a word of the text.
+TITLE_WEIGHT = 2.0
+#: A term carried by more briefs than this proposes no pairs (its weight is small, the pairs many).
+MAX_POSTING = 40
+#: Pairs are proposed by each brief's heaviest terms only (the cosine is then taken on all of them).
+TOP_TERMS = 50
+#: Pairs sharing fewer of those terms are not compared: one shared word is no story.
+MIN_SHARED = 2
+#: A link weaker than this is left out of the graph: it could not lift an average to the threshold.
+MIN_LINK = 0.25
+#: How many briefs the background of each brief (its mean and spread of similarity) is measured on.
+SAMPLE = 400
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*|[.!?]")
 _STOP = frozenset(
-    """the and for that with from this have has had was were are will would could should said says say
-    about after before over into than then they them their there what when which while who whom whose
-    its it's his her hers our your you yours been being also just more most some such only other not
-    but all any can may might new one two three year years time week day today yesterday monday tuesday
-    wednesday thursday friday saturday sunday told per cent percent""".split()
+    """a an the and or but if of to in on at by for with from as is are was were be been being it its this
+    that these those he she they we you i his her their our your them him us me my not no so do does did
+    have has had will would can could should may might must said says say also than then there here what
+    which who whom whose when where why how all any each more most other some such only own same too very
+    just about after before over into up down out off again further once""".split()
 )
 
-Vector = dict[str, float]
 
-
-def _terms(brief: Brief) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    title = brief.article.title.lower()
-    for w in _WORD.findall(title):
-        if w not in _STOP:
-            counts[w] += 2
-    for s in brief.summary:
-        for w in _WORD.findall(s.text.lower()):
-            if w not in _STOP:
-                counts[w] += 1
-    for a in brief.actors[:10]:
-        counts["@" + a.name.lower()] += 2
+def _terms(article: Article) -> dict[str, float]:
+    counts: dict[str, float] = defaultdict(float)
+    for text, weight in ((article.title, TITLE_WEIGHT), (article.text, 1.0)):
+        sentence_start = True
+        for m in _TOKEN.finditer(text):
+            tok = m.group()
+            if tok in ".!?":
+                sentence_start = True
+                continue
+            word = tok.lower()
+            if len(word) > 1 and word not in _STOP:
+                counts[word] += weight * (NAME_WEIGHT if tok[0].isupper() and not sentence_start else 1.0)
+            sentence_start = False
     return counts
 
 
-def vectors(briefs: Sequence[Brief]) -> list[Vector]:
-    """Unit-length TF-IDF vectors of the briefs (log-scaled term counts)."""
-    terms = [_terms(b) for b in briefs]
+def matrix(articles: Sequence[Article]) -> sparse.csr_matrix:
+    """Unit-length TF-IDF rows of the articles' headlines and texts (IDF over these articles)."""
+    terms = [_terms(a) for a in articles]
     df: Counter[str] = Counter()
     for t in terms:
         df.update(t.keys())
-    n = len(briefs)
-    out: list[Vector] = []
-    for t in terms:
-        v = {w: (1 + math.log(c)) * math.log((1 + n) / (1 + df[w]) + 1) for w, c in t.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        out.append({w: x / norm for w, x in v.items()})
-    return out
-
-
-def _cosine(a: Vector, b: Vector) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(w, 0.0) for w, x in a.items())
-
-
-def _candidate_pairs(postings: Sequence[list[int]], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct pairs (a < b) of briefs within :data:`WINDOW` places of each other in a posting list.
-
-    Each brief is compared with the WINDOW briefs before it that share the term: a big story still
-    joins up as a chain (groups are connected components), and the work stays linear. Computed on
-    arrays, not pair by pair: the number of pairs per brief rises as more briefs share terms.
-    """
-    lengths = [len(d) for d in postings]
-    if not lengths:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    flat = np.fromiter(itertools.chain.from_iterable(postings), dtype=np.int64, count=sum(lengths))
-    which = np.repeat(np.arange(len(lengths)), lengths)
-    firsts, seconds = [], []
-    for k in range(1, WINDOW + 1):
-        same = which[k:] == which[:-k]
-        firsts.append(flat[:-k][same])
-        seconds.append(flat[k:][same])
-    keys = np.unique(np.concatenate(firsts) * n + np.concatenate(seconds))
-    return keys // n, keys % n
-
-
-def _pair_cosines(vecs: Sequence[Vector], left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """The cosine of each pair (``left[k]``, ``right[k]``) of unit vectors."""
-    if not len(left):
-        return np.zeros(0)
+    n = len(articles)
     index: dict[str, int] = {}
     indptr, indices, data = [0], [], []
-    for v in vecs:
-        for w, x in v.items():
-            indices.append(index.setdefault(w, len(index)))
-            data.append(x)
+    for t in terms:
+        for w, c in t.items():
+            idf = math.log((1 + n) / (1 + df[w]))
+            if idf > 0:
+                indices.append(index.setdefault(w, len(index)))
+                data.append((1 + math.log(c)) * idf if c >= 1 else c * idf)
         indptr.append(len(indices))
-    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(vecs), max(1, len(index))))
-    return np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1)).ravel()
+    m = sparse.csr_matrix((data, indices, indptr), shape=(n, max(1, len(index))))
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
+
+
+def _background(m: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's mean and spread of cosine to the others (to an even sample of them on big days)."""
+    n = m.shape[0]
+    sample = np.arange(n) if n <= SAMPLE else np.linspace(0, n - 1, SAMPLE).astype(np.int64)
+    sims = (m @ m[sample].T).toarray()
+    sims[sample, np.arange(len(sample))] = np.nan  # a row is not its own background
+    with np.errstate(invalid="ignore"):
+        mean = np.nanmean(sims, axis=1) if len(sample) > 1 else np.zeros(n)
+        spread = np.nanstd(sims, axis=1) if len(sample) > 1 else np.ones(n)
+    return np.nan_to_num(mean), np.maximum(np.nan_to_num(spread, nan=1.0), 1e-3)
+
+
+def _candidate_pairs(m: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (a < b) that share :data:`MIN_SHARED` of their heaviest terms.
+
+    Each brief offers its :data:`TOP_TERMS` heaviest terms carried by at most :data:`MAX_POSTING` briefs.
+    The work grows with the number of briefs times those two bounds, not with its square; the cosine
+    of each pair is then taken on every term.
+    """
+    n = m.shape[0]
+    df = np.bincount(m.indices, minlength=m.shape[1])
+    rows, cols = [], []
+    for i in range(n):
+        lo, hi = m.indptr[i], m.indptr[i + 1]
+        terms, weights = m.indices[lo:hi], m.data[lo:hi]
+        keep = terms[df[terms] <= MAX_POSTING]
+        if len(keep) > TOP_TERMS:
+            order = np.argsort(-weights[df[terms] <= MAX_POSTING], kind="stable")[:TOP_TERMS]
+            keep = keep[order]
+        rows.append(np.full(len(keep), i))
+        cols.append(keep)
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    top = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=m.shape)
+    shared = sparse.triu(top @ top.T, k=1).tocoo()
+    enough = shared.data >= MIN_SHARED
+    return shared.row[enough].astype(np.int64), shared.col[enough].astype(np.int64)
+
+
+def _pair_cosines(m: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    if not len(left):
+        return np.zeros(0)
+    return np.asarray(m[left].multiply(m[right]).sum(axis=1)).ravel()
+
+
+def _average_link(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray, threshold: float) -> list[int]:
+    """Average-link clustering on a sparse graph (a missing edge weighs 0): each brief's group root."""
+    parent = list(range(n))
+    size = [1] * n
+    links: list[dict[int, float]] = [{} for _ in range(n)]  # root -> neighbour root -> summed weight
+    for a, b, w in zip(left.tolist(), right.tolist(), weight.tolist(), strict=True):
+        links[a][b] = links[a].get(b, 0.0) + w
+        links[b][a] = links[b].get(a, 0.0) + w
+    heap = [(-w, a, b) for a in range(n) for b, w in links[a].items() if a < b and w >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if parent[a] != a or parent[b] != b or b not in links[a]:
+            continue  # a stale entry: one side was merged since
+        if abs(links[a][b] / (size[a] * size[b]) + neg) > 1e-12:
+            continue  # its average changed since it was pushed; the fresh entry is in the heap
+        if size[a] < size[b]:
+            a, b = b, a
+        parent[b] = a
+        size[a] += size[b]
+        del links[a][b]
+        for k, w in links[b].items():
+            if k == a:
+                continue
+            del links[k][b]
+            links[a][k] = links[k][a] = links[a].get(k, 0.0) + w
+        links[b] = {}
+        for k, w in links[a].items():
+            avg = w / (size[a] * size[k])
+            if avg >= threshold:
+                heapq.heappush(heap, (-avg, min(a, k), max(a, k)))
+    return parent
 
 
 def cluster(briefs: Sequence[Brief], threshold: float = THRESHOLD) -> list[list[int]]:
     """Groups of brief indices that tell the same story; biggest first, then by first index."""
-    vecs = vectors(briefs)
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, v in enumerate(vecs):
-        for w, _x in sorted(v.items(), key=lambda p: -p[1])[:TOP_TERMS]:
-            postings[w].append(i)
-    parent = list(range(len(briefs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     n = len(briefs)
-    too_common = max(MAX_POSTING, n // 2)
-    left, right = _candidate_pairs([d for d in postings.values() if 2 <= len(d) <= too_common], n)
-    similar = _pair_cosines(vecs, left, right) >= threshold
-    for x, y in zip(left[similar].tolist(), right[similar].tolist(), strict=True):
-        parent[find(x)] = find(y)
+    if n == 0:
+        return []
+    m = matrix([b.article for b in briefs])
+    left, right = _candidate_pairs(m)
+    cos = _pair_cosines(m, left, right)
+    mean, spread = _background(m)
+    z = ((cos - mean[left]) / spread[left] + (cos - mean[right]) / spread[right]) / 2
+    link = np.maximum(cos / COSINE, np.where(cos >= MIN_COSINE, z / Z_SCORE, 0.0))
+    strong = link >= MIN_LINK
+    parent = _average_link(n, left[strong], right[strong], link[strong], threshold)
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(briefs)):
-        groups[find(i)].append(i)
+    for i in range(n):
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        groups[root].append(i)
     return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
 
-def _central(briefs: Sequence[Brief], vecs: Sequence[Vector]) -> int:
+def _central(briefs: Sequence[Brief], m: sparse.csr_matrix) -> int:
+    totals = np.asarray((m @ m.T).sum(axis=1)).ravel()
     best, best_key = 0, (-1.0, -1)
-    for i in range(len(briefs)):
-        total = sum(_cosine(vecs[i], vecs[j]) for j in range(len(briefs)) if j != i)
-        key = (round(total, 6), sum(len(s.text) for s in briefs[i].summary))
+    for i, brief in enumerate(briefs):
+        key = (round(float(totals[i]), 6), sum(len(s.text) for s in brief.summary))
         if key > best_key:
             best, best_key = i, key
     return best
@@ -185,8 +251,7 @@ def merge_actors(briefs: Sequence[Brief], limit: int = 6) -> tuple[Actor, ...]:
 
 def make_story(briefs: Sequence[Brief], sources: Sequence[Source], summary_sentences: int = 3) -> Story:
     """One story from the briefs of its articles (``sources`` in the same order)."""
-    vecs = vectors(briefs)
-    lead = briefs[_central(briefs, vecs)]
+    lead = briefs[_central(briefs, matrix([b.article for b in briefs]))]
     # The lead article's key quote, else the best quote of the others.
     lead_key = key_quotes(lead.quotes, lead.summary, 1)
     others = [q for b in briefs if b is not lead for q in b.quotes]
