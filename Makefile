@@ -29,12 +29,13 @@ lint: $(STAMP)  ## ruff, ruff format --check, mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-eval: $(STAMP)  ## ROUGE (through `briefbot batch`), quote F1, entity F1, extraction, and briefs as a reader scores them
+eval: $(STAMP)  ## ROUGE (through `briefbot batch`), quote F1, entity F1, extraction, briefs as a reader scores them, digest stories
 	$(BIN)/python scripts/eval_summarize.py
 	$(BIN)/python scripts/eval_quotes.py
 	$(BIN)/python scripts/eval_actors.py
 	$(BIN)/python scripts/eval_extract.py
 	$(BIN)/python scripts/audit_briefs.py
+	$(BIN)/python scripts/eval_digest.py
 
 bench: $(STAMP)  ## speed ratios against baselines measured in the same run (bench/results/*.json)
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'

@@ -44,9 +44,9 @@ from bot.model import (
 )
 from bot.retry import with_retries
 from bot.storage import Store
-from summarizer.errors import ArticleError
+from summarizer.errors import ArticleError, NoSentences
 from summarizer.keyquotes import key_quotes
-from summarizer.model import Article, Brief, Source
+from summarizer.model import Article, Brief, Source, headline_brief
 
 log = logging.getLogger(__name__)
 
@@ -323,8 +323,20 @@ class Core:
         except Exception as err:
             return err
 
-    async def brief_url(self, url: str) -> tuple[Brief, bool]:
-        """The brief of a web page (cached, and computed once for concurrent asks); and whether cached."""
+    async def brief_url(self, url: str, *, headline_if_short: bool = False) -> tuple[Brief, bool]:
+        """The brief of a web page (cached, and computed once for concurrent asks); and whether cached.
+
+        ``headline_if_short``: a page with no sentence to summarize gives its headline alone (for a
+        digest, which lists every article), not cached, instead of raising :class:`NoSentences`.
+        """
+        try:
+            return await self._brief_url(url)
+        except NoSentences as err:
+            if not headline_if_short or err.article is None:
+                raise
+            return headline_brief(err.article), False
+
+    async def _brief_url(self, url: str) -> tuple[Brief, bool]:
         key = canonical_url(url)
         cached = await self.store.get_brief(key)
         if cached is not None:
@@ -341,7 +353,11 @@ class Core:
             digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
             brief = await self.store.get_brief(digest)
             if brief is None:
-                brief = await self.brief_article(article)
+                try:
+                    brief = await self.brief_article(article)
+                except NoSentences as err:
+                    err.article = article  # what a digest shows of it: its headline
+                    raise
                 self.metrics.briefs_computed += 1
             else:
                 self.metrics.cache_hits += 1
@@ -431,13 +447,14 @@ class Core:
         async def one(item: FeedItem, sub: Subscription) -> tuple[Entry, Subscription] | None:
             async with gate:
                 try:
-                    brief, _cached = await self.brief_url(item.url)
+                    brief, _cached = await self.brief_url(item.url, headline_if_short=True)
                 except (UserError, ArticleError) as err:
                     log.info("digest item %s skipped: %s", item.url, err)
                     return None
             if not brief.article.title and item.title:
                 brief = replace(brief, article=replace(brief.article, title=item.title))
-            source = Source(url=item.url, title=item.title or brief.article.title, feed=sub.url)
+            title = item.title or brief.article.title
+            source = Source(url=item.url, title=title, feed=sub.url, id=item.guid or item.url)
             return Entry(brief, source, item.published or now), sub
 
         results = await asyncio.gather(*(one(i, s) for i, s in chosen))

@@ -296,8 +296,10 @@ class Coref:
                 main = [m for m in near if m.sent == sent and m.main]
                 if len({m.name for m in main}) != 1:
                     return None
-                # "Nielsen had panicked ..., Greer said.": the one who speaks, not the one spoken of.
-                return main[0].name if len(subjects) == 1 or main[0].says else None
+                # "Nielsen had panicked ..., Greer said. The writer said ...": the one who spoke before,
+                # not the one spoken of. Not within one sentence: "Quick said the front-runner had ..."
+                # speaks of someone else.
+                return main[0].name if len(subjects) == 1 or (main[0].says and sent < here) else None
         return None
 
     def _compatible(self, name: str, title: str) -> bool:

@@ -15,6 +15,11 @@ Anything else raised from the summarizer is a bug, and the caller logs it as one
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from summarizer.model import Article
+
 
 class ArticleError(ValueError):
     """Base class: the message is safe to show to a user as is."""
@@ -42,6 +47,11 @@ class NotEnglish(ArticleError):
 
 class NoSentences(ArticleError):
     """No sentence could be found."""
+
+    def __init__(self, message: str, article: Article | None = None) -> None:
+        super().__init__(message)
+        #: The article, where a caller that can show its headline alone set it (a digest).
+        self.article = article
 
 
 class UnknownMethod(ArticleError):

@@ -7,8 +7,10 @@ process and rendered by any adapter without surprises.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
+
+from summarizer.methods import DEFAULT_METHOD
 
 ActorKind = Literal["person", "organization", "place", "group"]
 
@@ -198,6 +200,8 @@ class Source:
     url: str
     title: str
     feed: str = ""
+    #: The article's identifier where it has one: the item's GUID in a feed, the file stem in a folder.
+    id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,9 +243,26 @@ class Digest:
                         else None
                     ),
                     "actors": [actor(a) for a in s.actors],
-                    "sources": [{"url": x.url, "title": x.title, "feed": x.feed} for x in s.sources],
+                    "sources": [{"url": x.url, "title": x.title, "feed": x.feed, "id": x.id} for x in s.sources],
                 }
                 for s in self.stories
             ],
             "actors": [actor(a) for a in self.actors],
         }
+
+
+#: How much of the text names an article that has no headline and no sentence to summarize.
+_OPENING_CHARS = 120
+
+
+def headline_brief(article: Article, method: str = DEFAULT_METHOD) -> Brief:
+    """The brief of an article too short to brief: its headline and nothing else.
+
+    A feed's headline and lead with no full stop still belongs in a digest, under its source. Without
+    a headline, the article's opening words stand in for one.
+    """
+    title = article.title.strip()
+    if not title:
+        words = " ".join(article.text.split())
+        title = words if len(words) <= _OPENING_CHARS else words[:_OPENING_CHARS].rsplit(" ", 1)[0] + " …"
+    return Brief(article=replace(article, title=title), summary=(), method=method)

@@ -34,6 +34,8 @@ HONORIFICS = frozenset(
 _ROLE_STOP_PREPS = frozenset({"in", "at", "for", "on", "during", "with", "from", "to", "after", "before", "since"})
 _POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its"})
 _MAX_ROLE_WORDS = 8
+#: Adverbs a role may start with ("Phil Redmond, now chairman of Mersey TV").
+_ROLE_ADVERBS = frozenset({"now", "formerly", "currently", "also", "then", "once", "still", "later"})
 _NOT_ROLES = frozenset({"people", "man", "woman", "men", "women", "person", "one", "himself", "herself", "who"})
 #: Nouns for anyone: "a black man" describes, it states no role.
 _ANYONE = frozenset(
@@ -170,7 +172,7 @@ def _has_role_word(tokens: list[Token]) -> bool:
     return any(
         t.lower_.rstrip(".") in _ROLE_WORDS
         or t.lower_.rstrip("s") in _ROLE_WORDS
-        or (t.pos_ == "NOUN" and not t.ent_type_ and t.lower_ not in _NOT_ROLES and not t.text[:1].isupper())
+        or (t.pos_ == "NOUN" and not t.ent_type_ and t.lower_ not in _NOT_ROLES and _names_a_person(t))
         for t in tokens
     )
 
@@ -214,6 +216,11 @@ def _after_name(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
     set_off = ent.end < len(doc) and doc[ent.end].text in (",", "—", "–", "-", "--", "(")
     for child in root.children:
         if set_off and child.dep_ == "appos" and child.i > root.i and doc[child.i].ent_type_ != "PERSON":
+            lead = doc[child.left_edge.i]
+            if (child.pos_ not in ("NOUN", "PROPN") and child.lower_ != "one") or (
+                lead.pos_ in ("ADV", "VERB", "AUX") and lead.lower_ not in _ROLE_ADVERBS
+            ):
+                continue  # "Trump, when asked, often steam-rolls through ...": a misparse, not a role
             if doc[ent.end].text in ("-", "--", "—", "–") and not _names_a_person(child):
                 continue  # "A. Alfred Taubman -- his first name was Adolph --": an aside, not a role
             role = _trim(list(doc[child.left_edge.i : child.right_edge.i + 1]), owner)
@@ -348,7 +355,7 @@ _PERSON_WORDS = frozenset(
     star candidate nominee contestant participant applicant claimant defendant plaintiff tenant servant
     consultant assistant attendant lieutenant sergeant merchant informant entrant correspondent opponent
     agent client parent mate housemate teammate classmate flatmate roommate shipmate playmate dj accomplice
-    brother sister""".split()
+    brother sister superhero superstar megastar villain""".split()
 )
 
 

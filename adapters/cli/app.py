@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--include", default="", help="keep only items with one of these words (comma-separated)")
     digest.add_argument("--exclude", default="", help="drop items with any of these words (comma-separated)")
     digest.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    digest.add_argument(
+        "--stories", default="", metavar="N|all", help="how many stories to show (default: BRIEFBOT_DIGEST_STORIES)"
+    )
 
     sub.add_parser("doctor", help="check the settings, the model, the database and the platform tokens")
     sub.add_parser("run", help="run the bot: Slack and/or Discord, feed poller, digest scheduler (see README)")
@@ -454,9 +457,12 @@ async def _digest(core: Core, args: argparse.Namespace, channel: ChannelRef) -> 
     from bot.digest import Entry, build_digest, matches  # noqa: PLC0415
     from bot.errors import UserError  # noqa: PLC0415
     from bot.model import DigestReply, TextReply  # noqa: PLC0415
-    from summarizer.model import Source  # noqa: PLC0415
+    from summarizer.errors import NoSentences  # noqa: PLC0415
+    from summarizer.model import Source, headline_brief  # noqa: PLC0415
 
     try:
+        stories = _story_count(args.stories, core.limits.digest_stories)
+        core.limits = replace(core.limits, digest_stories=stories)
         parse_command(f"digest {args.since}", channel)  # checks --since
         include = tuple(w.strip().lower() for w in args.include.split(",") if w.strip())
         exclude = tuple(w.strip().lower() for w in args.exclude.split(",") if w.strip())
@@ -471,24 +477,50 @@ async def _digest(core: Core, args: argparse.Namespace, channel: ChannelRef) -> 
     now = core.clock()
     entries = []
     for path, article in await asyncio.to_thread(_read_articles, directory):
-        brief = await core.brief_article(article)
+        try:
+            brief = await core.brief_article(article)
+        except NoSentences:
+            brief = headline_brief(article)  # too short to brief: listed under its headline
+        except ArticleError as err:
+            print(f"briefbot: {path}: {err}", file=sys.stderr)
+            continue
         # The files were chosen by hand: every one counts, whatever its date (--since is for feeds).
         published = dt.datetime.combine(article.date, dt.time(12), tzinfo=dt.UTC) if article.date else now
-        entries.append(
-            Entry(brief, Source(url=str(path), title=article.title or path.stem, feed=str(directory)), published)
-        )
+        source = Source(url=str(path), title=article.title or path.stem, feed=str(directory), id=path.stem)
+        entries.append(Entry(brief, source, published))
+    if not entries:
+        return TextReply(f"no article in {directory} could be read", error=True)
     kept = [e for e in entries if matches(e, include, exclude)]
     day = now.date()
-    return DigestReply(build_digest(kept, day, max_stories=core.limits.digest_stories, title=f"Digest of {directory}"))
+    return DigestReply(build_digest(kept, day, max_stories=stories, title=f"Digest of {directory}"))
+
+
+def _story_count(value: str, default: int) -> int:
+    if not value:
+        return default
+    if value == "all":
+        return 1_000_000
+    if not value.isdigit() or int(value) < 1:
+        raise UsageError("--stories takes a number of stories (1 or more) or 'all'")
+    return int(value)
 
 
 def _read_articles(directory: Path) -> list[tuple[Path, Article]]:
+    """The readable article files of a folder; each one that cannot be read is named on stderr."""
     if not directory.is_dir():
         raise UsageError(f"no such directory: {directory}")
     files = sorted(p for p in directory.iterdir() if p.suffix in (".txt", ".md"))
     if not files:
         raise UsageError(f"no article files (*.txt, *.md) in {directory}")
-    return [(p, parse_article(decode_bytes(p.read_bytes())[0])) for p in files]
+    out = []
+    for path in files:
+        try:
+            text = decode_bytes(path.read_bytes())[0]
+        except (OSError, ArticleError) as err:
+            print(f"briefbot: {path}: {err}", file=sys.stderr)
+            continue
+        out.append((path, parse_article(text)))
+    return out
 
 
 def _cmd_batch(args: argparse.Namespace, settings: Settings, sentences: int, method: str) -> int:

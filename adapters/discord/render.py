@@ -191,8 +191,17 @@ def story_embeds(n: int, story: Story) -> list[Embed]:
         fields.append((_who(story.quote), _quote(story.quote)))
     if story.actors:
         fields.append(("Actors", "; ".join(_actor(a) for a in story.actors)))
-    links = "\n".join(f"[{cut(s.title or s.url, 80)}]({s.url})" for s in story.sources[:5])
     count = len(story.sources)
+    shown: list[str] = []
+    for source in story.sources[:5]:
+        link = f"[{cut(source.title or source.url, 80)}]({source.url})"
+        # Whole links only, and room left for "and N more": a cut link would not open.
+        if sum(len(x) + 1 for x in shown) + len(link) > MAX_FIELD_VALUE - 20:
+            break
+        shown.append(link)
+    links = "\n".join(shown)
+    if count > len(shown):
+        links += f"\nand {count - len(shown)} more"
     fields.append((f"{count} source{'s' if count != 1 else ''}", links or "-"))
     first = story.sources[0].url if story.sources else ""
     return make_embed(f"{n}. {story.headline}", text, url=first, fields=fields)

@@ -256,6 +256,36 @@ def test_digest_of_a_directory() -> None:
     assert out.startswith("# Digest of") and "## 1. As tensions in Ukraine rise" in out
 
 
+def test_digest_of_a_directory_keeps_every_article_and_names_each_bad_file(tmp_path: Path) -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    (tmp_path / "ukraine.txt").write_text(seed, encoding="utf-8")
+    # A feed-style headline and lead with no full stop: too short to brief, still in the digest.
+    (tmp_path / "lead.txt").write_text(
+        " date 2024-03-01 Storm closes ports along the coast\n\nA storm closed every port along the coast on Friday",
+        encoding="utf-8",
+    )
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 200)
+    (tmp_path / "empty.md").write_text("   \n", encoding="utf-8")
+    proc = run("digest", "--dir", str(tmp_path), "--format", "json", "--stories", "all")
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, err
+    assert "binary.txt" in err and "empty.md" in err and "Traceback" not in err
+    data = json.loads(proc.stdout)
+    by_id = {s["sources"][0]["id"]: s for s in data["stories"]}
+    assert set(by_id) == {"ukraine", "lead"}
+    assert by_id["lead"]["headline"] == "Storm closes ports along the coast" and by_id["lead"]["summary"] == []
+    assert by_id["ukraine"]["summary"]
+    assert_one_line_error(run("digest", "--dir", str(tmp_path), "--stories", "0"), 2, "--stories")
+
+
+def test_digest_of_a_directory_with_nothing_readable_fails_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 200)
+    proc = run("digest", "--dir", str(tmp_path))
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == f"briefbot: no article in {tmp_path} could be read"
+
+
 def test_batch_quotes_all_writes_every_quote_with_its_speaker(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": "seed", "text": SEED.read_text(encoding="utf-8")}) + "\n")

@@ -12,6 +12,7 @@ import pytest
 from adapters.discord.app import DiscordAdapter, invite_url
 from adapters.discord.render import render
 from bot.model import BriefReply, ChannelRef, DigestReply
+from summarizer.model import Digest, Source, Story
 from tests.adapters.conftest import ARTICLE
 from tests.adapters.test_slack import story
 from tests.fakes.fake_discord import APP_ID, CHANNEL_ID, FakeDiscord
@@ -152,6 +153,23 @@ def test_every_reply_fits_discord_limits(longest_dev_brief) -> None:
         for message in render(BriefReply(brief, view=view)):  # type: ignore[arg-type]
             assert FakeDiscord.violations({"content": message["content"], "embeds": message["embeds"]}) is None
             discord.Embed.from_dict(message["embeds"][0]) if message["embeds"] else None
+
+
+def test_a_story_told_by_ten_outlets_says_so_and_fits() -> None:
+    sources = tuple(
+        Source(f"https://outlet{k}.example/{'path/' * 40}", "A long headline " * 12, f"feed{k}") for k in range(10)
+    )
+    stories = tuple(
+        Story(f"Story {n} " + "word " * 80, ("Sentence. " * 60,) * 3, quote=None, actors=(), sources=sources)
+        for n in range(12)
+    )
+    messages = render(DigestReply(Digest(day=dt.date(2026, 11, 26), stories=stories)))
+    for message in messages:
+        assert FakeDiscord.violations({"content": message["content"], "embeds": message["embeds"]}) is None
+    fields = [f for m in messages for e in m["embeds"] for f in e.get("fields", [])]
+    assert sum(f["name"] == "10 sources" for f in fields) == 12
+    listed = [f["value"] for f in fields if f["name"] == "10 sources"]
+    assert all(v.count("](https://outlet") + int(v.rsplit("and ", 1)[1].split()[0]) == 10 for v in listed)
 
 
 async def test_sharded_client_connects_and_answers(fake_discord, core) -> None:

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import time
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import aiohttp
@@ -233,6 +234,24 @@ def test_every_reply_fits_slack_limits(longest_dev_brief) -> None:
     digest = Digest(day=dt.date(2026, 11, 26), stories=tuple(story(n) for n in range(40)))
     messages = render(DigestReply(digest))
     assert len(messages) > 1 and all(not FakeSlack.invalid_blocks(m["blocks"]) for m in messages)
+
+
+def test_a_story_told_by_ten_outlets_says_so_and_fits() -> None:
+    many = [
+        replace(
+            story(n),
+            sources=tuple(
+                Source(f"https://outlet{k}.example/{'path/' * 40}{n}", "A long headline " * 12, f"feed{k}")
+                for k in range(10)
+            ),
+        )
+        for n in range(12)
+    ]
+    messages = render(DigestReply(Digest(day=dt.date(2026, 11, 26), stories=tuple(many))))
+    assert all(not FakeSlack.invalid_blocks(m["blocks"]) for m in messages)
+    text = json.dumps([m["blocks"] for m in messages])
+    assert text.count("10 sources") == 12 and text.count("and 5 more") == 12
+    assert "https://outlet4.example/" in text
 
 
 def test_text_splitting_keeps_every_word_and_respects_the_limit() -> None:

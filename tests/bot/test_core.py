@@ -161,6 +161,24 @@ async def test_digest_clusters_stories_across_feeds(world) -> None:
     assert set(data) == {"date", "title", "stories", "actors"} and data["stories"][0]["sources"]
 
 
+async def test_an_item_too_short_to_brief_still_reaches_the_digest_under_its_headline(world) -> None:
+    core, fetcher, _store, _clock = world
+    fetcher.articles["https://short.example/lead"] = (
+        " date 2026-11-26 Ports shut as storm nears\n\nEvery port along the coast closed on Thursday as the storm"
+    )
+    fetcher.feeds["https://short.example/feed"] = rss(
+        [("Ports shut as storm nears", "https://short.example/lead", "Thu, 26 Nov 2026 07:10:00 GMT")]
+    ).encode()
+    await ask(core, "subscribe https://short.example/feed", admin=True)
+    reply = await ask(core, "digest 24h")
+    assert isinstance(reply, DigestReply), reply
+    short = [s for s in reply.digest.stories if s.sources[0].url == "https://short.example/lead"]
+    assert len(short) == 1 and short[0].headline == "Ports shut as storm nears" and short[0].summary == ()
+    assert short[0].sources[0].id == "https://short.example/lead"
+    alone = await ask(core, "https://short.example/lead")
+    assert isinstance(alone, TextReply) and alone.error and "punctuation" in alone.text  # a brief still says why
+
+
 async def test_digest_filters_and_failing_feed_notice(world) -> None:
     core, fetcher, _store, clock = world
     await ask(core, "subscribe https://news.example/rss --include floods", admin=True)

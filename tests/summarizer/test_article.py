@@ -88,6 +88,30 @@ def test_english_passes_and_short_text_is_not_judged() -> None:
     assert is_english("12 345 678")
 
 
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        (
+            "Senate Majority Leader plans to begin votes without knowing where three key Republicans stand, "
+            "and without completed FBI background check.",
+            True,
+        ),
+        (
+            "Die Bundesregierung hat am Montag ein neues Gesetz beschlossen, das die Mieten in den großen "
+            "Städten begrenzen soll, wie ein Sprecher in Berlin mitteilte.",
+            False,
+        ),
+        (
+            "De regering heeft maandag een nieuw plan aangekondigd om de jeugdwerkloosheid in de zwaarst "
+            "getroffen regio van het land te verminderen.",
+            False,
+        ),
+    ],
+)
+def test_a_short_lead_of_names_is_still_english(text: str, english: bool) -> None:
+    assert is_english(text) is english
+
+
 def test_a_table_of_figures_is_refused_as_such() -> None:
     from summarizer.errors import TableOfFigures
 

@@ -68,6 +68,55 @@ def test_cluster_of_many_briefs_keeps_unrelated_news_apart() -> None:
     assert len(groups) == 2_000
 
 
+_NOUNS = """bank airline museum club court council festival hospital school bridge harbour railway farm
+factory theatre library stadium prison market garden river forest mine port orchestra university bakery
+brewery chapel castle canal ferry tunnel motorway airport zoo aquarium gallery cinema reservoir lighthouse
+observatory vineyard quarry dairy""".split()
+_VERBS = "opens closes sells rebuilds expands renames repairs inspects floods reopens".split()
+
+
+def _day_of_other_news(n: int) -> list[Brief]:
+    """Unrelated short stories: the background a day's clustering measures each pair against."""
+    out = []
+    for k in range(n):
+        a, b = _NOUNS[k % len(_NOUNS)], _NOUNS[(3 * k + 7) % len(_NOUNS)]
+        verb = _VERBS[k % len(_VERBS)]
+        out.append(brief(f"{a.title()} {verb} its {b}", f"The {a} in Town{k} {verb} its {b} after a long dispute."))
+    return out
+
+
+def test_one_event_told_in_other_words_is_one_story_and_twin_events_stay_apart() -> None:
+    emoluments = [
+        brief(
+            "Obama ethics chief accuses Trump of violating emoluments clause",
+            "Walter Shaub said the president's hotel deals break the Constitution's ban on gifts from foreign states.",
+        ),
+        brief(
+            "Lawsuit targets foreign payments to Trump businesses",
+            "Two attorneys general sued over money that his Washington hotel takes from foreign governments.",
+        ),
+    ]
+    quakes = [
+        brief(
+            "Earthquake of magnitude 6.1 hits Yunnan, killing 30",
+            "A magnitude 6.1 earthquake struck Ludian county in Yunnan on Sunday, killing 30 people.",
+        ),
+        brief(
+            "Yunnan earthquake in Ludian county kills 30",
+            "Rescuers searched Ludian after the earthquake in Yunnan killed 30 and toppled homes.",
+        ),
+        brief(
+            "Sichuan earthquake injures 12 in Kangding",
+            "A magnitude 5.7 earthquake shook Kangding in Sichuan province on Saturday; 12 people were hurt "
+            "and roads to Tibet were blocked.",
+        ),
+    ]
+    day = emoluments + quakes + _day_of_other_news(40)
+    groups = cluster(day)
+    assert [0, 1] in groups
+    assert [2, 3] in groups and [4] in groups
+
+
 def test_story_takes_the_central_brief_and_the_best_quote() -> None:
     sources = [Source(f"https://n{i}.example/a", f"t{i}", f"feed{i}") for i in range(3)]
     story = make_story(UKRAINE, sources)
