@@ -31,7 +31,7 @@ _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _INITIAL_SKIP = frozenset({"of", "and", "the", "for", "in", "on", "de", "du", "&", "to"})
 _DESIGNATORS = frozenset(
     """bros bros. pictures studios entertainment media communications holdings international group corp
-    corp. corporation inc inc. co co. ltd ltd. plc llc ag sa nv fc afc club company""".split()
+    corp. corporation inc inc. co co. ltd ltd. plc llc ag sa nv fc afc club company news""".split()
 )
 _STREETS = frozenset("ave ave. avenue st st. street rd rd. road blvd blvd. boulevard lane drive square".split())
 #: The second word of a club named after its town ("Manchester United", "Bristol Rovers").
@@ -72,6 +72,8 @@ class Draft:
     gazetteer: bool = False
     #: Some mention is a subject, possessor or agent: the name does something in the story.
     acted: bool = False
+    #: Some mention is outside a heading (a Title Case headline makes names of ordinary words).
+    in_body: bool = False
 
 
 def core_words(name: str) -> list[str]:
@@ -121,6 +123,7 @@ class Merger:
         t.nominal = t.nominal or s.nominal
         t.called_organisation = t.called_organisation or s.called_organisation
         t.acted = t.acted or s.acted
+        t.in_body = t.in_body or s.in_body
         self.renamed[source] = target
 
     def rename(self, old: str, new: str) -> None:

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 
 import numpy as np
 from spacy.attrs import TAG
@@ -137,6 +138,7 @@ def extract_actors(
     mentions: list[Mention] = []
     acronyms = _acronyms(text)
     running = _running_text(parsed)
+    headings = _headlines(parsed)
     sentence_starts = {s.start for s in parsed.sentences}
 
     def owner(tok: Token) -> str:
@@ -166,6 +168,7 @@ def extract_actors(
         if span is None or span.start not in sentence_starts:
             draft.only_at_sentence_start = False
         draft.acted = draft.acted or (span is not None and _acts(span.root))
+        draft.in_body = draft.in_body or not _in_running_text(headings, start)
         mentions.append(Mention(text=surface, kind=kind, start=start, end=end, actor=name))
         if span is not None and (kind == "person" or _person_like(surface, lexicon)):
             draft.roles += [r for r in roles_at(doc, span, owner) if r not in draft.roles]
@@ -242,6 +245,8 @@ def extract_actors(
         _kind_from_roles(draft)
         if draft.kind != "person" and draft.name in speakers and _person_like(draft.name, lexicon):
             draft.kind = "person"  # "Keith Lamont Scott" tagged an organisation, quoted as a person
+    for name in [n for n, d in drafts.items() if not d.in_body]:
+        del drafts[name]  # named in a headline only: before merging, so "Clinton" stays no "Clinton Ally"
     renamed = Merger(drafts, lexicon).run()
     for name, draft in drafts.items():
         if draft.kind == "person" and " " not in name and _PEOPLE.search(name.lower()) and name[-1:] == "s":
@@ -249,7 +254,10 @@ def extract_actors(
     for name in [n for n, d in drafts.items() if not _is_actor(d, lexicon, speakers)]:
         del drafts[name]
     for draft in drafts.values():
-        draft.role = best_role(draft.roles) if draft.kind == "person" else None
+        # "Kaine's running mate" is never Kaine: a possessive resolved to the person named.
+        own = {f"{w}'s" for w in draft.name.split()} | {f"{w}’s" for w in draft.name.split()}
+        roles = [r for r in draft.roles if not own & set(r.split())]
+        draft.role = best_role(roles) if draft.kind == "person" else None
         if draft.role:
             draft.affiliation = _affiliation(draft.role, lexicon, drafts)
     kept = []
@@ -314,6 +322,8 @@ _CAPITALS = frozenset(
     Sanaa Kuwait Manama Jerusalem Algiers Rabat Tunis Dhaka Kathmandu Colombo Naypyidaw Ulaanbaatar Astana
     Tashkent Bishkek Dushanbe Ashgabat Bogota Lima Santiago Brasilia Quito Wellington""".split()
 ) | {"New Delhi", "Mexico City", "Buenos Aires", "Addis Ababa", "Kuala Lumpur", "Abu Dhabi", "Kuwait City"}
+#: Words a Title Case headline capitalises and a sentence does not.
+_SMALL_WORDS = frozenset("to of in for on with at by from after as and the a an is are will over into".split())
 #: Words that count a group rather than name it ("several American sports stars").
 _QUANTIFIERS = frozenset("several many some few numerous various other others most all both".split())
 #: Nouns in -er and -or that are things, not people.
@@ -368,6 +378,32 @@ def _running_text(parsed: Parsed) -> list[tuple[int, int]]:
     """The character ranges of the article's sentences, less credit lines; datelines lie outside them."""
     text = parsed.article.text
     return [(s.start_char, s.end_char) for s in parsed.sentences if not _CREDIT.search(text[s.start_char : s.end_char])]
+
+
+def _headlines(parsed: Parsed) -> list[tuple[int, int]]:
+    """Headings, and lines alone in their paragraph written in Title Case.
+
+    Their capitals make names of ordinary words: "Top Climate Group Will Run Ads Demanding ...".
+    """
+    doc = parsed.doc
+    per_paragraph = Counter(s.paragraph for s in parsed.sentences)
+    out = []
+    for s in parsed.sentences:
+        words = [t for t in doc[s.start + 1 : s.end] if t.is_alpha]
+        capitals = [t for t in words if t.text[0].isupper()]
+        # Ordinary words in capitals ("Will Run Ads", "To Release ... After Pressure From"), not a
+        # sentence full of names ("Sen. Ted Cruz spoke in Iowa on Monday").
+        small = [t for t in capitals if t.lower_ in _SMALL_WORDS]
+        ordinary = [t for t in capitals if not t.ent_type_]
+        title_case = (
+            per_paragraph[s.paragraph] == 1
+            and len(words) >= 3
+            and len(capitals) >= 0.7 * len(words)
+            and (bool(small) or len(ordinary) >= max(2, 0.3 * len(words)))
+        )
+        if s.kind == "heading" or title_case:
+            out.append((s.start_char, s.end_char))
+    return out
 
 
 def _in_running_text(ranges: list[tuple[int, int]], at: int) -> bool:

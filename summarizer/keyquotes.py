@@ -36,8 +36,9 @@ def worth_showing(q: Quote, summary: tuple[Sentence, ...] = ()) -> bool:
     ``"Two and a Half Men"``); not a fragment that starts in lower case (the second half of a quote
     cut by its attribution, or a few words woven into a sentence), unless it opens with its subject
     (``we do know that ...``); not a quote whose speaker is
-    unknown, only a pronoun (``we``) or a thing (``the statement``); not a quote the summary already
-    shows word for word. Better no key quote than a bad one.
+    unknown, only a pronoun (``we``) or a thing (``the statement``), nor one that names its own speaker
+    in full (people rarely do: the speaker is likely wrong); not a quote the summary already shows word
+    for word. Better no key quote than a bad one.
     """
     words = _WORD.findall(q.text)
     if len(words) < MIN_KEY_WORDS:
@@ -51,6 +52,8 @@ def worth_showing(q: Quote, summary: tuple[Sentence, ...] = ()) -> bool:
         return False
     if len(words) <= 8 and all(w[:1].isupper() or w.isdigit() or w.lower() in _SMALL_WORDS for w in words):
         return False  # a title in Title Case
+    if q.named and " " in q.speaker and q.speaker in q.text:
+        return False  # "you're not going to beat Hillary Clinton ..." is about her: its speaker is doubtful
     return not any(q.text in s.text or s.text in q.text for s in summary)
 
 

@@ -41,6 +41,10 @@ _NOT_ROLES = frozenset({"people", "man", "woman", "men", "women", "person", "one
 _ANYONE = frozenset(
     "man woman men women person people guy girl boy kid individual lady gentleman human one child".split()
 )
+_DATE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (?:Jan|Feb|Mar|Apr|"
+    r"May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+)
 _AGE = re.compile(r"^(?:(?:now|aged|age)\s+)?\d+(?:-year-old)?$|^\d+-year-old$|^(?:now|aged)\s+\d+$", re.IGNORECASE)
 _TITLE_TITLES = TITLE_WORDS - HONORIFICS
 #: Head nouns of descriptions that refer back to a named person ("the Tottenham striker said").
@@ -62,7 +66,9 @@ _ROLE_WORDS = _TITLE_TITLES | ROLE_NOUNS
 ABBREVIATED_TITLES = {
     "gov.": "governor",
     "sen.": "senator",
+    "sens.": "senator",
     "rep.": "representative",
+    "reps.": "representative",
     "gen.": "general",
     "pres.": "president",
     "sec.": "secretary",
@@ -92,13 +98,29 @@ def clean_role(role: str | None) -> str | None:
         return None
     if words[0].lower() in ("whose", "who", "which", "that", "where", "when", "himself", "herself"):
         return None
+    if role.startswith("@"):
+        return None  # a social media handle
     if words[0].lower() in ("my", "our", "your"):
         return None  # "our client, Daniel Ramos": the speaker's relation, not the person's role
     if role_head(role) in _ANYONE:
         return None  # "a black man" describes; it states no role
-    if role.lower() in ABBREVIATED_TITLES:
-        return ABBREVIATED_TITLES[role.lower()].capitalize()  # "Sen." alone reads as "Senator"
-    return role
+    if _DATE.search(role):
+        return None  # "July 23" after a name is a dateline, not a role
+    if not any(w[:1].islower() or _is_title_word(w) for w in words):
+        return None  # "Tiffany", "Warrior Poet": a name or a title of a work, no role
+    # "Sen." reads as "Senator", "Virginia Sen." as "Virginia Senator", "then-Sen." as "then-Senator".
+    return " ".join(_expand(w) for w in words)
+
+
+def _is_title_word(word: str) -> bool:
+    w = word.lower().rsplit("-", 1)[-1]
+    return w in ABBREVIATED_TITLES or w.rstrip(".") in _ROLE_WORDS or w.rstrip("s") in _ROLE_WORDS
+
+
+def _expand(word: str) -> str:
+    head, _, tail = word.rpartition("-")
+    full = ABBREVIATED_TITLES.get(tail.lower())
+    return word if full is None else f"{head}-{full.capitalize()}" if head else full.capitalize()
 
 
 def best_role(roles: list[str]) -> str | None:
@@ -126,6 +148,9 @@ def _trim(tokens: list[Token], owner: Owner | None) -> str | None:
     for k, tok in enumerate(tokens):
         # "mother-in-law" keeps its "in"
         hyphenated = tok.i > 0 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_
+        if tok.lower_ in _ROLE_STOP_PREPS and tok.ent_iob_ == "I":
+            words.append(tok.text_with_ws)  # "director of Priests for Life": inside a name, no preposition
+            continue
         if tok.lower_ in _ROLE_STOP_PREPS and not hyphenated and words:
             # "a star on Eastern High School's basketball team", "ambassador to the UN": the body served.
             body = _body_served(tok)
@@ -223,7 +248,10 @@ def _after_name(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
                 continue  # "Trump, when asked, often steam-rolls through ...": a misparse, not a role
             if doc[ent.end].text in ("-", "--", "—", "–") and not _names_a_person(child):
                 continue  # "A. Alfred Taubman -- his first name was Adolph --": an aside, not a role
-            role = _trim(list(doc[child.left_edge.i : child.right_edge.i + 1]), owner)
+            end = child.right_edge.i
+            while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
+                end += 1  # "founder of Correct the Record": to the end of the name the parse cut
+            role = _trim(list(doc[child.left_edge.i : end + 1]), owner)
             if role:
                 return role
     # "Shane Meadows and Kevin McDonald, both former winners of ...": one apposition for every name.

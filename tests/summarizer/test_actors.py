@@ -328,3 +328,26 @@ def test_a_one_word_organisation_named_once_in_passing_is_no_actor(actors_of) ->
 def test_an_abbreviated_title_alone_reads_in_full(actors_of) -> None:
     actors = actors_of("Sen. Ted Cruz spoke in Iowa on Monday.")
     assert actors["Ted Cruz"].role == "Senator"  # type: ignore[attr-defined]
+
+
+def test_title_case_headline_words_are_no_actors_and_names_stay_whole(actors_of) -> None:
+    actors = actors_of(
+        "Bernie Sanders To Release Medical Records After Pressure From Clinton Ally.\n\n"
+        "Sen. Bernie Sanders said on Friday that he will make his medical records public. "
+        "Hillary Clinton released hers in May, Sanders added."
+    )
+    assert "Clinton Ally" not in actors and "Release Medical Records After Pressure" not in actors
+    assert "Hillary Clinton" in actors and actors["Bernie Sanders"].role == "Senator"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Cecile Richards, July 23, said the group would campaign hard.", "Cecile Richards", None),
+        ("Cecile Richards, @CecileRichards, said the group would campaign hard.", "Cecile Richards", None),
+        ("Back then, then-Sen. Barack Obama voted for the bill in Washington.", "Barack Obama", "then-Senator"),
+        ("Donald Trump Jr., Eric Trump, Tiffany and Ivanka spoke at the rally in Ohio.", "Eric Trump", None),
+    ],
+)
+def test_what_is_never_a_role(actors_of, text: str, name: str, role: str | None) -> None:
+    assert actors_of(text)[name].role == role  # type: ignore[attr-defined]

@@ -26,6 +26,9 @@ def q(text: str, speaker: str | None = "Antony Blinken", named: bool = True, sen
         (q("We will fight for every vote in this state", speaker=None), False),  # no speaker
         (q("We will fight for every vote in this state", speaker="we", named=False), False),
         (q("The fire damaged but did not destroy the office", speaker="the statement", named=False), False),
+        # About its speaker, not by her: the attribution is doubtful.
+        (q("But you're not going to beat Hillary Clinton by attacking Bill Clinton", speaker="Hillary Clinton"), False),
+        (q("But you're not going to beat her by attacking Bill Clinton", speaker="Hillary Clinton"), True),
     ],
 )
 def test_worth_showing(quote: Quote, shown: bool) -> None:
