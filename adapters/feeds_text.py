@@ -14,6 +14,9 @@ def feeds_text(reply: FeedsReply, hint: str, escape: Callable[[str], str] = lamb
         state = f"{warn} {escape(f.last_error)}" if f.last_error else f"{f.items_seen} items seen"
         last = f.last_fetch.strftime("%Y-%m-%d %H:%M UTC") if f.last_fetch else "not fetched yet"
         lines.append(f"`{f.subscription.id}` {escape(f.subscription.url)} — {state} (last fetch {last})")
+        if f.item_error and f.item_error_at:
+            when = f.item_error_at.strftime("%Y-%m-%d %H:%M UTC")
+            lines.append(f"    {warn} an item was left out of the digest ({when}): {escape(f.item_error)}")
     text = "\n".join(lines) or hint
     if reply.schedule is not None:
         text += f"\nDaily digest at {reply.schedule.time.strftime('%H:%M')} {reply.schedule.tz}."

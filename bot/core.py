@@ -450,6 +450,7 @@ class Core:
                     brief, _cached = await self.brief_url(item.url, headline_if_short=True)
                 except (UserError, ArticleError) as err:
                     log.info("digest item %s skipped: %s", item.url, err)
+                    await self.store.record_item_error(sub.url, item.url, str(err))
                     return None
             if not brief.article.title and item.title:
                 brief = replace(brief, article=replace(brief.article, title=item.title))

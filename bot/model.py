@@ -71,6 +71,9 @@ class FeedHealth:
     last_error: str | None
     items_seen: int
     failures: int
+    #: The last item a digest skipped ("<url>: <why>") and when.
+    item_error: str | None = None
+    item_error_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

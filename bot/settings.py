@@ -53,6 +53,15 @@ FIELDS: dict[str, Field] = {
         "link-local and cloud metadata addresses stay refused)",
     ),
     "fetch_timeout": Field("BRIEFBOT_FETCH_TIMEOUT", "15", "seconds a page or feed download may take in all"),
+    "min_download_rate": Field(
+        "BRIEFBOT_MIN_DOWNLOAD_RATE",
+        "20",
+        "KB/s a download must average once BRIEFBOT_SLOW_AFTER has passed, or it is dropped as too slow "
+        "(a typical news page of 100 KB then arrives within 5 s; a page that drips 10 KB/s is dropped at 3 s)",
+    ),
+    "slow_after": Field(
+        "BRIEFBOT_SLOW_AFTER", "3", "seconds of a download before its rate counts (a slow start is no fault)"
+    ),
     "extract_timeout": Field("BRIEFBOT_EXTRACT_TIMEOUT", "20", "seconds text extraction of one page may take"),
     "max_page_bytes": Field("BRIEFBOT_MAX_PAGE_BYTES", "5000000", "largest page or feed read, after decompression"),
     "feed_items": Field("BRIEFBOT_FEED_ITEMS", "50", "newest items taken from one feed per poll"),
@@ -120,6 +129,8 @@ class Settings:
     db: str = "briefbot.sqlite3"
     allow_private_networks: bool = False
     fetch_timeout: float = 15.0
+    min_download_rate: int = 20
+    slow_after: float = 3.0
     extract_timeout: float = 20.0
     max_page_bytes: int = 5_000_000
     feed_items: int = 50
@@ -185,6 +196,8 @@ class Settings:
             "db": raw["db"] or "briefbot.sqlite3",
             "allow_private_networks": _bool(raw, "allow_private_networks"),
             "fetch_timeout": float(_int(raw, "fetch_timeout", 1, 300)),
+            "min_download_rate": _int(raw, "min_download_rate", 0, 100_000),
+            "slow_after": float(_int(raw, "slow_after", 1, 300)),
             "extract_timeout": float(_int(raw, "extract_timeout", 1, 600)),
             "max_page_bytes": _int(raw, "max_page_bytes", 10_000, 100_000_000),
             "feed_items": _int(raw, "feed_items", 1, 1_000),

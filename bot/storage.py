@@ -81,6 +81,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE digest_runs ADD COLUMN anchor TEXT NOT NULL DEFAULT '';
     ALTER TABLE digest_runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
     """,
+    # 4: the last item of a feed a digest had to skip (its page unreachable, too slow, too complex), so
+    # that `feeds` says why a story is missing.
+    """
+    ALTER TABLE feeds ADD COLUMN item_error TEXT;
+    ALTER TABLE feeds ADD COLUMN item_error_at TEXT;
+    """,
 )
 
 
@@ -119,6 +125,7 @@ class Store(Protocol):
         retry_after: dt.datetime | None = None,
     ) -> int: ...
     async def mark_notified(self, url: str) -> None: ...  # noqa: D102
+    async def record_item_error(self, feed: str, item: str, error: str) -> None: ...  # noqa: D102
     async def feed_health(self, channel: ChannelRef) -> list[FeedHealth]: ...  # noqa: D102
     async def seen(self, feed: str, urls: Sequence[str]) -> set[str]: ...  # noqa: D102
     async def add_items(self, items: Sequence[FeedItem]) -> None: ...  # noqa: D102
@@ -347,6 +354,16 @@ class SqliteStore:
         await self.db.execute("UPDATE feeds SET notified = 1 WHERE url = ?", (url,))
 
     @_serial
+    async def record_item_error(self, feed: str, item: str, error: str) -> None:
+        """Remember the last item of ``feed`` a digest skipped, and why."""
+        await self.db.execute(
+            """INSERT INTO feeds (url, item_error, item_error_at) VALUES (?, ?, ?)
+               ON CONFLICT (url) DO UPDATE SET item_error = excluded.item_error,
+                 item_error_at = excluded.item_error_at""",
+            (feed, f"{item}: {error}", _now()),
+        )
+
+    @_serial
     async def feed_health(self, channel: ChannelRef) -> list[FeedHealth]:
         """The channel's subscriptions with their last fetch, last error and items seen."""
         out: list[FeedHealth] = []
@@ -360,6 +377,8 @@ class SqliteStore:
                     last_error=state.get("last_error"),
                     items_seen=int(state.get("items_seen", 0) or 0),
                     failures=int(state.get("failures", 0) or 0),
+                    item_error=state.get("item_error"),
+                    item_error_at=dt.datetime.fromisoformat(at) if (at := state.get("item_error_at")) else None,
                 )
             )
         return out

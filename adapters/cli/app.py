@@ -408,6 +408,8 @@ def fetch_limits(settings: Settings) -> FetchLimits:
         allow_private=settings.allow_private_networks,
         extract_timeout=settings.extract_timeout,
         per_host=settings.fetches_per_host,
+        min_rate=settings.min_download_rate * 1000,
+        slow_after=settings.slow_after,
     )
 
 
@@ -467,10 +469,23 @@ async def _digest(core: Core, args: argparse.Namespace, channel: ChannelRef) -> 
         include = tuple(w.strip().lower() for w in args.include.split(",") if w.strip())
         exclude = tuple(w.strip().lower() for w in args.exclude.split(",") if w.strip())
         if args.feed:
+            feeds = []
             for url in args.feed:
                 sub = parse_command(f"subscribe {url}", channel, is_admin=True)
                 await core.store.add_subscription(channel, sub.url, include, exclude)
-            return await core.handle(parse_command(f"digest {args.since}", channel))
+                feeds.append(sub.url)
+            reply = await core.handle(parse_command(f"digest {args.since}", channel))
+            # One run, no retries later: a feed that failed is said now, not after three polls.
+            failed = [
+                f"{url}: {state['last_error']}"
+                for url in feeds
+                if (state := await core.store.feed_state(url))["failures"]
+            ]
+            if failed and len(failed) == len(feeds):
+                return TextReply("; ".join(failed), error=True)
+            for line in failed:
+                print(f"briefbot: {line}", file=sys.stderr)
+            return reply
     except UserError as err:
         return TextReply(str(err), error=True)
     directory = Path(args.dir)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 
 import pytest
 
@@ -177,6 +178,23 @@ async def test_an_item_too_short_to_brief_still_reaches_the_digest_under_its_hea
     assert short[0].sources[0].id == "https://short.example/lead"
     alone = await ask(core, "https://short.example/lead")
     assert isinstance(alone, TextReply) and alone.error and "punctuation" in alone.text  # a brief still says why
+
+
+async def test_a_feed_item_that_cannot_be_read_is_left_out_and_feeds_says_why(world) -> None:
+    core, fetcher, _store, _clock = world
+    fetcher.failing.add("https://news.example/floods")
+    await ask(core, "subscribe https://news.example/rss", admin=True)
+    reply = await ask(core, "digest 24h")
+    assert isinstance(reply, DigestReply) and len(reply.digest.stories) == 1  # the floods page did not answer
+    feeds = await ask(core, "feeds")
+    assert isinstance(feeds, FeedsReply)
+    health = feeds.feeds[0]
+    assert health.item_error == "https://news.example/floods: That page did not answer within 15 s."
+    assert health.item_error_at is not None and health.last_error is None
+    from adapters.slack.render import render
+
+    text = json.dumps(render(feeds)[0]["blocks"])
+    assert "an item was left out of the digest" in text and "did not answer" in text
 
 
 async def test_digest_filters_and_failing_feed_notice(world) -> None:

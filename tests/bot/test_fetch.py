@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 
 import pytest
@@ -196,18 +197,65 @@ async def test_article_extraction_in_the_worker() -> None:
 
 
 async def test_extraction_past_its_time_limit_is_killed_and_the_worker_recovers() -> None:
-    spans = "<p>" + "".join(f"<span>w{n}</span> " for n in range(25_000)) + "</p>"
+    # 24,000 paragraphs: under every bound of the simplification, and seconds of trafilatura's time.
+    many = "".join(f"<p>Sentence number {n} is here.</p>" for n in range(24_000))
     async with serve() as web:
-        hostile = web.add("/spans", f"<html><body><article>{spans}</article></body></html>")
+        hostile = web.add("/many", f"<html><body><article>{many}</article></body></html>")
         good = web.add("/article", article_html("Talks in Stockholm", PARAGRAPHS))
-        f = Fetcher(FetchLimits(allow_private=True, extract_timeout=3.0))
+        f = Fetcher(FetchLimits(allow_private=True, extract_timeout=1.0))
         try:
-            with pytest.raises(FetchFailed, match="longer than 3 s"):
+            with pytest.raises(FetchFailed, match="longer than 1 s"):
                 await f.fetch_article(hostile)
             article = await f.fetch_article(good)
         finally:
             await f.close()
     assert "Stockholm" in article.text
+
+
+async def test_a_page_built_to_hurt_is_simplified_or_refused_not_waited_out() -> None:
+    spans = "<p>" + "".join(f"<span>w{n}</span> " for n in range(25_000)) + "</p>"
+    tens = "".join("<p>" + "".join(f"<span>w{k}</span> " for k in range(10)) + ".</p>" for _ in range(5_000))
+    divs = "".join(f"<div>item {n}</div>" for n in range(30_000))
+    async with serve() as web:
+        one = web.add("/spans", f"<html><body><article><h1>Spans</h1>{spans}</article></body></html>")
+        many = web.add("/tens", f"<html><body><article><h1>Tens</h1>{tens}</article></body></html>")
+        huge = web.add("/divs", f"<html><body>{divs}</body></html>")
+        # Without the simplification the first holds trafilatura for minutes and the second for half a
+        # minute: a limit of 20 s would kill both.
+        f = Fetcher(FetchLimits(allow_private=True, extract_timeout=20.0))
+        try:
+            assert "w24999" in (await f.fetch_article(one)).text
+            assert "w9" in (await f.fetch_article(many)).text
+            with pytest.raises(NotAnArticle, match="too complex"):
+                await f.fetch_article(huge)
+        finally:
+            await f.close()
+
+
+async def test_a_dripping_page_is_dropped_and_a_slow_steady_one_is_read() -> None:
+    from aiohttp import web as aioweb
+
+    async def steady(request: aioweb.Request) -> aioweb.StreamResponse:
+        resp = aioweb.StreamResponse(headers={"Content-Type": "text/html"})
+        await resp.prepare(request)
+        for _ in range(25):  # 100 KB in 2.5 s: 40 KB/s, twice the floor
+            await resp.write(b"<p>" + b"s" * 4_000 + b"</p>")
+            await asyncio.sleep(0.1)
+        await resp.write_eof()
+        return resp
+
+    async with serve() as web:
+        web.under["/steady"] = steady
+        f = Fetcher(FetchLimits(allow_private=True, min_rate=20_000, slow_after=1.0))
+        try:
+            got = await f.download(web.base + "/steady", "article")
+            assert len(got.body) > 100_000
+            with pytest.raises(FetchFailed, match="sending the page too slowly"):
+                await f.download(web.base + "/drip", "article")
+            with pytest.raises(FetchFailed, match="sending the feed too slowly"):
+                await f.download(web.base + "/dripfeed", "feed")
+        finally:
+            await f.close()
 
 
 async def test_real_pages_from_the_extraction_set_through_the_fetcher() -> None:

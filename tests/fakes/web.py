@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -66,6 +67,16 @@ class FakeWeb:
             while True:
                 await resp.write(b"<p>" + b"x" * 60_000 + b"</p>")
                 await asyncio.sleep(0)
+        if path in ("/drip", "/dripfeed"):
+            # 10 KB a second, forever: a page (or a feed) that never finishes arriving.
+            ctype = "text/html" if path == "/drip" else "application/rss+xml"
+            resp = web.StreamResponse(headers={"Content-Type": ctype})
+            await resp.prepare(request)
+            await resp.write(b"<html><body><p>" if path == "/drip" else b'<?xml version="1.0"?><rss><channel>')
+            with contextlib.suppress(ConnectionError):  # the client gives up: the drip ends
+                while True:
+                    await asyncio.sleep(0.1)
+                    await resp.write(b"<!-- drip -->" + b" " * 1011)
         if path == "/slow":
             await asyncio.sleep(30)
         if path == "/gzipbomb":

@@ -115,6 +115,52 @@ async def test_hostile_pages_get_clear_answers_while_other_commands_are_served(b
     assert not isinstance(latin, TextReply) or "Café" in latin.text or "ministère" in str(latin)
 
 
+#: What a person who pastes a link is promised: an answer within 10 s, process start included. The
+#: margin is for a machine whose other core is busy (the model loads more slowly).
+ANSWER_WITHIN = 10.0
+MARGIN = 3.0
+
+
+async def test_hostile_links_answer_within_ten_seconds_from_a_fresh_process() -> None:
+    import os
+    import sys
+
+    from tests.conftest import ROOT
+
+    spans = "<p>" + "".join(f"<span>w{n}</span> " for n in range(25_000)) + "</p>"
+    async with serve() as web:
+        web.add("/spans", f"<html><body><article><h1>Spans</h1>{spans}</article></body></html>")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT_")}
+        env.update({"BRIEFBOT_ALLOW_PRIVATE_NETWORKS": "true", "PYTHONPATH": str(ROOT)})
+        probes = [
+            (["fetch", web.base + "/spans"], 0, "w24999"),
+            (["brief", web.base + "/spans"], 1, "English"),  # read in a second; words, no sentences
+            (["fetch", web.base + "/drip"], 1, "too slowly"),
+            (["brief", web.base + "/drip"], 1, "too slowly"),
+            (["digest", "--feed", web.base + "/dripfeed"], 1, "too slowly"),
+        ]
+        for args, status, says in probes:
+            started = time.monotonic()
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "adapters.cli.app",
+                *args,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                env=env,
+                cwd=ROOT,
+            )
+            out, err = await asyncio.wait_for(proc.communicate(), 60)
+            took = time.monotonic() - started
+            assert took < ANSWER_WITHIN + MARGIN, (args, took)
+            assert proc.returncode == status, (args, err.decode())
+            assert says in (out if status == 0 else err).decode(), (args, out.decode()[:200], err.decode())
+            assert "Traceback" not in err.decode()
+            if status:
+                assert len(err.decode().strip().splitlines()) == 1, err.decode()
+
+
 def test_feed_with_100_000_items_is_capped_quickly() -> None:
     items = "".join(f"<item><title>t{n}</title><link>https://e.example/{n}</link></item>" for n in range(100_000))
     start = time.monotonic()
