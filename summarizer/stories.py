@@ -11,7 +11,8 @@
   two earthquakes in one region share much, and the cosine test keeps them apart;
 - stories are built by average-link clustering on those links (a missing link weighs 0) while the
   average link between two groups reaches :data:`THRESHOLD`, so one strong pair does not chain two
-  stories together.
+  stories together; an article then still alone joins the story it links to most when its links
+  average :data:`ATTACH` (an outlet's odd angle on an event is still that event).
 
 Only pairs that share :data:`MIN_SHARED` of their :data:`TOP_TERMS` heaviest terms are compared, and a
 term carried by more than :data:`MAX_POSTING` articles proposes none; each article's background is
@@ -48,6 +49,9 @@ MIN_COSINE = 0.05
 #: Stories are joined while the average link between them reaches 1 on the scale where either test
 #: above is 1 (average-link clustering): one strong pair does not chain two stories together.
 THRESHOLD = 1.0
+#: An article left alone then joins the story it links to most, where its links to that story's
+#: articles average half of :data:`THRESHOLD`: an outlet's odd angle on an event is still that event.
+ATTACH = 0.5
 #: Proper names (capitalised inside a sentence) count this much more than other words: events differ
 #: by their names (two earthquakes, two rehab check-ins), outlets' wordings differ everywhere else.
 NAME_WEIGHT = 2.0
@@ -211,6 +215,42 @@ def cluster(briefs: Sequence[Brief], threshold: float = THRESHOLD) -> list[list[
         while parent[root] != root:
             root = parent[root]
         groups[root].append(i)
+    return _attach_loners(briefs, groups, left[strong], right[strong], link[strong])
+
+
+def _attach_loners(
+    briefs: Sequence[Brief], groups: dict[int, list[int]], left: np.ndarray, right: np.ndarray, link: np.ndarray
+) -> list[list[int]]:
+    """The groups, each article left alone moved into the story it links to most (see :data:`ATTACH`).
+
+    Only into a story that names someone or somewhere the article names too: a second earthquake
+    shares the word "earthquake" with the first one's story, not its places.
+    """
+    owner = {i: r for r, g in groups.items() for i in g}
+    sums: dict[tuple[int, int], float] = defaultdict(float)  # (lone article, story) -> summed links
+    for a, b, w in zip(left.tolist(), right.tolist(), link.tolist(), strict=True):
+        for x, y in ((a, b), (b, a)):
+            if len(groups[owner[x]]) == 1 and len(groups[owner[y]]) > 1:
+                sums[(x, owner[y])] += w
+    best: dict[int, tuple[float, int]] = {}
+    names: dict[int, set[str]] = {}
+
+    def named(i: int) -> set[str]:
+        if i not in names:
+            a = briefs[i].article
+            names[i] = {w.lower() for w in _NAME.findall(f"{a.title} {a.text[:TEXT_CHARS]}")} - _STOP
+        return names[i]
+
+    for (x, story), w in sums.items():
+        average = w / len(groups[story])
+        better = average >= ATTACH and average > best.get(x, (0.0, -1))[0]
+        if better and any(named(x) & named(i) for i in groups[story]):
+            best[x] = (average, story)
+    for x, (_average, story) in best.items():
+        groups[story].append(x)
+        del groups[owner[x]]
+    for g in groups.values():
+        g.sort()
     return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
 
