@@ -82,6 +82,8 @@ _MEDIA = re.compile(
     r"^(?:CNN|BBC|Reuters|AP|AFP|NBC|ABC|CBS|MSNBC|NPR|ITV|PBS|Fox|Sky|Bloomberg|Al Jazeera)\b|"
     r"\b(?:News|Radio|TV|Television|Times|Post|Journal|Herald|Telegraph|Guardian|Magazine|Network|Channel)\b"
 )
+#: What an outlet makes and owns: named with it, the outlet is an actor of the story.
+_PROGRAMMES = frozenset("show programme program series drama soap channel station chart documentary film".split())
 _MEDIUM_VERBS = SPEECH_VERBS | frozenset({"speak", "talk", "appear", "interview", "write"})
 #: Plural nouns for people: a nationality or party before one of these names a group ("Western nations").
 _PEOPLE = re.compile(
@@ -233,6 +235,9 @@ def extract_actors(
     for phrase, found in _unnamed_groups(doc, running).items():
         for span in found:
             add(None, phrase, "group", span.start_char, span.end_char)
+    for phrase, found in _institutions(doc, running).items():
+        for span in found:
+            add(None, phrase, "organization", span.start_char, span.end_char)
     for name, n in coref.pronoun_counts().items():
         if name in drafts:
             drafts[name].mentions += n
@@ -374,6 +379,41 @@ def _unnamed_groups(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[
     return out
 
 
+#: Institutions a story names by a common noun ("the government said", "police arrested").
+_INSTITUTIONS = frozenset(
+    "government police army military navy council parliament administration cabinet regime opposition".split()
+)
+
+
+def _institutions(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[Span]]:
+    """Institutions that act in the story without a proper name.
+
+    The subject, possessor or agent of verbs in two sentences or more: "the government had handled
+    ...", "the Albuquerque police said".
+    """
+    by_head: dict[str, list[Span]] = {}
+    for tok in doc:
+        if tok.lower_ not in _INSTITUTIONS or tok.ent_type_ or not _acts(tok) or not _in_running_text(running, tok.idx):
+            continue
+        # Whose it is ("Albuquerque police", "the Indian government"), not what it might be ("the next government").
+        mods = [
+            t
+            for t in tok.lefts
+            if t.i >= tok.i - 3 and (t.dep_ in ("compound", "nmod") or (t.dep_ == "amod" and t.text[:1].isupper()))
+        ]
+        start = min([tok.i, *(m.left_edge.i for m in mods)])
+        while start < tok.i and (doc[start].is_punct or doc[start].lower_ in _QUANTIFIERS or doc[start].is_lower):
+            start += 1
+        by_head.setdefault(tok.lower_, []).append(doc[start : tok.i + 1])
+    out: dict[str, list[Span]] = {}
+    for spans in by_head.values():
+        if len({s.sent.start for s in spans}) < 2:
+            continue
+        names = Counter(s.text for s in spans)
+        out[max(names, key=lambda n: (names[n], len(n)))] = spans
+    return out
+
+
 def _running_text(parsed: Parsed) -> list[tuple[int, int]]:
     """The character ranges of the article's sentences, less credit lines; datelines lie outside them."""
     text = parsed.article.text
@@ -415,7 +455,9 @@ def _as_medium(doc: Doc, text: str, ent: Span) -> bool:
     """A news outlet named as the place of speech, not as a participant (see ``_MEDIA``)."""
     root = ent.root
     if root.dep_ in ("compound", "poss", "nmod", "amod") and root.head.i >= ent.end:
-        return True  # "a CNN request", "CNN's New Day", "CNN affiliate WCBS"
+        # "a CNN request", "CNN's New Day", "CNN affiliate WCBS"; not "the Channel 4 reality TV show",
+        # "BBC Radio 1's chart show": the outlet's own programme is its doing, not a place of speech.
+        return root.head.lemma_.lower() not in _PROGRAMMES
     if root.dep_ in ("dobj", "dative") and root.head.lemma_.lower() in _MEDIUM_VERBS:
         return True  # "told CNN"
     if root.dep_ == "pobj" and root.head.lower_ in ("to", "on", "with", "in", "for"):

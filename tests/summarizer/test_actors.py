@@ -351,3 +351,20 @@ def test_title_case_headline_words_are_no_actors_and_names_stay_whole(actors_of)
 )
 def test_what_is_never_a_role(actors_of, text: str, name: str, role: str | None) -> None:
     assert actors_of(text)[name].role == role  # type: ignore[attr-defined]
+
+
+def test_an_institution_named_by_a_common_noun_that_acts_is_an_actor(actors_of) -> None:
+    actors = actors_of(
+        "The Albuquerque police said the suspect fled on foot. A neighbour called for help at noon. "
+        "The Albuquerque police arrested him two hours later. The next government may change the law."
+    )
+    assert actors["Albuquerque police"].kind == "organization"  # type: ignore[attr-defined]
+    assert not any("next" in name for name in actors)
+
+
+def test_an_outlets_own_programme_makes_it_an_actor_its_reporting_does_not(actors_of) -> None:
+    actors = actors_of(
+        "DJ duo JK and Joel are taking over BBC Radio 1's flagship chart show on Sunday. "
+        "JK said the show would change. A CNN request for comment was not answered."
+    )
+    assert "BBC Radio 1" in actors and "CNN" not in actors
