@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from summarizer.lexicon import Lexicon
 from summarizer.model import ActorKind
-from summarizer.roles import HONORIFICS
+from summarizer.roles import HONORIFICS, ORG_NOUNS
 
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _INITIAL_SKIP = frozenset({"of", "and", "the", "for", "in", "on", "de", "du", "&", "to"})
@@ -165,6 +165,10 @@ class Merger:
                 d.roles = []
                 continue
             words = name.split()
+            if len(words) > 1 and words[-1].lower() in ORG_NOUNS and not self.lexicon.gender_of_first_name(words[0]):
+                d.kind = "organization"  # "Supreme Court" tagged a person
+                d.roles = []
+                continue
             first = self.lexicon.gazetteer.get(words[0].lower())
             if (
                 len(words) == 2

@@ -431,14 +431,14 @@ def _headlines(parsed: Parsed) -> list[tuple[int, int]]:
     for s in parsed.sentences:
         words = [t for t in doc[s.start + 1 : s.end] if t.is_alpha]
         capitals = [t for t in words if t.text[0].isupper()]
-        # Ordinary words in capitals ("Will Run Ads", "To Release ... After Pressure From"), not a
-        # sentence full of names ("Sen. Ted Cruz spoke in Iowa on Monday").
-        small = [t for t in capitals if t.lower_ in _SMALL_WORDS]
+        # Verbs and small words in capitals ("Will Run Ads", "To Release ... After Pressure From"), not
+        # a sentence full of names ("Sen. Ted Cruz spoke in Iowa on Monday").
+        small = [t for t in capitals if t.lower_ in _SMALL_WORDS or t.pos_ in ("VERB", "AUX")]
         ordinary = [t for t in capitals if not t.ent_type_]
         title_case = (
             per_paragraph[s.paragraph] == 1
             and len(words) >= 3
-            and len(capitals) >= 0.7 * len(words)
+            and len(capitals) >= 0.6 * len(words)
             and (bool(small) or len(ordinary) >= max(2, 0.3 * len(words)))
         )
         if s.kind == "heading" or title_case:

@@ -140,12 +140,13 @@ def _unjoin(doc: Doc, ents: list[Span]) -> list[Span]:
     """Two names the model ran together, cut apart.
 
     ``Everton and Arsenal``, ``Hollyoaks to Channel 4``: where the part after ``and`` or ``to`` is
-    named alone elsewhere in the article (after a comma or ``for``: where both parts are).
+    named alone elsewhere in the article, or is the surname of a person it names (``Ultimate Fighting
+    Championship and Jones``); after a comma or ``for``: where both parts are.
 
     ``Procter and Gamble``, ``Forum for the Future``, ``Bureau of Alcohol, Tobacco, Firearms and
     Explosives`` and ``Committee to Protect Journalists`` stay whole.
     """
-    alone = {e.text for e in ents}
+    alone = {e.text for e in ents} | {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) > 1}
     out: list[Span] = []
     for ent in ents:
         cut = None
