@@ -98,6 +98,8 @@ def clean_role(role: str | None) -> str | None:
         return None
     if words[0].lower() in ("whose", "who", "which", "that", "where", "when", "himself", "herself"):
         return None
+    if len(role.replace(".", "")) < 3 and not _is_title_word(role):
+        return None  # "co" of a "co-author" cut apart: no role a reader understands
     if role.startswith("@"):
         return None  # a social media handle
     if words[0].lower() in ("my", "our", "your"):

@@ -7,7 +7,8 @@ would flag, from the sentence's text alone (the audit script runs it on any summ
 - ``connective``: it opens with a word that answers the previous sentence (``But``, ``However``,
   ``Still``, ``As a result``, ``The latter`` ...);
 - ``pronoun``: its subject is a pronoun or a demonstrative with nothing in the sentence to refer to
-  (``He said ...``, ``That report describes ...``, ``In a statement, she ...``); ``It is hard to ...``
+  (``He said ...``, ``That report describes ...``, ``In a statement, she ...``, a quotation ``he
+  said``); ``It is hard to ...``
   (an empty ``it``) and ``This week`` (a time) are fine;
 - ``question``: a question or teaser (``So what can we make of it?``);
 - ``half-quote``: an opening or closing quotation mark without its pair, so half of a quotation;
@@ -46,6 +47,12 @@ _EMPTY_IT = re.compile(
     r"^It(?:['’]s|\s+is|\s+was|\s+has\s+been|\s+had\s+been|\s+will\s+be|\s+would\s+be|\s+seems|\s+seemed|"
     r"\s+remains|\s+appears|\s+appeared|\s+may\s+be|\s+might\s+be|\s+could\s+be|\s+takes|\s+took)\b[^.]{0,80}?"
     r"\b(?:to|that|whether|how|when|why|what|if|since|before|until)\b"
+)
+#: A sentence that opens with a whole quotation, and the attribution after it by a pronoun.
+_WHOLE_QUOTATION = re.compile(r"^[\"“][^\"“”]{3,}[\"”]")
+_BY_PRONOUN = re.compile(
+    r"\s*,?\s*(?:(?:he|she|they)\s+(?:said|says|added|adds|told|tells|wrote|writes|asked|explained|continued|"
+    r"insisted|argued|recalled|noted|warned)|(?:said|says|added|adds)\s+(?:he|she|they))\b"
 )
 _TIME_DEMONSTRATIVE = re.compile(
     r"^(?:This|That|These|Those)\s+(?:year|week|month|morning|afternoon|evening|night|weekend|season|"
@@ -131,6 +138,11 @@ def inside_quotation(quotes: Sequence[QuoteSpan], start: int, end: int) -> bool:
 
 
 def _pronoun_subject(text: str) -> bool:
+    whole = _WHOLE_QUOTATION.match(text)
+    if whole:
+        # The pronouns inside a quotation are its speaker's; only a speaker who is a pronoun leans:
+        # '"We don't trust the regime anymore," he said' (who?), not '"It is over," Smith said'.
+        return bool(_BY_PRONOUN.match(text[whole.end() :]))
     bare = text.lstrip("\"“‘'")
     if _SUBJECT_PRONOUN.match(bare):
         return not (_EMPTY_IT.match(bare) or _TIME_DEMONSTRATIVE.match(bare) or _THERE_IS.match(bare))

@@ -292,6 +292,10 @@ def merge_actors(briefs: Sequence[Brief], limit: int = 6) -> tuple[Actor, ...]:
     return tuple(ranked[:limit])
 
 
+#: The longest headline a story takes from its first sentence when its article has none.
+HEADLINE_CHARS = 90
+
+
 def make_story(briefs: Sequence[Brief], sources: Sequence[Source], summary_sentences: int = 3) -> Story:
     """One story from the briefs of its articles (``sources`` in the same order)."""
     lead = briefs[_central(briefs, matrix([b.article for b in briefs]))]
@@ -299,9 +303,18 @@ def make_story(briefs: Sequence[Brief], sources: Sequence[Source], summary_sente
     lead_key = key_quotes(lead.quotes, lead.summary, 1)
     others = [q for b in briefs if b is not lead for q in b.quotes]
     quote = lead_key[0] if lead_key else (max(others, key=_quote_score) if others else None)
+    summary = tuple(s.text for s in lead.summary[:summary_sentences])
+    headline = lead.article.title
+    if not headline and summary:
+        # No headline (a page without one): the first sentence heads the story. A short one is not said
+        # twice; a long one is cut in the headline and read whole below it.
+        if len(summary[0]) <= HEADLINE_CHARS:
+            headline, summary = summary[0], summary[1:]
+        else:
+            headline = summary[0][:HEADLINE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + " …"
     return Story(
-        headline=lead.article.title or (lead.summary[0].text if lead.summary else ""),
-        summary=tuple(s.text for s in lead.summary[:summary_sentences]),
+        headline=headline,
+        summary=summary,
         quote=quote,
         actors=merge_actors(briefs),
         sources=tuple(sources),

@@ -24,6 +24,9 @@ from summarizer.standalone import problems, summary_problems
         ("He said the deal was off.", ("pronoun",)),
         ("That report describes a group that uses religion as a recruiting tool.", ("pronoun",)),
         ("In a statement, she said the company would appeal.", ("pronoun",)),
+        ("“We don’t trust the regime anymore,” he said in a phone interview.", ("pronoun",)),
+        ("“It is over,” Smith said on Monday.", ()),  # the quotation's own pronoun is its speaker's
+        ("“We will win,” said the mayor of Riverton.", ()),
         ("It was a brutal attack on a quiet town.", ("pronoun",)),
         ("So what can and should we make of the organization?", ("connective", "question")),
         ("Who will pay for the new stadium?", ("question",)),

@@ -138,3 +138,28 @@ def test_digest_ranks_by_sources_and_filters() -> None:
     assert not matches(entries[0], include=("floods",), exclude=())
     assert matches(entries[3], include=("floods",), exclude=())
     assert not matches(entries[3], include=(), exclude=("schools",))
+
+
+def test_a_story_without_a_headline_is_headed_by_its_first_sentence_said_once() -> None:
+    short = "Floods closed schools."
+    long = (
+        "Heavy rain and rising rivers closed hundreds of schools across the north of the country on Wednesday morning."
+    )
+    rest = "Officials urged residents to stay away from the river."
+    sources = [Source("https://n.example/a", "t")]
+    for first, headline, summary in (
+        (short, short, (rest,)),
+        (
+            long,
+            "Heavy rain and rising rivers closed hundreds of schools across the north of the country …",
+            (long, rest),
+        ),
+    ):
+        text = f"{first} {rest}"
+        b = Brief(
+            article=Article(text=text, title=""),
+            summary=(Sentence(first, 0, len(first), 0), Sentence(rest, len(first) + 1, len(text), 1)),
+            method="news",
+        )
+        story = make_story([b], sources)
+        assert (story.headline, story.summary) == (headline, summary)
