@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from summarizer.model import Actor, Brief, Digest, Source
-from summarizer.stories import cluster, make_story
+from summarizer.stories import cluster, make_story, with_fuller_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,9 @@ def build_digest(entries: Sequence[Entry], day: dt.date, *, max_stories: int = 8
     for _key, group in ranked[:max_stories]:
         group = sorted(group, key=lambda i: entries[i].published, reverse=True)
         stories.append(make_story([briefs[i] for i in group], [entries[i].source for i in group]))
+    # "Trump" in one story is "Donald Trump" in another: one name for one person across the digest.
+    renamed = iter(with_fuller_names([a for story in stories for a in story.actors]))
+    stories = [replace(story, actors=tuple(next(renamed) for _a in story.actors)) for story in stories]
     people: dict[str, tuple[int, Actor]] = {}
     for story in stories:
         for actor in story.actors:

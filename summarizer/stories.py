@@ -31,12 +31,13 @@ import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from scipy import sparse
 
 from summarizer.keyquotes import key_quotes
-from summarizer.model import Actor, Article, Brief, Quote, Source, Story
+from summarizer.model import Actor, ActorKind, Article, Brief, Quote, Source, Story
 
 #: Two articles tell one story when their cosine reaches this, or ...
 COSINE = 0.15
@@ -270,24 +271,54 @@ def _quote_score(q: Quote) -> float:
     return (2.0 if q.named else 1.0 if q.speaker else 0.2) * min(words, 30) / 30
 
 
+def with_fuller_names(actors: Sequence[Actor]) -> list[Actor]:
+    """The actors, a person named shorter in one brief than in another given the fuller name.
+
+    ``Trump`` -> ``Donald Trump``, ``Collins`` -> ``Chris Collins``, whatever kind a brief gave the short
+    name (the model tags a lone surname an organisation as often as a person); a short name that two
+    people end with is left alone.
+    """
+    people = {a.name for a in actors if a.kind == "person"}
+    fuller: dict[str, str] = {}
+    for name in {a.name for a in actors if a.kind in ("person", "organization")}:
+        words = name.split()
+        longer = {p for p in people if len(p.split()) > len(words) and p.split()[-len(words) :] == words}
+        if len(longer) == 1:
+            fuller[name] = longer.pop()
+    return [replace(a, name=fuller[a.name], kind="person") if a.name in fuller else a for a in actors]
+
+
+def _most(counts: Counter[ActorKind]) -> ActorKind:
+    return max(counts, key=lambda k: counts[k])
+
+
 def merge_actors(briefs: Sequence[Brief], limit: int = 6) -> tuple[Actor, ...]:
-    """Actors across briefs, merged by name, most mentioned first (the first role and affiliation found)."""
+    """Actors across briefs, merged by name, most mentioned first (the first role and affiliation found).
+
+    A name has the kind the briefs give it most ("Trump" tagged an organisation once), and a person one
+    brief names in short (``Trump``) is the one another names in full (``Donald Trump``).
+    """
+    every = [a for b in briefs for a in b.actors]
+    votes: dict[str, Counter[ActorKind]] = defaultdict(Counter)
+    for a in every:
+        votes[a.name][a.kind] += a.mentions + (1 if a.role else 0)  # a stated role is a person's
+    kinds = {name: _most(counts) for name, counts in votes.items()}
+    every = with_fuller_names([replace(a, kind=kinds[a.name]) for a in every])
     merged: dict[str, Actor] = {}
-    for b in briefs:
-        for a in b.actors:
-            old = merged.get(a.name)
-            if old is None:
-                merged[a.name] = a
-            else:
-                merged[a.name] = Actor(
-                    name=a.name,
-                    kind=old.kind,
-                    role=old.role or a.role,
-                    affiliation=old.affiliation or a.affiliation,
-                    mentions=old.mentions + a.mentions,
-                    aliases=tuple(dict.fromkeys((*old.aliases, *a.aliases))),
-                    quoted=old.quoted or a.quoted,
-                )
+    for a in every:
+        old = merged.get(a.name)
+        if old is None:
+            merged[a.name] = a
+        else:
+            merged[a.name] = Actor(
+                name=a.name,
+                kind=old.kind,
+                role=old.role or a.role,
+                affiliation=old.affiliation or a.affiliation,
+                mentions=old.mentions + a.mentions,
+                aliases=tuple(dict.fromkeys((*old.aliases, *a.aliases))),
+                quoted=old.quoted or a.quoted,
+            )
     ranked = sorted(merged.values(), key=lambda a: (-a.mentions, a.name))
     return tuple(ranked[:limit])
 
@@ -301,7 +332,7 @@ def make_story(briefs: Sequence[Brief], sources: Sequence[Source], summary_sente
     lead = briefs[_central(briefs, matrix([b.article for b in briefs]))]
     # The lead article's key quote, else the best quote of the others.
     lead_key = key_quotes(lead.quotes, lead.summary, 1)
-    others = [q for b in briefs if b is not lead for q in b.quotes]
+    others = [q for b in briefs if b is not lead for q in key_quotes(b.quotes, b.summary, 1)]  # worth showing
     quote = lead_key[0] if lead_key else (max(others, key=_quote_score) if others else None)
     summary = tuple(s.text for s in lead.summary[:summary_sentences])
     headline = lead.article.title

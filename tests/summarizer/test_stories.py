@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from bot.digest import Entry, build_digest, matches
 from summarizer.model import Actor, Article, Brief, Quote, Sentence, Source
@@ -163,3 +164,19 @@ def test_a_story_without_a_headline_is_headed_by_its_first_sentence_said_once() 
         )
         story = make_story([b], sources)
         assert (story.headline, story.summary) == (headline, summary)
+
+
+def test_a_person_named_short_in_one_brief_is_the_one_named_in_full_in_another() -> None:
+    one = replace(
+        brief("Senate panel reports on Russia", "The Senate panel found no evidence, Trump said."),
+        actors=(Actor("Trump", "organization", mentions=2), Actor("Russia", "place", mentions=2)),
+    )
+    two = replace(
+        brief("Report clears campaign", "Donald Trump welcomed the report on Tuesday."),
+        actors=(Actor("Donald Trump", "person", role="President", mentions=3),),
+        quotes=(Quote("illegal alien", 0, 13, 0, None, None, False),),  # a scare quote: never the story's quote
+    )
+    story = make_story([one, two], [Source("https://a.example/1", "t"), Source("https://b.example/2", "t")])
+    trump = [a for a in story.actors if "Trump" in a.name]
+    assert [(a.name, a.kind, a.mentions) for a in trump] == [("Donald Trump", "person", 5)]
+    assert story.quote is None
