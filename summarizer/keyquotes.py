@@ -52,8 +52,8 @@ def worth_showing(q: Quote, summary: tuple[Sentence, ...] = ()) -> bool:
         return False
     if len(words) <= 8 and all(w[:1].isupper() or w.isdigit() or w.lower() in _SMALL_WORDS for w in words):
         return False  # a title in Title Case
-    if q.named and " " in q.speaker and q.speaker in q.text:
-        return False  # "you're not going to beat Hillary Clinton ..." is about her: its speaker is doubtful
+    if q.named and " " in q.speaker and _names_speaker(q.text, q.speaker):
+        return False  # "you're not going to beat Hillary Clinton ...", "Mr. Trump relies on ...": about them
     return not any(q.text in s.text or s.text in q.text for s in summary)
 
 
@@ -94,3 +94,9 @@ def key_quotes(
 
 def _dice(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a or b else 1.0
+
+
+def _names_speaker(text: str, speaker: str) -> bool:
+    """Whether a quotation names its own speaker: people rarely do, so its speaker is likely wrong."""
+    words = set(_WORD.findall(text))
+    return speaker in text or any(len(w) > 2 and w[:1].isupper() and w in words for w in speaker.split())

@@ -29,6 +29,8 @@ def q(text: str, speaker: str | None = "Antony Blinken", named: bool = True, sen
         # About its speaker, not by her: the attribution is doubtful.
         (q("But you're not going to beat Hillary Clinton by attacking Bill Clinton", speaker="Hillary Clinton"), False),
         (q("But you're not going to beat her by attacking Bill Clinton", speaker="Hillary Clinton"), True),
+        (q("Mr. Trump relies on generalizing when it comes to our community", speaker="Donald Trump"), False),
+        (q("That's the kind of person Trey is, and we love him", speaker="Trey Moses"), False),
     ],
 )
 def test_worth_showing(quote: Quote, shown: bool) -> None:
