@@ -29,6 +29,9 @@ _SMALL_WORDS = frozenset(
 )
 
 
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lady", "lord", "president", "senator", "sen"})
+
+
 def worth_showing(q: Quote, summary: tuple[Sentence, ...] = ()) -> bool:
     """Whether a quote may be shown as a key quote: a real statement by a known speaker.
 
@@ -97,6 +100,18 @@ def _dice(a: set[str], b: set[str]) -> float:
 
 
 def _names_speaker(text: str, speaker: str) -> bool:
-    """Whether a quotation names its own speaker: people rarely do, so its speaker is likely wrong."""
-    words = set(_WORD.findall(text))
-    return speaker in text or any(len(w) > 2 and w[:1].isupper() and w in words for w in speaker.split())
+    """Whether a quotation names its own speaker: people rarely do, so its speaker is likely wrong.
+
+    A name word of the speaker counts unless another given name stands before it: Hillary Clinton may
+    well speak of Bill Clinton, not of "Mr. Clinton" or "Hillary".
+    """
+    if speaker in text:
+        return True
+    names = speaker.split()
+    words = _WORD.findall(text)
+    for k, w in enumerate(words):
+        if len(w) > 2 and w[:1].isupper() and w in names:
+            before = words[k - 1] if k else ""
+            if not (before[:1].isupper() and before not in names and before.lower().rstrip(".") not in _HONORIFICS):
+                return True
+    return False
