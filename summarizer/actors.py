@@ -40,6 +40,7 @@ for the headline, the summary, being quoted, a stated role, and an early first m
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -53,7 +54,16 @@ from summarizer.attribution import SPEECH_VERBS, Coref
 from summarizer.lexicon import Lexicon
 from summarizer.model import Actor, ActorKind, Mention, Quote, Sentence
 from summarizer.nlp import Parsed
-from summarizer.roles import ORG_NOUNS, ROLE_NOUNS, best_role, clean_role, person_noun, role_head, roles_at
+from summarizer.roles import (
+    ORG_NOUNS,
+    ROLE_NOUNS,
+    best_role,
+    clean_role,
+    description_of,
+    person_noun,
+    role_head,
+    roles_at,
+)
 
 _KINDS: dict[str, ActorKind] = {
     "PERSON": "person",
@@ -245,6 +255,9 @@ def extract_actors(
         role = clean_role(description)
         if name in drafts and role and role not in drafts[name].roles:
             drafts[name].roles.append(role)
+    for name, role in _announced(parsed, coref):
+        if name in drafts and role not in drafts[name].roles:
+            drafts[name].roles.append(role)
     speakers = {q.speaker for q in quotes if q.speaker and q.named}
     for draft in drafts.values():
         _kind_from_roles(draft)
@@ -412,6 +425,54 @@ def _institutions(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[Sp
         names = Counter(s.text for s in spans)
         out[max(names, key=lambda n: (names[n], len(n)))] = spans
     return out
+
+
+#: How many of the first sentences may describe someone before naming them.
+_LEAD_SENTENCES = 3
+
+
+def _announced(parsed: Parsed, coref: Coref) -> list[tuple[str, str]]:
+    """People a story's lead describes a sentence before it names them: (name, role).
+
+    "A popular Chinese television host known for impromptu satire is now ... . Bi Fujian, who ...":
+    a sentence of the lead whose subject is a new person described (``a``/``an`` + a noun for a
+    person) and that names no one, then a sentence that opens with a person's name as its subject.
+    """
+    doc = parsed.doc
+    sents = parsed.sentences[: _LEAD_SENTENCES + 1]
+    out: list[tuple[str, str]] = []
+    for here, after in itertools.pairwise(sents):
+        if any(t.ent_type_ == "PERSON" for t in doc[here.start : here.end]):
+            continue
+        heads = [
+            t
+            for t in doc[here.start : here.end]
+            if t.dep_ in ("nsubj", "nsubjpass")
+            and t.pos_ == "NOUN"
+            and t.tag_ == "NN"
+            and person_noun(t.lower_)
+            and t.lower_ not in _THINGS
+            and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.lefts)
+            and _main_clause_subject(t)
+        ]
+        if not heads:
+            continue
+        # The next sentence opens with the name: "Bi Fujian, who ...", "Heather Mack, 19, ...".
+        named = [(span, name) for start, (span, name) in coref.spans.items() if start == after.start]
+        if len(named) != 1 or named[0][0].root.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        head = heads[0]
+        role = clean_role(description_of(doc, head))
+        if role:
+            out.append((named[0][1], role))
+    return out
+
+
+def _main_clause_subject(tok: Token) -> bool:
+    verb = tok.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.dep_ == "ROOT"
 
 
 def _running_text(parsed: Parsed) -> list[tuple[int, int]]:

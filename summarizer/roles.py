@@ -485,3 +485,11 @@ def roles_at(doc: Doc, ent: Span, owner: Owner | None = None) -> list[str]:
         if role and role not in out:
             out.append(role)
     return out
+
+
+def description_of(doc: Doc, head: Token) -> str:
+    """The words of a description headed by ``head``, as :func:`roles_at` keeps them, or ``""``.
+
+    Its modifiers, ``of`` and what it is held at are kept; a relative clause is not.
+    """
+    return _trim(list(doc[head.left_edge.i : head.right_edge.i + 1]), None) or ""

@@ -368,3 +368,11 @@ def test_an_outlets_own_programme_makes_it_an_actor_its_reporting_does_not(actor
         "JK said the show would change. A CNN request for comment was not answered."
     )
     assert "BBC Radio 1" in actors and "CNN" not in actors
+
+
+def test_a_person_the_lead_describes_before_naming_gets_that_role(actors_of) -> None:
+    actors = actors_of(
+        "An American teenager accused of killing her mother on the island of Bali has given birth. "
+        "Heather Mack, 19, delivered a baby girl on Tuesday, police said."
+    )
+    assert actors["Heather Mack"].role == "American teenager"  # type: ignore[attr-defined]
