@@ -293,7 +293,7 @@ def _most(counts: Counter[ActorKind]) -> ActorKind:
 
 
 def merge_actors(briefs: Sequence[Brief], limit: int = 6) -> tuple[Actor, ...]:
-    """Actors across briefs, merged by name, most mentioned first (the first role and affiliation found).
+    """Actors across briefs, merged by name, most mentioned first, with the role most briefs give.
 
     A name has the kind the briefs give it most ("Trump" tagged an organisation once), and a person one
     brief names in short (``Trump``) is the one another names in full (``Donald Trump``).
@@ -304,6 +304,11 @@ def merge_actors(briefs: Sequence[Brief], limit: int = 6) -> tuple[Actor, ...]:
         votes[a.name][a.kind] += a.mentions + (1 if a.role else 0)  # a stated role is a person's
     kinds = {name: _most(counts) for name, counts in votes.items()}
     every = with_fuller_names([replace(a, kind=kinds[a.name]) for a in every])
+    # The role most of the briefs give, by mentions: one outlet's aside ("board member") is not it.
+    roles: dict[str, Counter[str]] = defaultdict(Counter)
+    for a in every:
+        if a.role:
+            roles[a.name][a.role] += a.mentions
     merged: dict[str, Actor] = {}
     for a in every:
         old = merged.get(a.name)
@@ -320,7 +325,10 @@ def merge_actors(briefs: Sequence[Brief], limit: int = 6) -> tuple[Actor, ...]:
                 quoted=old.quoted or a.quoted,
             )
     ranked = sorted(merged.values(), key=lambda a: (-a.mentions, a.name))
-    return tuple(ranked[:limit])
+    return tuple(
+        replace(a, role=max(roles[a.name], key=lambda r: roles[a.name][r])) if roles.get(a.name) else a
+        for a in ranked[:limit]
+    )
 
 
 #: The longest headline a story takes from its first sentence when its article has none.

@@ -180,3 +180,15 @@ def test_a_person_named_short_in_one_brief_is_the_one_named_in_full_in_another()
     trump = [a for a in story.actors if "Trump" in a.name]
     assert [(a.name, a.kind, a.mentions) for a in trump] == [("Donald Trump", "person", 5)]
     assert story.quote is None
+
+
+def test_a_story_gives_an_actor_the_role_most_of_its_briefs_give() -> None:
+    briefs = [
+        replace(
+            brief(f"Collins charged, report {n}", f"Chris Collins was arrested, report {n} says."),
+            actors=(Actor("Chris Collins", "person", role=role, mentions=mentions),),
+        )
+        for n, (role, mentions) in enumerate((("board member", 1), ("Representative", 3), ("Representative", 2)))
+    ]
+    story = make_story(briefs, [Source(f"https://n{n}.example/a", "t") for n in range(3)])
+    assert story.actors[0].role == "Representative" and story.actors[0].mentions == 6
