@@ -46,7 +46,7 @@ from bisect import bisect_right
 from collections import Counter
 
 import numpy as np
-from spacy.attrs import TAG
+from spacy.attrs import LOWER, TAG
 from spacy.tokens import Doc, Span, Token
 
 from summarizer.actormerge import PARTY_FORMS, Draft, Merger
@@ -381,15 +381,7 @@ def _unnamed_groups(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[
         ]
         start = min([tok.i, *(m.left_edge.i for m in mods)])
         by_head.setdefault(tok.lemma_.lower(), []).append(doc[start : tok.i + 1])
-    out: dict[str, list[Span]] = {}
-    for spans in by_head.values():
-        if len({s.sent.start for s in spans}) < 2:
-            continue
-        names: dict[str, int] = {}
-        for span in spans:
-            names[span.text] = names.get(span.text, 0) + 1
-        out[max(names, key=lambda n: (names[n], len(n)))] = spans
-    return out
+    return _named_in_two_sentences(by_head)
 
 
 #: Institutions a story names by a common noun ("the government said", "police arrested").
@@ -405,8 +397,11 @@ def _institutions(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[Sp
     ...", "the Albuquerque police said".
     """
     by_head: dict[str, list[Span]] = {}
-    for tok in doc:
-        if tok.lower_ not in _INSTITUTIONS or tok.ent_type_ or not _acts(tok) or not _in_running_text(running, tok.idx):
+    # As for unnamed groups: the candidate words found in one array read, not token by token.
+    ids = np.array([doc.vocab.strings[w] for w in _INSTITUTIONS], dtype=np.uint64)
+    for i in np.flatnonzero(np.isin(doc.to_array([LOWER]).ravel(), ids)):
+        tok = doc[int(i)]
+        if tok.ent_type_ or not _acts(tok) or not _in_running_text(running, tok.idx):
             continue
         # Whose it is ("Albuquerque police", "the Indian government"), not what it might be ("the next government").
         mods = [
@@ -418,6 +413,11 @@ def _institutions(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[Sp
         while start < tok.i and (doc[start].is_punct or doc[start].lower_ in _QUANTIFIERS or doc[start].is_lower):
             start += 1
         by_head.setdefault(tok.lower_, []).append(doc[start : tok.i + 1])
+    return _named_in_two_sentences(by_head)
+
+
+def _named_in_two_sentences(by_head: dict[str, list[Span]]) -> dict[str, list[Span]]:
+    """The unnamed actors found in two sentences or more, each named by its most frequent phrase."""
     out: dict[str, list[Span]] = {}
     for spans in by_head.values():
         if len({s.sent.start for s in spans}) < 2:
@@ -490,6 +490,11 @@ def _headlines(parsed: Parsed) -> list[tuple[int, int]]:
     per_paragraph = Counter(s.paragraph for s in parsed.sentences)
     out = []
     for s in parsed.sentences:
+        if s.kind == "heading":
+            out.append((s.start_char, s.end_char))
+            continue
+        if per_paragraph[s.paragraph] != 1:
+            continue  # a headline is a line of its own; no need to read the words
         words = [t for t in doc[s.start + 1 : s.end] if t.is_alpha]
         capitals = [t for t in words if t.text[0].isupper()]
         # Verbs and small words in capitals ("Will Run Ads", "To Release ... After Pressure From"), not
@@ -497,12 +502,11 @@ def _headlines(parsed: Parsed) -> list[tuple[int, int]]:
         small = [t for t in capitals if t.lower_ in _SMALL_WORDS or t.pos_ in ("VERB", "AUX")]
         ordinary = [t for t in capitals if not t.ent_type_]
         title_case = (
-            per_paragraph[s.paragraph] == 1
-            and len(words) >= 3
+            len(words) >= 3
             and len(capitals) >= 0.6 * len(words)
             and (bool(small) or len(ordinary) >= max(2, 0.3 * len(words)))
         )
-        if s.kind == "heading" or title_case:
+        if title_case:
             out.append((s.start_char, s.end_char))
     return out
 

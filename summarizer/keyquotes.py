@@ -29,6 +29,8 @@ _SMALL_WORDS = frozenset(
 )
 
 
+#: Words before a name that address the person it names (summarizer.roles keeps the full list, beside
+#: the spaCy code this module must not import).
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lady", "lord", "president", "senator", "sen"})
 
 
