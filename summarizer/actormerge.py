@@ -28,6 +28,7 @@ from summarizer.model import ActorKind
 from summarizer.roles import HONORIFICS, ORG_NOUNS
 
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_GENERATIONS = frozenset(w.rstrip(".") for w in _SUFFIXES)
 _INITIAL_SKIP = frozenset({"of", "and", "the", "for", "in", "on", "de", "du", "&", "to"})
 _DESIGNATORS = frozenset(
     """bros bros. pictures studios entertainment media communications holdings international group corp
@@ -84,6 +85,14 @@ def core_words(name: str) -> list[str]:
     while len(words) > 1 and words[-1].lower().strip(",") in _SUFFIXES:
         words.pop()
     return [w.strip(",") for w in words]
+
+
+def generation(name: str) -> str:
+    """The generation a name ends with (``jr``, ``sr``, ``ii`` ...), or ``""``: Donald Trump Jr. is not Donald Trump."""
+    words = name.split()
+    if len(words) > 1 and (last := words[-1].lower().strip(",.")) in _GENERATIONS:
+        return last
+    return ""
 
 
 def _in_order(short: list[str], long: list[str]) -> bool:
@@ -187,7 +196,7 @@ class Merger:
             words = name.split()
             if len(words) > 1 and words[0].lower() in HONORIFICS:
                 d.kind = "person"
-                self.rename(name, " ".join(core_words(name)))
+                self.rename(name, " ".join(core_words(name) + (words[-1:] if generation(name) else [])))
 
     def _case(self) -> None:
         groups: dict[str, list[str]] = {}
@@ -220,7 +229,7 @@ class Merger:
         same: dict[tuple[str, ...], list[str]] = {}
         for n, d in self.drafts.items():
             if d.kind == "person":
-                same.setdefault(tuple(core_words(n)), []).append(n)
+                same.setdefault((*core_words(n), generation(n)), []).append(n)
         for names in same.values():  # "Robert Kennedy Jr." and "Robert Kennedy Jr"
             names.sort(key=lambda n: (-len(n), -self.drafts[n].mentions))
             for other in names[1:]:
@@ -235,6 +244,8 @@ class Merger:
                 self.final(other)
                 for other in people
                 if other != name and other in self.drafts and self._part_of(short, core_words(other))
+                # A lone surname may be father or son; a full name or "Trump Jr." says which one.
+                if generation(name) == generation(other) or (len(short) == 1 and not generation(name))
             }
             targets.discard(name)
             targets = {t for t in targets if t in self.drafts and len(core_words(t)) >= len(short)}

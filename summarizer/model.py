@@ -214,6 +214,13 @@ class Story:
     actors: tuple[Actor, ...]
     sources: tuple[Source, ...]
 
+    @property
+    def below_headline(self) -> tuple[str, ...]:
+        """The summary as shown under the headline: a first sentence that heads the story is not said twice."""
+        if self.summary and self.summary[0] == self.headline:
+            return self.summary[1:]
+        return self.summary
+
 
 @dataclass(frozen=True, slots=True)
 class Digest:

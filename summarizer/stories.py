@@ -28,6 +28,7 @@ name, most mentioned first.
 from __future__ import annotations
 
 import heapq
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -255,12 +256,33 @@ def _attach_loners(
     return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
 
-def _central(briefs: Sequence[Brief], m: sparse.csr_matrix) -> int:
-    totals = np.asarray((m @ m.T).sum(axis=1)).ravel()
+def _bag(text: str) -> dict[str, float]:
+    counts = Counter(w for w in _WORD.findall(text.lower()) if w not in _STOP)
+    return {w: 1.0 + math.log(n) for w, n in counts.items()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    if len(b) < len(a):
+        a, b = b, a
+    dot = sum(v * b.get(w, 0.0) for w, v in a.items())
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def _lead(briefs: Sequence[Brief]) -> int:
+    """The brief whose summary best tells what the story's other articles say.
+
+    Its summary is the story's: the outlet whose own few sentences cover the others' text most (not the
+    article most like the others as a whole, which may be the longest, with the summary of an aside).
+    A brief with a summary leads before a headline alone.
+    """
+    texts = [_bag(f"{b.article.title} {b.article.text[:TEXT_CHARS]}") for b in briefs]
     best, best_key = 0, (False, -1.0, -1)
     for i, brief in enumerate(briefs):
-        # A brief with a summary leads before a headline alone, however central that one is.
-        key = (bool(brief.summary), round(float(totals[i]), 6), sum(len(s.text) for s in brief.summary))
+        told = _bag(" ".join(s.text for s in brief.summary))
+        covered = sum(_cosine(told, text) for j, text in enumerate(texts) if j != i)
+        key = (bool(brief.summary), round(covered, 6), sum(len(s.text) for s in brief.summary))
         if key > best_key:
             best, best_key = i, key
     return best
@@ -337,7 +359,7 @@ HEADLINE_CHARS = 90
 
 def make_story(briefs: Sequence[Brief], sources: Sequence[Source], summary_sentences: int = 3) -> Story:
     """One story from the briefs of its articles (``sources`` in the same order)."""
-    lead = briefs[_central(briefs, matrix([b.article for b in briefs]))]
+    lead = briefs[_lead(briefs)]
     # The lead article's key quote, else the best quote of the others.
     lead_key = key_quotes(lead.quotes, lead.summary, 1)
     others = [q for b in briefs if b is not lead for q in key_quotes(b.quotes, b.summary, 1)]  # worth showing
@@ -345,12 +367,12 @@ def make_story(briefs: Sequence[Brief], sources: Sequence[Source], summary_sente
     summary = tuple(s.text for s in lead.summary[:summary_sentences])
     headline = lead.article.title
     if not headline and summary:
-        # No headline (a page without one): the first sentence heads the story. A short one is not said
-        # twice; a long one is cut in the headline and read whole below it.
-        if len(summary[0]) <= HEADLINE_CHARS:
-            headline, summary = summary[0], summary[1:]
-        else:
-            headline = summary[0][:HEADLINE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+        # No headline (a page without one): the first sentence heads the story, cut if long (the
+        # renderers do not say it twice: Story.below_headline).
+        first = summary[0]
+        headline = first
+        if len(first) > HEADLINE_CHARS:
+            headline = first[:HEADLINE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + " …"
     return Story(
         headline=headline,
         summary=summary,

@@ -202,7 +202,7 @@ def render_digest(digest: Digest, fmt: str, notices: tuple[str, ...] = (), width
         out.append("No new stories.")
     for n, story in enumerate(digest.stories, 1):
         out.append(f"## {n}. {_md_escape(story.headline)}" if md else f"{n}. {story.headline}")
-        for s in story.summary:
+        for s in story.below_headline:
             out.append(
                 f"- {_md_escape(s)}" if md else textwrap.fill(s, width, initial_indent="   ", subsequent_indent="   ")
             )

@@ -185,7 +185,7 @@ def render_brief(reply: BriefReply) -> list[Message]:
 
 def story_embeds(n: int, story: Story) -> list[Embed]:
     """One story of a digest (usually one embed)."""
-    text = "\n".join(f"• {s}" for s in story.summary)
+    text = "\n".join(f"• {s}" for s in story.below_headline)
     fields: list[tuple[str, str]] = []
     if story.quote is not None:
         fields.append((_who(story.quote), _quote(story.quote)))

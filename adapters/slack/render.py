@@ -162,7 +162,7 @@ def render_brief(reply: BriefReply) -> list[Message]:
 
 def story_blocks(n: int, story: Story) -> list[Block]:
     """One story of a digest."""
-    text = f"*{n}. {escape(story.headline)}*\n" + "\n".join(f"• {escape(s)}" for s in story.summary)
+    text = f"*{n}. {escape(story.headline)}*\n" + "\n".join(f"• {escape(s)}" for s in story.below_headline)
     blocks = sections(text)
     if story.quote is not None:
         blocks += sections(quote_text(story.quote))

@@ -154,6 +154,17 @@ def test_one_actor_per_person_whatever_the_article_calls_them(actors_of) -> None
     assert actors["Tony Blair"].role == "Prime Minister"  # type: ignore[attr-defined]
 
 
+def test_a_father_and_his_son_of_the_same_name_stay_two_people(actors_of) -> None:
+    actors = actors_of(
+        "President Donald Trump defended his son on Sunday. "
+        "His son Donald Trump Jr. met a Russian lawyer in June 2016, the newspaper reported. "
+        "Mr. Donald Trump Jr. said the meeting was short. Trump called the coverage unfair."
+    )
+    assert {"Donald Trump", "Donald Trump Jr."} <= set(actors)
+    assert actors["Donald Trump"].role == "President"  # type: ignore[attr-defined]
+    assert actors["Donald Trump Jr."].role != "President"  # type: ignore[attr-defined]
+
+
 def test_initials_and_party_forms_merge(actors_of) -> None:
     actors = actors_of(
         "The Rugby Football Union has fined the club. The RFU said the fine was fair.\n\n"

@@ -127,6 +127,21 @@ def test_story_takes_the_central_brief_and_the_best_quote() -> None:
     assert len(story.sources) == 3
 
 
+def test_a_story_is_told_by_the_summary_that_covers_what_its_sources_say() -> None:
+    core = "Floods closed hundreds of schools across the north as rivers burst their banks."
+    aside = "The mayor also opened a new library in the town centre on Monday."
+    long_text = f"{core} {core} Rescue teams moved families from flooded homes. {aside}"
+    # The longest, most typical article, whose own summary is its aside: not the story's summary.
+    typical = Brief(
+        article=Article(text=long_text, title="Floods close schools"),
+        summary=(Sentence(aside, long_text.index(aside), len(long_text), 3),),
+        method="news",
+    )
+    others = [brief("Schools shut by floods", core), brief("Rivers burst banks", f"{core} Families moved.")]
+    story = make_story([typical, *others], [Source(f"https://n{i}.example/a", "t") for i in range(3)])
+    assert story.summary == (core,)
+
+
 def test_digest_ranks_by_sources_and_filters() -> None:
     now = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
     entries = [
@@ -148,7 +163,7 @@ def test_a_story_without_a_headline_is_headed_by_its_first_sentence_said_once() 
     )
     rest = "Officials urged residents to stay away from the river."
     sources = [Source("https://n.example/a", "t")]
-    for first, headline, summary in (
+    for first, headline, shown in (
         (short, short, (rest,)),
         (
             long,
@@ -163,7 +178,8 @@ def test_a_story_without_a_headline_is_headed_by_its_first_sentence_said_once() 
             method="news",
         )
         story = make_story([b], sources)
-        assert (story.headline, story.summary) == (headline, summary)
+        # The summary stays whole (what the digest JSON gives); a reader sees each sentence once.
+        assert (story.headline, story.summary, story.below_headline) == (headline, (first, rest), shown)
 
 
 def test_a_person_named_short_in_one_brief_is_the_one_named_in_full_in_another() -> None:
