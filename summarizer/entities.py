@@ -111,6 +111,7 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
     ents = [piece for e in ents for piece in _split(doc, e)]
     ents = _unjoin(doc, ents)
     ents = [t for e in ents if (t := _trim(doc, e, lexicon)) is not None and _plausible(t)]
+    ents = _with_given_names(doc, ents, lexicon, sent_starts)
     ents = _join_org_of_place(doc, ents, lexicon)
     ents = _propagate(doc, ents, lexicon)
     if sports:
@@ -209,6 +210,31 @@ def _trim(doc: Doc, ent: Span, lexicon: Lexicon) -> Span | None:
     if start >= end:
         return None
     return ent if (start, end, label) == (ent.start, ent.end, ent.label_) else Span(doc, start, end, label=label)
+
+
+def _with_given_names(doc: Doc, ents: list[Span], lexicon: Lexicon, sent_starts: set[int]) -> list[Span]:
+    """A person's name the model began at the middle name ("Amanda [Lene Jones]") takes the given name.
+
+    Only a first name right before a name of two words or more, in title case and not opening the
+    sentence (where a first name that is also a word, "Will", would be taken).
+    """
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    out = []
+    for e in ents:
+        start = e.start
+        while (
+            e.label_ == "PERSON"
+            and start > 0
+            and start not in sent_starts
+            and start - 1 not in taken
+            and doc[start - 1].is_title
+            and doc[start - 1].is_alpha
+            and lexicon.gender_of_first_name(doc[start - 1].text) is not None
+            and e.end - start >= 2
+        ):
+            start -= 1
+        out.append(e if start == e.start else Span(doc, start, e.end, label="PERSON"))
+    return out
 
 
 def _join_org_of_place(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:

@@ -55,6 +55,12 @@ _DATELINE = re.compile(
     )""",
     re.VERBOSE,
 )
+#: A date alone ahead of the first paragraph, as agencies date stories ("Oct. 19 (UPI) --" whose
+#: agency a feed dropped: "Oct 19 An ancient crystal ..."). May and the full month names are left
+#: alone: "May" and "March" start sentences as words.
+_DATE_DATELINE = re.compile(
+    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.? \d{1,2}(?:, \d{4})?[ \t]*(?:--|—|–|-|:)?[ \t]+(?=[A-Z][a-z])"
+)
 _BULLET = re.compile(r"(?:[-*•·▪◦–]|\d{1,2}[.)])[ \t]+")
 _MD_HEADING = re.compile(r"#{1,6}[ \t]+")
 
@@ -148,7 +154,7 @@ def split_sentences(doc: Doc) -> tuple[SentSpan, ...]:
             continue
         if _paragraph_start(doc, start):
             paragraph += 1
-            line_floor, line_kind = _trim_line_start(text, doc[start].idx)
+            line_floor, line_kind = _trim_line_start(text, doc[start].idx, first_paragraph=paragraph == 0)
             first_in_line = True
         while start < end and doc[start].idx + len(doc[start].text) <= line_floor:
             start += 1
@@ -190,7 +196,7 @@ def _continues(doc: Doc, text: str, last: SentSpan, start: int) -> bool:
     return doc[start].text[0].islower() or _closes(doc, start) or not _TERMINAL.search(prev_text)
 
 
-def _trim_line_start(text: str, start_char: int) -> tuple[int, SentKind]:
+def _trim_line_start(text: str, start_char: int, *, first_paragraph: bool = False) -> tuple[int, SentKind]:
     """Where the words of a line start (after a heading mark, bullet or dateline), and its kind."""
     m = _MD_HEADING.match(text, start_char)
     if m:
@@ -200,6 +206,9 @@ def _trim_line_start(text: str, start_char: int) -> tuple[int, SentKind]:
         return m.end(), "bullet"
     m = _DATELINE.match(text, start_char, min(len(text), start_char + 80))
     if m and m.end() < len(text) and _has_words_after(text, m.end()):
+        return m.end(), "text"
+    m = _DATE_DATELINE.match(text, start_char) if first_paragraph else None
+    if m and _has_words_after(text, m.end()):
         return m.end(), "text"
     return start_char, "text"
 

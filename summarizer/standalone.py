@@ -71,6 +71,9 @@ _RELATED = re.compile(
 )
 
 
+#: A page's layout read as text: a caption's "| AP Photo" credit, a menu's "Home | News | Sport".
+_LAYOUT = re.compile(r"^\||\s\|\s")
+
 _TEASER = re.compile(
     r"^(?:Here(?:['’]s|\s+is|\s+are)|Take\s+a\s+look|Find\s+out|Check\s+out|Scroll\s+down|See\s+what|"
     r"This\s+is\s+what|What\s+you\s+need\s+to\s+know|\d+\s+things)\b|[:;]\s*[.]?\s*$",
@@ -86,6 +89,8 @@ def problems(sentence: str) -> tuple[str, ...]:
         found.append("dateline")
     if _RELATED.match(text):
         found.append("related")
+    if _LAYOUT.search(text):
+        found.append("layout")
     if _TEASER.search(text):
         found.append("teaser")
     if _CONNECTIVE.match(text):

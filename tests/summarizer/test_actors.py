@@ -165,6 +165,14 @@ def test_a_father_and_his_son_of_the_same_name_stay_two_people(actors_of) -> Non
     assert actors["Donald Trump Jr."].role != "President"  # type: ignore[attr-defined]
 
 
+def test_a_name_the_model_began_at_the_middle_name_takes_the_given_name(actors_of) -> None:
+    actors = actors_of(
+        "No weapon was found after four deputies fired, also killing the suspect, Amanda Lene Jones, 30, "
+        "whom they believed was armed, the sheriff said."
+    )
+    assert "Amanda Lene Jones" in actors and "Lene Jones" not in actors
+
+
 def test_initials_and_party_forms_merge(actors_of) -> None:
     actors = actors_of(
         "The Rugby Football Union has fined the club. The RFU said the fine was fair.\n\n"

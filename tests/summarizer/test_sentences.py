@@ -57,6 +57,10 @@ class TestWeakSpots:
             ("NEW YORK -- Stocks fell sharply on Monday. Investors were nervous.", "Stocks fell"),
             ("Dec 29 (Reuters) - Oil prices rose on Tuesday. Traders were cautious.", "Oil prices rose"),
             ("KABUL (NNA) - A bomb hit the city on Monday. Ten people died.", "A bomb hit"),
+            # A date alone ahead of the story, its agency dropped by a feed; a month that is a word is not one.
+            ("Oct 19 An ancient crystal may hold signs of life. Scientists were surprised.", "An ancient crystal"),
+            ("Oct. 19, 2015 -- Oil prices rose on Tuesday. Traders were cautious.", "Oil prices rose"),
+            ("May 5 Things You Should Know came out on Monday. It sold well.", "May 5 Things"),
             # A bracketed acronym that is no agency and has no dash after it is part of the sentence.
             ("The Rugby Football Union (RFU) will decide on Monday. Clubs are waiting.", "The Rugby Football Union"),
             ("The World Health Organization (WHO) said the outbreak is over. Cases fell.", "The World Health"),

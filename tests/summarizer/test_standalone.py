@@ -33,6 +33,8 @@ from summarizer.standalone import problems, summary_problems
         ("“My personal speech has led to grave social consequences.", ("half-quote",)),
         ("WASHINGTON (Reuters) - The Senate passed the bill on Friday.", ("dateline",)),
         ("READ: How the vote unfolded.", ("related",)),
+        ("| AP Photo Trump slams 'fake news' for treating son unfairly", ("layout",)),
+        ("Home | News | Sport | Weather", ("layout",)),
     ],
 )
 def test_problems(sentence: str, found: tuple[str, ...]) -> None:
