@@ -252,8 +252,8 @@ class Merger:
             if not targets:
                 continue
             if len(targets) > 1:
-                # Several people share the word: a shared surname refers to the one named most.
-                if len(short) == 1 and all(core_words(t)[-1] == short[0] for t in targets):
+                # Several people share the surname ("Wright", "Dickson Wright"): it is the one named most.
+                if all(core_words(t)[-len(short) :] == short for t in targets):
                     ranked = sorted(targets, key=lambda t: -self.drafts[t].mentions)
                     if self.drafts[ranked[0]].mentions <= self.drafts[ranked[1]].mentions:
                         continue

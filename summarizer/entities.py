@@ -171,10 +171,15 @@ def _unjoin(doc: Doc, ents: list[Span]) -> list[Span]:
     return out
 
 
+_BROKEN_ENDS = frozenset({"of", "the", "and", "&", "for", "in", "at", "on", "to", "with", "a", "an"})
+
+
 def _plausible(ent: Span) -> bool:
     """A name has a capital letter ("heifers" tagged PERSON is not one) and a word of two letters."""
     if not any(len(t.text) > 1 and t.text[0].isalpha() for t in ent) or ent.text[:1].isdigit():
         return False
+    if len(ent) > 1 and ent[-1].text in _BROKEN_ENDS:
+        return False  # "City of", "Debate &": the model lost the rest of the name
     return ent.label_ in ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT") or any(
         t.text[:1].isupper() for t in ent
     )

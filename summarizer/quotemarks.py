@@ -84,6 +84,8 @@ def _paragraph_quotes(text: str, lo: int, hi: int) -> list[QuoteSpan]:
         if role == _OPEN:
             if open_at >= 0 and mark in ('"', "''"):
                 role = _CLOSE  # a straight mark while a quote is open closes it
+            elif open_at >= 0 and mark == "“" and text[lo : m.start()].rstrip()[-1:] in (",", ".", "!", "?"):
+                role = _CLOSE  # an opening mark set for a closing one ("... the school, “said the spokesman")
             else:
                 open_at, open_len = m.start(), len(mark)
                 continue

@@ -42,7 +42,8 @@ _TERMINAL = re.compile(r"[.!?…](?:[\"'”’)\]»]+)?$|[.!?…][\"'”’)\]»
 #: A dateline: a place (or a date) and a news agency in brackets, then the story. A bracketed acronym
 #: of some other kind is only a dateline when a dash follows it: "The Rugby Football Union (RFU) will"
 #: keeps its subject, "Dec 29 (Reuters) -" and "LONDON (AFP) --" are trimmed; so is an outlet's name in
-#: brackets glued to the first word, as CNN prints its partners' stories ("(The Hollywood Reporter)Roseanne").
+#: brackets glued to the first word, as CNN prints its partners' stories ("(The Hollywood Reporter)Roseanne");
+#: and a press release's "CHICAGO, Nov. 30, 2018 /PRNewswire/ --".
 _AGENCIES = r"CNN|Reuters|AP|AFP|UPI|BBC|dpa|DPA|Xinhua|Bloomberg|EW\.com|CNN\s?Money|CNN\s?Business|PA|IANS|ANI|Kyodo"
 _DATELINE = re.compile(
     rf"""(?:
@@ -52,6 +53,8 @@ _DATELINE = re.compile(
             \([A-Z]{{2,6}}\)\s*(?:--|—|–|-)\s+
       | [A-Z][A-Z.'\-]{{1,}}(?:[ ,]+[A-Z][A-Za-z.'\-]+){{0,4}}\s*(?:--|—|–)\s*
       | \((?:The\s)?[A-Z][A-Za-z.&']*(?:\s[A-Z][A-Za-z.&']*){{0,4}}\)(?=[A-Z"“])
+      | (?:[A-Z][A-Za-z.'\-]*(?:[ ,]+[A-Z0-9][A-Za-z0-9.'\-]*){{0,5}},?\s*)?
+            /(?:PRNewswire|Business\s?Wire|GLOBE\s?NEWSWIRE|CNW|PRWeb)[\w\s-]{{0,20}}/\s*(?:--|—|–|-)\s*
     )""",
     re.VERBOSE,
 )

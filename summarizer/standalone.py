@@ -73,6 +73,13 @@ _RELATED = re.compile(
 
 #: A page's layout read as text: a caption's "| AP Photo" credit, a menu's "Home | News | Sport".
 _LAYOUT = re.compile(r"^\||\s\|\s")
+#: A photo's caption or credit: who is where in the picture ("Jennifer Paterson (left) and ..."), a
+#: gallery's "Hide Caption 3 of 15 Photos:", a credit before the story ("Neil Warner / Splash News").
+_CAPTION = re.compile(
+    r"\((?:left|right|centre|center|pictured|top|bottom|above|inset|(?:second |far )?(?:from )?(?:left|right))\)"
+    r"|^(?:Hide|Show|Image|Photo) [Cc]aption\b|\b\d+ of \d+ [Pp]hotos?:"
+    r"|^(?:[A-Z][\w.'’-]+ ){1,3}/ [A-Z]"
+)
 
 _TEASER = re.compile(
     r"^(?:Here(?:['’]s|\s+is|\s+are)|Take\s+a\s+look|Find\s+out|Check\s+out|Scroll\s+down|See\s+what|"
@@ -91,6 +98,8 @@ def problems(sentence: str) -> tuple[str, ...]:
         found.append("related")
     if _LAYOUT.search(text):
         found.append("layout")
+    if _CAPTION.search(text):
+        found.append("caption")
     if _TEASER.search(text):
         found.append("teaser")
     if _CONNECTIVE.match(text):

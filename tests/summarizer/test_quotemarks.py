@@ -24,6 +24,11 @@ def quotes(text: str) -> list[str]:
             "Kuleba said his country will “exercise moderation,” but urged allies to “craft a deterrence package”.",
             ["exercise moderation,", "craft a deterrence package"],
         ),
+        # An opening mark misprinted for the closing one, as some sites' converters do.
+        (
+            '"Two bombs fell in the camp, “said Adrian Edwards. "We are verifying the situation, “he said.',
+            ["Two bombs fell in the camp,", "We are verifying the situation,"],
+        ),
     ],
 )
 def test_quote_styles(text: str, expected: list[str]) -> None:

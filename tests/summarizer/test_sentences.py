@@ -61,6 +61,7 @@ class TestWeakSpots:
             ("Oct 19 An ancient crystal may hold signs of life. Scientists were surprised.", "An ancient crystal"),
             ("Oct. 19, 2015 -- Oil prices rose on Tuesday. Traders were cautious.", "Oil prices rose"),
             ("May 5 Things You Should Know came out on Monday. It sold well.", "May 5 Things"),
+            ("CHICAGO, Nov. 30, 2018 /PRNewswire/ -- United Airlines made a deal. It starts soon.", "United Airlines"),
             # A bracketed acronym that is no agency and has no dash after it is part of the sentence.
             ("The Rugby Football Union (RFU) will decide on Monday. Clubs are waiting.", "The Rugby Football Union"),
             ("The World Health Organization (WHO) said the outbreak is over. Cases fell.", "The World Health"),

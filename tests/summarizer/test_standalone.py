@@ -35,6 +35,10 @@ from summarizer.standalone import problems, summary_problems
         ("READ: How the vote unfolded.", ("related",)),
         ("| AP Photo Trump slams 'fake news' for treating son unfairly", ("layout",)),
         ("Home | News | Sport | Weather", ("layout",)),
+        ("Jennifer Paterson (left) and Clarissa Dickson Wright filming Two Fat Ladies in 1996.", ("caption",)),
+        ("Hide Caption 3 of 15 Photos: People wait for news at the fairgrounds on October 1.", ("caption",)),
+        ("Neil Warner / Splash News Britney Spears' handlers have strong ideas on interviews.", ("caption",)),
+        ("The fund lost 3% in a year, the most since 2008 / 2009, its chief said.", ()),
     ],
 )
 def test_problems(sentence: str, found: tuple[str, ...]) -> None:
