@@ -31,7 +31,7 @@ from aiohttp import web
 from bench.core import SeedFetcher
 from bench.summary import RESULTS
 from bot.core import Core
-from bot.storage import SqliteStore
+from bot.storage import SqlStore
 from summarizer.brief import Briefer
 from summarizer.nlp import Pipeline, load_model
 
@@ -164,7 +164,7 @@ async def run(n: int) -> dict[str, dict[str, float]]:
     briefer.brief(SeedFetcher().article)  # warm
     out: dict[str, dict[str, float]] = {}
     for name, phase in (("slack_ack", slack_phase), ("discord_defer", discord_phase)):
-        store = await SqliteStore.open(":memory:")
+        store = await SqlStore.open(":memory:")
         core = Core(fetcher=SeedFetcher(), store=store, brief=lambda a: briefer.brief(a, quotes=None))
         start = time.perf_counter()
         try:

@@ -22,7 +22,7 @@ from bot.core import Core
 from bot.errors import FetchFailed
 from bot.fetch import Download, Kind
 from bot.model import ChannelRef
-from bot.storage import SqliteStore
+from bot.storage import SqlStore
 from summarizer.article import parse_article
 from summarizer.brief import Briefer
 from summarizer.model import Article
@@ -46,7 +46,7 @@ class SeedFetcher:
 
 async def run(n: int) -> dict[str, float]:
     briefer = Briefer(Pipeline(load_model()))
-    store = await SqliteStore.open(":memory:")
+    store = await SqlStore.open(":memory:")
     core = Core(fetcher=SeedFetcher(), store=store, brief=lambda a: briefer.brief(a, quotes=None))
     channel = ChannelRef("cli", "bench")
     await core.handle(parse_command("brief https://warm.example/0", channel))

@@ -35,7 +35,7 @@ async def run(feeds: int, per_feed: int) -> dict[str, float]:
     from bot.core import Core, CoreLimits
     from bot.fetch import Fetcher, FetchLimits
     from bot.model import ChannelRef, DigestReply
-    from bot.storage import SqliteStore
+    from bot.storage import SqlStore
     from summarizer.brief import Briefer
     from summarizer.nlp import Pipeline, load_model
 
@@ -73,7 +73,7 @@ async def run(feeds: int, per_feed: int) -> dict[str, float]:
         )
 
     briefer = Briefer(Pipeline(load_model()))
-    store = await SqliteStore.open(":memory:")
+    store = await SqlStore.open(":memory:")
     fetcher = Fetcher(FetchLimits(allow_private=True))
     brief, brief_many = brief_functions(briefer, 3, "news")  # as `briefbot run` wires it
     core = Core(

@@ -6,7 +6,7 @@ does not exist on the day clocks spring forward (02:30) runs at the same instant
 wall clock, and a time that happens twice runs at the first.
 
 Exactly once per channel and local day: the run is claimed in the store before posting and marked
-done after (:meth:`bot.storage.SqliteStore.begin_digest`). After a restart, a digest that is due today
+done after (:meth:`bot.storage.SqlStore.begin_digest`). After a restart, a digest that is due today
 and not done -- missed while the bot was down, or interrupted while posting -- is sent on start.
 """
 

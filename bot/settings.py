@@ -9,6 +9,7 @@ environment variable, default and help text are declared once, in :data:`FIELDS`
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +46,11 @@ FIELDS: dict[str, Field] = {
     ),
     "workers": Field("BRIEFBOT_WORKERS", "0", "processes for batch work; 0: one per CPU core"),
     "log_level": Field("BRIEFBOT_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR"),
-    "db": Field("BRIEFBOT_DB", "briefbot.sqlite3", "the SQLite database file (subscriptions, schedules, cache)"),
+    "db": Field(
+        "BRIEFBOT_DB",
+        "briefbot.sqlite3",
+        "the database: a SQLite file, or a postgresql://user:password@host/name URL (see Scaling)",
+    ),
     "allow_private_networks": Field(
         "BRIEFBOT_ALLOW_PRIVATE_NETWORKS",
         "false",
@@ -163,6 +168,7 @@ class Settings:
             f"{name}={'***' if name in SECRET_FIELDS and getattr(self, name) else getattr(self, name)!r}"
             for name in FIELDS
         )
+        shown = _PASSWORD.sub(r"\1***@", shown)  # postgresql://user:***@host: the URL's password
         return f"Settings({shown})"
 
     @property
@@ -195,7 +201,7 @@ class Settings:
             "max_article_chars": _int(raw, "max_article_chars", 1_000, 5_000_000),
             "workers": _int(raw, "workers", 0, 64),
             "log_level": _choice(raw, "log_level", ("DEBUG", "INFO", "WARNING", "ERROR"), upper=True),
-            "db": raw["db"] or "briefbot.sqlite3",
+            "db": _database(raw),
             "allow_private_networks": _bool(raw, "allow_private_networks"),
             "fetch_timeout": float(_int(raw, "fetch_timeout", 1, 300)),
             "min_download_rate": _int(raw, "min_download_rate", 0, 100_000),
@@ -275,6 +281,18 @@ def _bool(raw: Mapping[str, str], name: str) -> bool:
     if value in ("", "0", "false", "no", "off"):
         return False
     raise SettingsError(f"{FIELDS[name].env} must be true or false, not {raw[name]!r}.")
+
+
+_DATABASES = ("postgresql", "postgres", "postgresql+psycopg", "sqlite", "sqlite+aiosqlite")
+_PASSWORD = re.compile(r"(://[^:/@\s']*:)[^@\s']*@")
+
+
+def _database(raw: Mapping[str, str]) -> str:
+    value = raw["db"] or "briefbot.sqlite3"
+    scheme, sep, _rest = value.partition("://")
+    if sep and scheme.lower() not in _DATABASES:
+        raise SettingsError(f"BRIEFBOT_DB must be a SQLite file path or a postgresql:// URL, not {scheme}://.")
+    return value
 
 
 def _choice(raw: Mapping[str, str], name: str, choices: tuple[str, ...], *, upper: bool = False) -> str:

@@ -71,3 +71,26 @@ async def fake_discord():
     yield fake
     point_at(DEFAULT_API_BASE, DEFAULT_GATEWAY)
     await fake.stop()
+
+
+#: The PostgreSQL of the development and CI machines (trust auth); BRIEFBOT_TEST_POSTGRES overrides it.
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def postgres_url():
+    """A PostgreSQL URL whose tables live in a schema of their own, dropped after the test."""
+    import os
+    import uuid
+
+    psycopg = pytest.importorskip("psycopg")
+    base = os.environ.get("BRIEFBOT_TEST_POSTGRES", POSTGRES)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(base, autocommit=True, connect_timeout=5) as db:
+            db.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.OperationalError as err:
+        pytest.skip(f"no PostgreSQL at {base}: {err}")
+    yield f"{base}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(base, autocommit=True, connect_timeout=5) as db:
+        db.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -94,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     sync = discord_sub.add_parser("sync", help="register the slash commands with Discord (globally, or in one server)")
     sync.add_argument("--guild", type=int, help="a server id: its commands update at once (global ones take a while)")
 
+    db_cmd = sub.add_parser("db", help="the database: apply migrations, or copy a SQLite database to PostgreSQL")
+    db_sub = db_cmd.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply the schema migrations BRIEFBOT_DB lacks (run also does, at start)")
+    copy = db_sub.add_parser("copy", help="copy everything kept in BRIEFBOT_DB (or --from) into another database")
+    copy.add_argument(
+        "--to", required=True, metavar="URL", help="the database to fill, e.g. postgresql://host/briefbot"
+    )
+    copy.add_argument("--from", dest="source", metavar="DB", help="the database to read (default: BRIEFBOT_DB)")
+
     batch = sub.add_parser("batch", help='brief every line of a JSONL file ({"id", "text", "title"?})')
     batch.add_argument("input", metavar="IN.jsonl", help="input file, or - for standard input")
     batch.add_argument("-o", "--output", metavar="OUT.jsonl", help="output file (default: standard output)")
@@ -142,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_doctor(settings))
         if args.command == "discord":
             return asyncio.run(_discord_sync(settings, args.guild))
+        if args.command == "db":
+            return asyncio.run(_db(args, settings))
         return _cmd_batch(args, settings, sentences, method)
     except UsageError as err:
         return _fail(str(err), 2)
@@ -214,11 +225,47 @@ def _cmd_brief(args: argparse.Namespace, settings: Settings, sentences: int, met
     return 0
 
 
+async def _db(args: argparse.Namespace, settings: Settings) -> int:
+    """``briefbot db upgrade`` and ``briefbot db copy --to URL``: one line each, never a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
+
+    from bot.storage import MIGRATIONS, SqlStore, describe, failure  # noqa: PLC0415
+
+    source = args.source if getattr(args, "source", None) else settings.db
+    try:
+        if args.db_command == "upgrade":
+            store = await SqlStore.open(source, migrate=False)
+            try:
+                before = await store.schema_version()
+                await store.migrate()
+            finally:
+                await store.close()
+            done = "up to date" if before == len(MIGRATIONS) else f"migrated from schema {before}"
+            print(f"{describe(source)}: schema {len(MIGRATIONS)}, {done}")
+            return 0
+        if describe(args.to) == describe(source):
+            raise UsageError("--to names the database copied from")
+        src = await SqlStore.open(source)
+        try:
+            dst = await SqlStore.open(args.to)
+            try:
+                gained = await src.copy_to(dst)
+            finally:
+                await dst.close()
+        finally:
+            await src.close()
+    except (OSError, ValueError, SQLAlchemyError) as err:
+        return _fail(f"database: {failure(err)}", 1)
+    copied = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in gained.items())
+    print(f"copied {describe(source)} to {describe(args.to)}: {copied} (rows already there were kept)")
+    return 0
+
+
 async def _doctor(settings: Settings) -> int:
     """``briefbot doctor``: one line per check, exit 1 when any fails."""
     import aiohttp  # noqa: PLC0415
 
-    from bot.storage import MIGRATIONS, SqliteStore  # noqa: PLC0415
+    from bot.storage import MIGRATIONS, SqlStore, describe, failure  # noqa: PLC0415
     from summarizer.nlp import ModelNotFound, Pipeline, load_model  # noqa: PLC0415
 
     results: list[tuple[bool, str, str]] = [(True, "settings", "read from the environment and .env")]
@@ -228,14 +275,15 @@ async def _doctor(settings: Settings) -> int:
     except ModelNotFound as err:
         results.append((False, "model", str(err)))
     try:
-        store = await SqliteStore.open(settings.db)
+        store = await SqlStore.open(settings.db)
         ok = await store.integrity_ok()
         subs, schedules = len(await store.subscriptions()), len(await store.schedules())
         await store.close()
-        detail = f"{settings.db}: schema {len(MIGRATIONS)}, {subs} subscriptions, {schedules} schedules"
-        results.append((ok, "database", detail if ok else f"{settings.db}: integrity check failed"))
+        where = describe(settings.db)
+        detail = f"{where}: schema {len(MIGRATIONS)}, {subs} subscriptions, {schedules} schedules"
+        results.append((ok, "database", detail if ok else f"{where}: integrity check failed"))
     except Exception as err:
-        results.append((False, "database", f"{settings.db}: {err}"))
+        results.append((False, "database", f"{describe(settings.db)}: {failure(err)}"))
     timeout = aiohttp.ClientTimeout(total=10)
     platforms = (
         ("slack", settings.slack_enabled, "SLACK_BOT_TOKEN", "POST",
@@ -293,12 +341,12 @@ async def _discord_sync(settings: Settings, guild: int | None) -> int:
     from adapters.discord.app import DiscordAdapter, invite_url, point_at  # noqa: PLC0415
     from bot.core import Core  # noqa: PLC0415
     from bot.fetch import Fetcher  # noqa: PLC0415
-    from bot.storage import SqliteStore  # noqa: PLC0415
+    from bot.storage import SqlStore  # noqa: PLC0415
 
     if not settings.discord_enabled:
         return _fail("DISCORD_TOKEN is not set", 2)
     point_at(settings.discord_api_base, settings.discord_gateway_url)
-    store = await SqliteStore.open(":memory:")
+    store = await SqlStore.open(":memory:")
     fetcher = Fetcher(fetch_limits(settings))
     core = Core(fetcher=fetcher, store=store, brief=_no_brief)
     bot = DiscordAdapter(core)
@@ -366,7 +414,7 @@ class _core:
     async def __aenter__(self) -> Core:
         from bot.core import Core  # noqa: PLC0415
         from bot.fetch import Fetcher  # noqa: PLC0415
-        from bot.storage import SqliteStore  # noqa: PLC0415
+        from bot.storage import SqlStore  # noqa: PLC0415
         from summarizer.brief import Briefer  # noqa: PLC0415
         from summarizer.nlp import Pipeline, load_model  # noqa: PLC0415
 
@@ -374,7 +422,7 @@ class _core:
         briefer = Briefer(Pipeline(load_model(s.spacy_model)), max_chars=s.max_article_chars)
         brief, brief_many = brief_functions(briefer, self.sentences, self.method)
         self.fetcher = Fetcher(fetch_limits(s))
-        self.store = await SqliteStore.open(":memory:")
+        self.store = await SqlStore.open(":memory:")
         self.core = Core(
             fetcher=self.fetcher, store=self.store, brief=brief, brief_many=brief_many, limits=core_limits(s)
         )

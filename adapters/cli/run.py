@@ -99,14 +99,20 @@ async def _refresh_loop(core: Core, minutes: int) -> None:
 
 async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: str) -> int:
     """Run until a signal; returns the exit status. ``briefs``: the loaded summarizer (from the root)."""
+    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
+
     from adapters.cli.app import core_limits, fetch_limits  # noqa: PLC0415
     from bot.core import Core  # noqa: PLC0415
     from bot.fetch import Fetcher  # noqa: PLC0415
     from bot.metrics import Metrics  # noqa: PLC0415
     from bot.schedule import run_schedule  # noqa: PLC0415
-    from bot.storage import SqliteStore  # noqa: PLC0415
+    from bot.storage import SqlStore, describe, failure  # noqa: PLC0415
 
-    store = await SqliteStore.open(settings.db)
+    try:
+        store = await SqlStore.open(settings.db)
+    except (OSError, ValueError, SQLAlchemyError) as err:
+        log.error("database %s: %s", describe(settings.db), failure(err))
+        return 1
     fetcher = Fetcher(fetch_limits(settings))
     metrics = Metrics()
     brief, brief_many = briefs
@@ -121,7 +127,7 @@ async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: st
     publishers: dict[str, DigestPoster] = {}
     ready_events: list[asyncio.Event] = []
     tasks: dict[str, Awaitable[None]] = {}
-    log.info("briefbot starting: model %s, database %s, settings %r", model, settings.db, settings)
+    log.info("briefbot starting: model %s, database %s, settings %r", model, describe(settings.db), settings)
     if settings.slack_enabled:
         from adapters.slack.app import SlackAdapter, SlackConfig, make_client  # noqa: PLC0415
 

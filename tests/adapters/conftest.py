@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import Core
-from bot.storage import SqliteStore
+from bot.storage import SqlStore
 from tests.conftest import SEED
 from tests.fakes.core import FakeFetcher
 
@@ -14,7 +14,7 @@ ARTICLE = "https://news.example/blinken"
 
 @pytest.fixture
 async def core(briefer):
-    store = await SqliteStore.open(":memory:")
+    store = await SqlStore.open(":memory:")
     fetcher = FakeFetcher(
         articles={ARTICLE: SEED.read_text(encoding="utf-8")},
         feeds={"https://news.example/rss": b"<rss version='2.0'><channel><title>t</title></channel></rss>"},

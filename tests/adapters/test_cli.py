@@ -311,3 +311,38 @@ def test_brief_lists_the_top_actors_and_the_actors_view_says_how_many_more(tmp_p
     view = run("actors", str(article)).stdout.decode()
     assert "… and 5 more" in view
     assert len(json.loads(run("actors", str(article), "--format", "json").stdout)["actors"]) == 30
+
+
+def test_db_upgrade_then_copy_to_postgresql_twice_copies_once(tmp_path: Path, postgres_url: str) -> None:
+    import sqlite3
+
+    from bot.storage import MIGRATIONS
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:  # a database of the first release, with a subscription and a schedule
+        db.executescript(MIGRATIONS[0])
+        db.execute(
+            "INSERT INTO subscriptions (platform, channel, workspace, url, created)"
+            " VALUES ('slack', 'C1', 'T1', 'https://f.example/rss', '2026-11-01T00:00:00+00:00')"
+        )
+        db.execute("INSERT INTO schedules VALUES ('slack', 'C1', 'T1', '07:30', 'Europe/Berlin')")
+        db.execute("PRAGMA user_version = 1")
+    env = {"BRIEFBOT_DB": str(path)}
+    up = run("db", "upgrade", env=env)
+    assert up.returncode == 0, up.stderr.decode()
+    assert f"schema {len(MIGRATIONS)}, migrated from schema 1" in up.stdout.decode()
+    assert "up to date" in run("db", "upgrade", env=env).stdout.decode()
+    first = run("db", "copy", "--to", postgres_url, env=env)
+    assert first.returncode == 0, first.stderr.decode()
+    assert "1 subscriptions, 1 schedules" in first.stdout.decode()
+    again = run("db", "copy", "--to", postgres_url, env=env)
+    assert "0 subscriptions, 0 schedules" in again.stdout.decode()
+    # The bot on the new database finds the channel's feed and digest time.
+    doctor = run("doctor", env={"BRIEFBOT_DB": postgres_url})
+    assert "1 subscriptions, 1 schedules" in doctor.stdout.decode() + doctor.stderr.decode()
+
+
+def test_an_unreachable_database_is_one_line_without_its_password() -> None:
+    proc = run("db", "upgrade", env={"BRIEFBOT_DB": "postgresql://briefbot:hunter2@127.0.0.1:9/briefbot"})
+    assert_one_line_error(proc, 1, "database:")
+    assert "hunter2" not in proc.stderr.decode() + proc.stdout.decode()

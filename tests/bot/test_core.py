@@ -11,7 +11,7 @@ import pytest
 from bot.commands import parse_command
 from bot.core import Core, CoreLimits
 from bot.model import BriefReply, ChannelRef, DigestReply, FeedsReply, Reply, Schedule, TextReply
-from bot.storage import SqliteStore
+from bot.storage import SqlStore
 from summarizer.model import Article
 from tests.conftest import SEED
 from tests.fakes.core import FakeFetcher, FakePoster, FixedClock, Killed
@@ -63,7 +63,7 @@ async def world(briefer, tmp_path):
             ).encode(),
         },
     )
-    store = await SqliteStore.open(tmp_path / "b.sqlite3")
+    store = await SqlStore.open(tmp_path / "b.sqlite3")
     clock = FixedClock(NOW)
     core = Core(
         fetcher=fetcher,
@@ -301,7 +301,7 @@ async def test_briefs_waiting_together_are_parsed_as_one_batch(briefer, tmp_path
             raise RuntimeError("a batch-wide failure")
         return list(briefer.brief_many(articles, quotes=None))
 
-    store = await SqliteStore.open(tmp_path / "b.sqlite3")
+    store = await SqlStore.open(tmp_path / "b.sqlite3")
     core = Core(
         fetcher=FakeFetcher(),
         store=store,

@@ -39,6 +39,7 @@ def test_values_are_parsed_and_normalised() -> None:
         ("BRIEFBOT_SUMMARY_METHOD", "gpt"),
         ("BRIEFBOT_WORKERS", "-1"),
         ("BRIEFBOT_LOG_LEVEL", "LOUD"),
+        ("BRIEFBOT_DB", "mysql://u@db.example/briefbot"),
     ],
 )
 def test_bad_values_name_the_setting(env: str, value: str) -> None:
@@ -108,3 +109,5 @@ def test_secrets_never_appear_in_the_repr() -> None:
     text = repr(s) + str(s)
     assert "very-secret" not in text and "also-secret" not in text and "shh" not in text
     assert "slack_bot_token='***'" in text
+    pg = Settings.from_mapping({"BRIEFBOT_DB": "postgresql://briefbot:hunter2@db.example:5432/briefbot"})
+    assert pg.db.startswith("postgresql://") and "hunter2" not in repr(pg) and "db.example" in repr(pg)

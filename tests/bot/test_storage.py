@@ -1,34 +1,40 @@
-"""The SQLite store: migrations, subscriptions, schedules, feed state, brief cache, digest runs."""
+"""The store on both databases (SQLite, PostgreSQL): migrations, subscriptions, schedules, feed state,
+brief cache, digest runs. Every test taking ``store`` runs on each: one conformance suite."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sqlite3
 
 import pytest
 
 from bot.model import ChannelRef, FeedItem, Schedule
-from bot.storage import MIGRATIONS, SqliteStore
+from bot.storage import MIGRATIONS, SqlStore, database_url, describe
 from summarizer.model import Article, Brief, Quote, Sentence
 
 CH = ChannelRef("discord", "123", "G9")
 
 
-@pytest.fixture
-async def store(tmp_path):
-    s = await SqliteStore.open(tmp_path / "db" / "briefbot.sqlite3")
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request, tmp_path):
+    if request.param == "sqlite":
+        target = str(tmp_path / "db" / "briefbot.sqlite3")
+    else:
+        target = request.getfixturevalue("postgres_url")
+    s = await SqlStore.open(target)
     yield s
     await s.close()
 
 
 async def test_migrations_set_the_version_and_wal(tmp_path) -> None:
     path = tmp_path / "b.sqlite3"
-    s = await SqliteStore.open(path)
+    s = await SqlStore.open(path)
     await s.close()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    s = await SqliteStore.open(path)  # reopening migrates nothing twice
+    s = await SqlStore.open(path)  # reopening migrates nothing twice
     assert await s.integrity_ok()
     await s.close()
 
@@ -41,7 +47,7 @@ async def test_an_old_database_is_migrated_with_its_data(tmp_path) -> None:
             "INSERT INTO items VALUES ('https://a.example/1', 'f1', 'One', '', NULL, '2026-11-26T07:00:00+00:00')"
         )
         db.execute("PRAGMA user_version = 1")
-    s = await SqliteStore.open(path)
+    s = await SqlStore.open(path)
     try:
         items = await s.items_since(["f1"], dt.datetime(2026, 11, 25, tzinfo=dt.UTC))
         assert [(i.url, i.title) for i in items] == [("https://a.example/1", "One")]
@@ -135,3 +141,52 @@ async def test_digest_runs_keep_their_plan_and_progress(store) -> None:
     assert not await store.begin_digest(CH, day, plan)
     assert await store.begin_digest(CH, day + dt.timedelta(days=1), [])
     assert await store.last_digest(CH) is not None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path) -> str:
+    """A database two stores (two processes' worth) can open at once."""
+    if request.param == "sqlite":
+        return str(tmp_path / "shared.sqlite3")
+    return str(request.getfixturevalue("postgres_url"))
+
+
+async def test_stores_opened_together_migrate_once_and_claim_a_digest_once(target) -> None:
+    stores = await asyncio.gather(*(SqlStore.open(target) for _ in range(3)))
+    try:
+        assert [await s.schema_version() for s in stores] == [len(MIGRATIONS)] * 3
+        day = dt.date(2026, 12, 3)
+        claims = await asyncio.gather(*(s.begin_digest(CH, day, [{"text": f"from {n}"}]) for n, s in enumerate(stores)))
+        assert any(claims)
+        await stores[0].finish_digest(CH, day)
+        # Once delivered, no instance claims that day again.
+        assert not any(await asyncio.gather(*(s.begin_digest(CH, day, []) for s in stores)))
+        # What one instance writes, the others read.
+        await stores[1].add_subscription(CH, "https://f.example/rss", (), ())
+        assert [s.url for s in await stores[2].subscriptions(CH)] == ["https://f.example/rss"]
+    finally:
+        for s in stores:
+            await s.close()
+
+
+async def test_a_reopened_database_keeps_its_data_and_migrates_nothing_twice(target) -> None:
+    s = await SqlStore.open(target)
+    await s.set_schedule(Schedule(CH, dt.time(7, 30), "Europe/Berlin"))
+    await s.close()
+    s = await SqlStore.open(target)
+    try:
+        assert await s.schema_version() == len(MIGRATIONS)
+        assert await s.schedule_of(CH) == Schedule(CH, dt.time(7, 30), "Europe/Berlin")
+        assert await s.integrity_ok()
+    finally:
+        await s.close()
+
+
+def test_database_targets_and_how_they_are_shown() -> None:
+    assert database_url("postgresql://u:secret@db.example:5432/briefbot").startswith("postgresql+psycopg://")
+    assert database_url(":memory:") == "sqlite+aiosqlite://"
+    assert database_url("data/b.sqlite3").startswith("sqlite+aiosqlite:////")
+    assert "secret" not in describe("postgresql://u:secret@db.example:5432/briefbot")
+    assert describe("data/b.sqlite3") == "data/b.sqlite3"
+    with pytest.raises(ValueError, match="unsupported database"):
+        database_url("mysql://u@db.example/briefbot")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import Core
-from bot.storage import SqliteStore
+from bot.storage import SqlStore
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ async def core(briefer):
     from tests.conftest import SEED
     from tests.fakes.core import FakeFetcher
 
-    store = await SqliteStore.open(":memory:")
+    store = await SqlStore.open(":memory:")
     c = Core(
         fetcher=FakeFetcher(articles={ARTICLE: SEED.read_text(encoding="utf-8")}),
         store=store,

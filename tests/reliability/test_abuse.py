@@ -15,7 +15,7 @@ from bot.fetch import Fetcher, FetchLimits
 from bot.limits import RateLimiter, seconds_text
 from bot.model import BriefReply, ChannelRef, Reply, TextReply
 from bot.settings import Settings
-from bot.storage import SqliteStore
+from bot.storage import SqlStore
 from summarizer.model import Brief
 from tests.fakes.core import FakeFetcher, FixedClock
 from tests.fakes.web import rss, serve
@@ -63,7 +63,7 @@ def test_settings_defaults_turn_the_limits_on() -> None:
 async def limited(tmp_path):
     feeds = {f"https://feeds.example/{n}": rss([("t", f"https://a.example/{n}", "")]).encode() for n in range(4)}
     fetcher = FakeFetcher(feeds=feeds)
-    store = await SqliteStore.open(tmp_path / "b.sqlite3")
+    store = await SqlStore.open(tmp_path / "b.sqlite3")
     clock = FixedClock(NOW)
     core = Core(
         fetcher=fetcher,

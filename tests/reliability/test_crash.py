@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from bot.model import ChannelRef, Schedule
-from bot.storage import SqliteStore
+from bot.storage import SqlStore
 from tests.adapters.test_run import clean_env
 from tests.conftest import SEED
 from tests.fakes.fake_discord import BOT_ID, CHANNEL_ID, FakeDiscord
@@ -90,7 +90,7 @@ def publish_world(web: FakeWeb) -> str:
 
 
 async def seed_database(path: Path, feed: str) -> None:
-    store = await SqliteStore.open(path)
+    store = await SqlStore.open(path)
     try:
         for channel in (SLACK_CH, DISCORD_CH):
             await store.add_subscription(channel, feed, (), ())

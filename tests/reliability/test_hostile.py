@@ -19,7 +19,7 @@ from bot.errors import UserError
 from bot.feeds import parse_feed
 from bot.fetch import Fetcher, FetchLimits
 from bot.model import ChannelRef, TextReply
-from bot.storage import SqliteStore
+from bot.storage import SqlStore
 from tests.fakes.fake_discord import FakeDiscord
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.web import article_html, serve
@@ -78,7 +78,7 @@ async def test_hostile_pages_get_clear_answers_while_other_commands_are_served(b
         }
         for path, (body, ctype) in hostile.items():
             web.add(path, body, content_type=ctype)
-        store = await SqliteStore.open(":memory:")
+        store = await SqlStore.open(":memory:")
         limits = FetchLimits(allow_private=True, extract_timeout=EXTRACT_TIMEOUT, max_bytes=5_000_000)
         fetcher = Fetcher(limits)
         core = Core(fetcher=fetcher, store=store, brief=lambda a: briefer.brief(a, quotes=None))
