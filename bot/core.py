@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -117,6 +118,10 @@ class CoreLimits:
     channel_briefs_per_minute: int = 0
     #: Feeds one channel may subscribe to; 0: no limit.
     max_subscriptions: int = 0
+    #: This instance's name among those sharing one database (it holds the digests it posts), and
+    #: how long a hold lasts unless renewed: an instance that died is taken over after that.
+    instance: str = "local"
+    digest_lease: float = 120.0
 
 
 class Core:
@@ -413,9 +418,21 @@ class Core:
         await self.store.record_fetch(sub.url, etag=got.etag, last_modified=got.last_modified, new_items=len(fresh))
         return None
 
-    async def refresh(self) -> int:
-        """Poll every subscribed feed once and brief the new items ahead of the digests; how many were briefed."""
-        subs = {s.url: s for s in await self.store.subscriptions()}
+    async def refresh(self, every: dt.timedelta = dt.timedelta(minutes=15)) -> int:
+        """Poll the subscribed feeds and brief the new items ahead of the digests; how many were briefed.
+
+        Called every ``every``; of several instances sharing the database, one polls each feed per
+        interval (a little less, so that the next round finds it free), and the briefs it makes are
+        cached for all.
+        """
+        now = self.clock()
+        until = now + every * 0.9
+        every_feed = {s.url: s for s in await self.store.subscriptions()}
+        subs = {
+            url: s
+            for url, s in every_feed.items()
+            if await self.store.claim_feed_poll(url, self.limits.instance, now, until)
+        }
         await asyncio.gather(*(self.poll(s) for s in subs.values()))
         since = self.clock() - dt.timedelta(hours=24)
         items = dedupe(await self.store.items_since(list(subs), since))[:MAX_DIGEST_ARTICLES]
@@ -475,34 +492,64 @@ class Core:
             return False
         if not await self.store.subscriptions(channel):
             return False
-        if run is None or not run.plan:
-            reply = await self.digest(channel, await self._since_last(channel))
-            plan = tuple(poster.plan(reply))
-            if not await self.store.begin_digest(channel, day, plan):
-                return False
-            posted, anchor, resumed, started = 0, "", False, self.clock()
-        else:
-            await self.store.resume_digest(channel, day)
-            plan, posted, anchor, resumed, started = run.plan, run.posted, run.anchor, True, run.started
-            log.info(
-                "digest of %s:%s for %s resumed at message %d of %d (start %d)",
-                channel.platform,
-                channel.id,
-                day,
-                posted + 1,
-                len(plan),
-                run.attempts + 1,
-            )
-        for index in range(posted, len(plan)):
-            key = f"{day.isoformat()}/{index}"
-            ident = await self._post(poster, channel, plan[index], anchor, key, started, look_first=resumed)
-            resumed = False  # only the first message after a crash can be on the platform unrecorded
-            if index == 0:
-                anchor = ident
-            await self.store.digest_progress(channel, day, index + 1, anchor)
+        me, lease = self.limits.instance, dt.timedelta(seconds=self.limits.digest_lease)
+        now = self.clock()
+        claim = await self.store.claim_digest(channel, day, me, now, now + lease)
+        if claim is None:
+            return False  # delivered meanwhile, or another instance holds it
+        async with self._holding(channel, day, lease):
+            if not claim.plan:
+                reply = await self.digest(channel, await self._since_last(channel))
+                plan = tuple(poster.plan(reply))
+                if not await self.store.set_digest_plan(channel, day, me, plan):
+                    return False
+                posted, anchor, resumed, started = 0, "", False, self.clock()
+            else:
+                plan, posted, anchor, resumed, started = claim.plan, claim.posted, claim.anchor, True, claim.started
+                log.info(
+                    "digest of %s:%s for %s resumed at message %d of %d (start %d)",
+                    channel.platform,
+                    channel.id,
+                    day,
+                    posted + 1,
+                    len(plan),
+                    claim.attempts,
+                )
+            for index in range(posted, len(plan)):
+                key = f"{day.isoformat()}/{index}"
+                ident = await self._post(poster, channel, plan[index], anchor, key, started, look_first=resumed)
+                resumed = False  # only the first message after a crash can be on the platform unrecorded
+                if index == 0:
+                    anchor = ident
+                if not await self.store.digest_progress(channel, day, me, index + 1, anchor):
+                    # Its lease ran out (this instance stalled) and another took the run over: it goes on
+                    # from the progress stored, so this one stops.
+                    log.warning("digest of %s:%s for %s taken over; stopping", channel.platform, channel.id, day)
+                    return False
         await self.store.finish_digest(channel, day)
         self.metrics.digests_sent += 1
         return True
+
+    @contextlib.asynccontextmanager
+    async def _holding(self, channel: ChannelRef, day: dt.date, lease: dt.timedelta) -> AsyncIterator[None]:
+        """Renew this instance's hold of a digest run every third of its lease while it works."""
+
+        async def beat() -> None:
+            while True:
+                await asyncio.sleep(lease.total_seconds() / 3)  # wall time, whatever clock the core reads
+                try:
+                    if not await self.store.renew_digest(channel, day, self.limits.instance, self.clock() + lease):
+                        return
+                except Exception:
+                    log.exception("renewing the digest hold of %s:%s failed", channel.platform, channel.id)
+
+        task = asyncio.create_task(beat())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def _post(
         self,

@@ -5,9 +5,10 @@ that zone, so 07:30 Europe/Berlin is 07:30 on the wall clock on both sides of a 
 does not exist on the day clocks spring forward (02:30) runs at the same instant one hour later on the
 wall clock, and a time that happens twice runs at the first.
 
-Exactly once per channel and local day: the run is claimed in the store before posting and marked
-done after (:meth:`bot.storage.SqlStore.begin_digest`). After a restart, a digest that is due today
-and not done -- missed while the bot was down, or interrupted while posting -- is sent on start.
+Exactly once per channel and local day: the run is claimed in the store before posting, held by one
+instance while it posts, and marked done after (:meth:`bot.storage.SqlStore.claim_digest`). After a
+restart, a digest that is due today and not done -- missed while the bot was down, or interrupted while
+posting -- is sent on start; one whose instance died is taken over by another once its hold runs out.
 """
 
 from __future__ import annotations

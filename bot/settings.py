@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +113,18 @@ FIELDS: dict[str, Field] = {
         "briefs one channel may ask for a minute; 0: no limit",
     ),
     "max_subscriptions": Field("BRIEFBOT_MAX_SUBSCRIPTIONS", "50", "feeds one channel may subscribe to; 0: no limit"),
+    "instance": Field(
+        "BRIEFBOT_INSTANCE",
+        "",
+        "this instance's name among several sharing one database (empty: the host name; give each process "
+        "on one host its own)",
+    ),
+    "digest_lease": Field(
+        "BRIEFBOT_DIGEST_LEASE",
+        "120",
+        "seconds an instance holds a digest it posts unless it renews the hold (every third of it); another "
+        "instance takes over a digest whose holder died after this",
+    ),
     "fetches_per_host": Field(
         "BRIEFBOT_FETCHES_PER_HOST", "4", "downloads from one web host at a time (more wait their turn)"
     ),
@@ -146,6 +159,8 @@ class Settings:
     user_briefs_per_minute: int = 10
     channel_briefs_per_minute: int = 30
     max_subscriptions: int = 50
+    instance: str = ""
+    digest_lease: int = 120
     fetches_per_host: int = 4
     health_port: int = 0
     log_format: str = "text"
@@ -170,6 +185,11 @@ class Settings:
         )
         shown = _PASSWORD.sub(r"\1***@", shown)  # postgresql://user:***@host: the URL's password
         return f"Settings({shown})"
+
+    @property
+    def instance_name(self) -> str:
+        """BRIEFBOT_INSTANCE, or this host's name: stable across restarts, so a restarted bot resumes its own digest."""
+        return self.instance or socket.gethostname() or "local"
 
     @property
     def discord_enabled(self) -> bool:
@@ -214,6 +234,8 @@ class Settings:
             "user_briefs_per_minute": _int(raw, "user_briefs_per_minute", 0, 10_000),
             "channel_briefs_per_minute": _int(raw, "channel_briefs_per_minute", 0, 10_000),
             "max_subscriptions": _int(raw, "max_subscriptions", 0, 10_000),
+            "instance": raw["instance"],
+            "digest_lease": _int(raw, "digest_lease", 10, 3_600),
             "fetches_per_host": _int(raw, "fetches_per_host", 1, 100),
             "health_port": _int(raw, "health_port", 0, 65535),
             "log_format": _choice(raw, "log_format", ("text", "json")),

@@ -98,6 +98,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE feeds ADD COLUMN item_error TEXT;
     ALTER TABLE feeds ADD COLUMN item_error_at TEXT;
     """,
+    # 5: a digest run is held by one instance (``owner``) until ``lease_until``, renewed while it works,
+    # so that several instances on one database post each digest once and a dead one's is taken over;
+    # a feed's scheduled poll is taken by one instance until ``poll_until``.
+    """
+    ALTER TABLE digest_runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE digest_runs ADD COLUMN lease_until TEXT;
+    ALTER TABLE feeds ADD COLUMN poll_owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feeds ADD COLUMN poll_until TEXT;
+    """,
 )
 
 
@@ -123,6 +132,11 @@ def _iso(when: dt.datetime | None) -> str | None:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
+
+
+def _utc(when: dt.datetime) -> str:
+    # Leases are compared as text: each is written in UTC and in one format, as _now() writes them.
+    return when.astimezone(dt.UTC).isoformat()
 
 
 def database_url(target: str | Path) -> str:
@@ -193,6 +207,7 @@ class Store(Protocol):
         retry_after: dt.datetime | None = None,
     ) -> int: ...
     async def mark_notified(self, url: str) -> None: ...  # noqa: D102
+    async def claim_feed_poll(self, url: str, owner: str, now: dt.datetime, until: dt.datetime) -> bool: ...  # noqa: D102
     async def record_item_error(self, feed: str, item: str, error: str) -> None: ...  # noqa: D102
     async def feed_health(self, channel: ChannelRef) -> list[FeedHealth]: ...  # noqa: D102
     async def seen(self, feed: str, urls: Sequence[str]) -> set[str]: ...  # noqa: D102
@@ -201,11 +216,16 @@ class Store(Protocol):
     async def get_brief(self, url: str) -> Brief | None: ...  # noqa: D102
     async def put_brief(self, url: str, content_hash: str, brief: Brief) -> None: ...  # noqa: D102
     async def digest_run(self, channel: ChannelRef, day: dt.date) -> DigestRun | None: ...  # noqa: D102
-    async def begin_digest(  # noqa: D102
-        self, channel: ChannelRef, day: dt.date, plan: Sequence[dict[str, Any]]
+    async def claim_digest(  # noqa: D102
+        self, channel: ChannelRef, day: dt.date, owner: str, now: dt.datetime, until: dt.datetime
+    ) -> DigestRun | None: ...
+    async def set_digest_plan(  # noqa: D102
+        self, channel: ChannelRef, day: dt.date, owner: str, plan: Sequence[dict[str, Any]]
     ) -> bool: ...
-    async def resume_digest(self, channel: ChannelRef, day: dt.date) -> None: ...  # noqa: D102
-    async def digest_progress(self, channel: ChannelRef, day: dt.date, posted: int, anchor: str) -> None: ...  # noqa: D102
+    async def renew_digest(self, channel: ChannelRef, day: dt.date, owner: str, until: dt.datetime) -> bool: ...  # noqa: D102
+    async def digest_progress(  # noqa: D102
+        self, channel: ChannelRef, day: dt.date, owner: str, posted: int, anchor: str
+    ) -> bool: ...
     async def finish_digest(self, channel: ChannelRef, day: dt.date) -> None: ...  # noqa: D102
     async def last_digest(self, channel: ChannelRef) -> dt.datetime | None: ...  # noqa: D102
     async def close(self) -> None: ...  # noqa: D102
@@ -443,6 +463,25 @@ class SqlStore:
             )
         return int(failures)
 
+    async def claim_feed_poll(self, url: str, owner: str, now: dt.datetime, until: dt.datetime) -> bool:
+        """Take the scheduled poll of ``url`` for ``owner`` until ``until``; False when another took it.
+
+        Instances sharing a database poll each feed once per interval between them: the first to ask
+        takes it (one statement), the others skip it until ``until``.
+        """
+        async with self._tx() as conn:
+            taken = await conn.execute(
+                text(
+                    """INSERT INTO feeds (url, poll_owner, poll_until) VALUES (:url, :owner, :until)
+                       ON CONFLICT (url) DO UPDATE SET poll_owner = excluded.poll_owner,
+                         poll_until = excluded.poll_until
+                       WHERE feeds.poll_until IS NULL OR feeds.poll_until <= :now
+                       RETURNING url"""
+                ),
+                {"url": url, "owner": owner, "now": _utc(now), "until": _utc(until)},
+            )
+            return taken.first() is not None
+
     async def mark_notified(self, url: str) -> None:
         """The channel has been told this feed keeps failing (told once, until it recovers)."""
         async with self._tx() as conn:
@@ -586,65 +625,80 @@ class SqlStore:
                 .mappings()
                 .first()
             )
-        if row is None:
-            return None
-        return DigestRun(
-            status=str(row["status"]),
-            plan=tuple(json.loads(row["plan"])) if row["plan"] else (),
-            posted=int(row["posted"]),
-            anchor=str(row["anchor"]),
-            started=dt.datetime.fromisoformat(row["started"]),
-            attempts=int(row["attempts"]),
-        )
+        return _digest_run(row) if row is not None else None
 
-    async def begin_digest(self, channel: ChannelRef, day: dt.date, plan: Sequence[dict[str, Any]]) -> bool:
-        """Claim the digest of ``channel`` for ``day`` with its rendered messages; False when it was sent.
+    async def claim_digest(
+        self, channel: ChannelRef, day: dt.date, owner: str, now: dt.datetime, until: dt.datetime
+    ) -> DigestRun | None:
+        """Hold the digest of ``channel`` for ``day`` for ``owner`` from ``now`` to ``until``; the run, or ``None``.
 
-        One statement claims and stores the plan: a run is either not started or started with
-        everything needed to finish it after a crash (:meth:`digest_progress`), and of two claims at
-        once (two processes) the database lets each see the other's.
+        ``None`` when it was delivered, or another instance holds it and its lease has not run out.
+        A new run has no plan yet (:meth:`set_digest_plan`); a run taken over (its holder died, or
+        this instance restarted) keeps its plan and progress, and counts one more attempt. One
+        statement: of two instances claiming at once, the database gives it to one.
         """
         async with self._tx() as conn:
-            claimed = await conn.execute(
-                text(
-                    """INSERT INTO digest_runs (platform, channel, day, status, started, plan, posted, anchor,
-                                                attempts)
-                       VALUES (:platform, :channel, :day, 'posting', :started, :plan, 0, '', 1)
-                       ON CONFLICT (platform, channel, day) DO UPDATE SET status = 'posting',
-                         started = excluded.started, plan = excluded.plan, posted = 0, anchor = '', attempts = 1
-                       WHERE digest_runs.status <> 'done'
-                       RETURNING status"""
-                ),
-                {
-                    **_channel(channel),
-                    "day": day.isoformat(),
-                    "started": _now(),
-                    "plan": json.dumps(list(plan), ensure_ascii=False),
-                },
+            row = (
+                (
+                    await conn.execute(
+                        text(
+                            """INSERT INTO digest_runs (platform, channel, day, status, started, plan, posted, anchor,
+                                                        attempts, owner, lease_until)
+                               VALUES (:platform, :channel, :day, 'posting', :now, NULL, 0, '', 1, :owner, :until)
+                               ON CONFLICT (platform, channel, day) DO UPDATE SET owner = excluded.owner,
+                                 lease_until = excluded.lease_until, attempts = digest_runs.attempts + 1
+                               WHERE digest_runs.status <> 'done'
+                                 AND (digest_runs.owner = excluded.owner OR digest_runs.owner = ''
+                                      OR digest_runs.lease_until IS NULL OR digest_runs.lease_until < :now)
+                               RETURNING status, plan, posted, anchor, started, attempts"""
+                        ),
+                        {
+                            **_channel(channel),
+                            "day": day.isoformat(),
+                            "now": _utc(now),
+                            "owner": owner,
+                            "until": _utc(until),
+                        },
+                    )
+                )
+                .mappings()
+                .first()
             )
-            return claimed.first() is not None
+        return _digest_run(row) if row is not None else None
 
-    async def resume_digest(self, channel: ChannelRef, day: dt.date) -> None:
-        """Count one more start working on an interrupted run."""
-        async with self._tx() as conn:
-            await conn.execute(
-                text(
-                    """UPDATE digest_runs SET attempts = attempts + 1
-                       WHERE platform = :platform AND channel = :channel AND day = :day"""
-                ),
-                {**_channel(channel), "day": day.isoformat()},
-            )
+    async def set_digest_plan(
+        self, channel: ChannelRef, day: dt.date, owner: str, plan: Sequence[dict[str, Any]]
+    ) -> bool:
+        """Store the rendered messages of a run ``owner`` holds; False when it no longer holds it."""
+        return await self._held_update(
+            "plan = :plan", channel, day, owner, {"plan": json.dumps(list(plan), ensure_ascii=False)}
+        )
 
-    async def digest_progress(self, channel: ChannelRef, day: dt.date, posted: int, anchor: str) -> None:
-        """Note that the first ``posted`` messages of the run are on the platform (one commit each)."""
+    async def renew_digest(self, channel: ChannelRef, day: dt.date, owner: str, until: dt.datetime) -> bool:
+        """Extend ``owner``'s hold of a run to ``until``; False when another instance has taken it."""
+        return await self._held_update("lease_until = :until", channel, day, owner, {"until": _utc(until)})
+
+    async def digest_progress(self, channel: ChannelRef, day: dt.date, owner: str, posted: int, anchor: str) -> bool:
+        """Note that the first ``posted`` messages of the run are on the platform (one commit each).
+
+        False when ``owner`` no longer holds the run: it must stop posting.
+        """
+        return await self._held_update(
+            "posted = :posted, anchor = :anchor", channel, day, owner, {"posted": posted, "anchor": anchor}
+        )
+
+    async def _held_update(
+        self, assignments: str, channel: ChannelRef, day: dt.date, owner: str, values: dict[str, Any]
+    ) -> bool:
+        # ``assignments`` is one of the constant strings above, never user text.
+        sql = f"""UPDATE digest_runs SET {assignments}
+                  WHERE platform = :platform AND channel = :channel AND day = :day AND owner = :owner
+                    AND status <> 'done'"""  # noqa: S608
         async with self._tx() as conn:
-            await conn.execute(
-                text(
-                    """UPDATE digest_runs SET posted = :posted, anchor = :anchor
-                       WHERE platform = :platform AND channel = :channel AND day = :day"""
-                ),
-                {**_channel(channel), "day": day.isoformat(), "posted": posted, "anchor": anchor},
+            result = await conn.execute(
+                text(sql), {**_channel(channel), "day": day.isoformat(), "owner": owner, **values}
             )
+            return result.rowcount > 0
 
     async def finish_digest(self, channel: ChannelRef, day: dt.date) -> None:
         """Mark the digest of ``channel`` for ``day`` as delivered."""
@@ -691,6 +745,17 @@ def _sqlite_begin(conn: Any) -> None:  # noqa: ANN401
 
 def _channel(channel: ChannelRef) -> dict[str, str]:
     return {"platform": channel.platform, "channel": channel.id, "workspace": channel.workspace}
+
+
+def _digest_run(row: RowMapping) -> DigestRun:
+    return DigestRun(
+        status=str(row["status"]),
+        plan=tuple(json.loads(row["plan"])) if row["plan"] else (),
+        posted=int(row["posted"]),
+        anchor=str(row["anchor"]),
+        started=dt.datetime.fromisoformat(row["started"]),
+        attempts=int(row["attempts"]),
+    )
 
 
 def _schedule(r: RowMapping) -> Schedule:

@@ -472,6 +472,8 @@ def core_limits(settings: Settings) -> CoreLimits:
         user_briefs_per_minute=settings.user_briefs_per_minute,
         channel_briefs_per_minute=settings.channel_briefs_per_minute,
         max_subscriptions=settings.max_subscriptions,
+        instance=settings.instance_name,
+        digest_lease=float(settings.digest_lease),
     )
 
 

@@ -90,7 +90,7 @@ async def _serve(app: web.Application, host: str, port: int) -> None:
 async def _refresh_loop(core: Core, minutes: int) -> None:
     while True:
         try:
-            n = await core.refresh()
+            n = await core.refresh(dt.timedelta(minutes=minutes))
             log.info("feeds refreshed: %d new items briefed", n)
         except Exception:
             log.exception("feed refresh failed")

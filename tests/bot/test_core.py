@@ -337,3 +337,54 @@ def test_a_batch_is_cut_by_count_and_by_length() -> None:
     assert batch_length([short, long, short]) == 3
     huge = Article(text="z" * (NLP_BATCH_CHARS * 3))
     assert batch_length([huge, short]) == 1  # one article over the cap is still parsed
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_instances_sharing_a_database_post_each_digest_once_and_take_over_a_dead_one(
+    world, briefer, request, tmp_path, database
+) -> None:
+    _core, fetcher, _store, clock = world
+    target = str(tmp_path / "shared.sqlite3") if database == "sqlite" else request.getfixturevalue("postgres_url")
+    stores = [await SqlStore.open(target) for _ in range(2)]
+    a, b = (
+        Core(
+            fetcher=fetcher,
+            store=store,
+            brief=lambda art: briefer.brief(art, quotes=None),
+            clock=clock,
+            limits=CoreLimits(instance=name, digest_lease=120),
+        )
+        for name, store in zip("ab", stores, strict=True)
+    )
+    try:
+        day = dt.date(2026, 11, 26)
+        # Two instances wake for the same digest at once: one of them posts it, once.
+        await ask(a, "subscribe https://news.example/rss", admin=True)
+        platform = FakePoster()
+        schedule = Schedule(CH, dt.time(7, 30), "Europe/Berlin")
+        assert sorted(await asyncio.gather(*(c.deliver_digest(schedule, day, platform) for c in (a, b)))) == [
+            False,
+            True,
+        ]
+        assert [key for _i, _a, key, _m in platform.sent] == [f"{day}/{n}" for n in range(3)]
+        # Another channel: "a" dies after posting the headline. "b" leaves the digest alone while
+        # a's hold lasts, then takes it over and posts the rest, nothing twice.
+        other = Schedule(ChannelRef("slack", "C2", "T1"), dt.time(7, 30), "UTC")
+        await stores[1].add_subscription(other.channel, "https://news.example/rss", (), ())
+        platform = FakePoster(crash={1: "before"})
+        with pytest.raises(Killed):
+            await a.deliver_digest(other, day, platform)
+        assert not await b.deliver_digest(other, day, platform)
+        clock.now += dt.timedelta(seconds=121)
+        assert await b.deliver_digest(other, day, platform)
+        assert [key for _i, _a, key, _m in platform.sent] == [f"{day}/{n}" for n in range(3)]
+        assert not await a.deliver_digest(other, day, platform)  # back from the dead: it is done
+        # The scheduled feed polls: one instance polls the feed per interval, not each of them.
+        clock.now += dt.timedelta(minutes=30)
+        polls = fetcher.calls["https://news.example/rss"]
+        await asyncio.gather(a.refresh(dt.timedelta(minutes=15)), b.refresh(dt.timedelta(minutes=15)))
+        assert fetcher.calls["https://news.example/rss"] == polls + 1
+    finally:
+        for core, store in ((a, stores[0]), (b, stores[1])):
+            core.close()
+            await store.close()

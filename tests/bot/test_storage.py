@@ -124,23 +124,49 @@ async def test_brief_cache_round_trips_a_brief(store) -> None:
     assert await store.get_brief("https://a.example/y") is None
 
 
+NOW = dt.datetime(2026, 11, 26, 6, 30, tzinfo=dt.UTC)
+LEASE = dt.timedelta(minutes=2)
+
+
 async def test_digest_runs_keep_their_plan_and_progress(store) -> None:
     day = dt.date(2026, 11, 26)
     plan = [{"text": "head", "blocks": []}, {"text": "story 1 «ü»", "blocks": [{"type": "divider"}]}]
     assert await store.digest_run(CH, day) is None
-    assert await store.begin_digest(CH, day, plan)
-    await store.digest_progress(CH, day, 1, "1700000000.000100")
+    claim = await store.claim_digest(CH, day, "a", NOW, NOW + LEASE)
+    assert claim is not None and claim.plan == () and claim.attempts == 1
+    assert await store.set_digest_plan(CH, day, "a", plan)
+    assert await store.digest_progress(CH, day, "a", 1, "1700000000.000100")
     # Interrupted (a crash): what a restart finds is enough to finish without posting twice.
     run = await store.digest_run(CH, day)
     assert run is not None and run.status == "posting" and run.plan == tuple(plan)
     assert (run.posted, run.anchor, run.attempts) == (1, "1700000000.000100", 1)
-    await store.resume_digest(CH, day)
+    again = await store.claim_digest(CH, day, "a", NOW, NOW + LEASE)  # the same instance, restarted
+    assert again is not None and again.plan == tuple(plan) and (again.posted, again.attempts) == (1, 2)
     await store.finish_digest(CH, day)
     done = await store.digest_run(CH, day)
     assert done is not None and done.status == "done" and done.attempts == 2
-    assert not await store.begin_digest(CH, day, plan)
-    assert await store.begin_digest(CH, day + dt.timedelta(days=1), [])
+    assert await store.claim_digest(CH, day, "a", NOW, NOW + LEASE) is None
+    assert await store.claim_digest(CH, day + dt.timedelta(days=1), "a", NOW, NOW + LEASE) is not None
     assert await store.last_digest(CH) is not None
+
+
+async def test_a_held_digest_is_taken_over_only_when_its_lease_runs_out(store) -> None:
+    day = dt.date(2026, 11, 26)
+    assert await store.claim_digest(CH, day, "a", NOW, NOW + LEASE) is not None
+    assert await store.set_digest_plan(CH, day, "a", [{"text": "head"}, {"text": "story"}])
+    assert await store.digest_progress(CH, day, "a", 1, "m1")
+    later = NOW + dt.timedelta(minutes=1)
+    assert await store.claim_digest(CH, day, "b", later, later + LEASE) is None  # "a" is alive
+    assert await store.renew_digest(CH, day, "a", later + LEASE)
+    # "a" stops renewing (it died): once its lease has run out, "b" goes on from its progress.
+    gone = later + LEASE + dt.timedelta(seconds=1)
+    taken = await store.claim_digest(CH, day, "b", gone, gone + LEASE)
+    assert taken is not None and (taken.posted, taken.anchor, taken.attempts) == (1, "m1", 2)
+    # "a" wakes up: every write it tries says it no longer holds the run.
+    assert not await store.digest_progress(CH, day, "a", 2, "m1")
+    assert not await store.renew_digest(CH, day, "a", gone + LEASE)
+    assert not await store.set_digest_plan(CH, day, "a", [])
+    assert await store.digest_progress(CH, day, "b", 2, "m1")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -156,11 +182,14 @@ async def test_stores_opened_together_migrate_once_and_claim_a_digest_once(targe
     try:
         assert [await s.schema_version() for s in stores] == [len(MIGRATIONS)] * 3
         day = dt.date(2026, 12, 3)
-        claims = await asyncio.gather(*(s.begin_digest(CH, day, [{"text": f"from {n}"}]) for n, s in enumerate(stores)))
-        assert any(claims)
+        claims = await asyncio.gather(
+            *(s.claim_digest(CH, day, f"instance {n}", NOW, NOW + LEASE) for n, s in enumerate(stores))
+        )
+        assert sum(c is not None for c in claims) == 1  # one instance holds it, the others leave it
         await stores[0].finish_digest(CH, day)
         # Once delivered, no instance claims that day again.
-        assert not any(await asyncio.gather(*(s.begin_digest(CH, day, []) for s in stores)))
+        again = await asyncio.gather(*(s.claim_digest(CH, day, "x", NOW, NOW + LEASE) for s in stores))
+        assert again == [None] * 3
         # What one instance writes, the others read.
         await stores[1].add_subscription(CH, "https://f.example/rss", (), ())
         assert [s.url for s in await stores[2].subscriptions(CH)] == ["https://f.example/rss"]
@@ -190,3 +219,14 @@ def test_database_targets_and_how_they_are_shown() -> None:
     assert describe("data/b.sqlite3") == "data/b.sqlite3"
     with pytest.raises(ValueError, match="unsupported database"):
         database_url("mysql://u@db.example/briefbot")
+
+
+async def test_a_feed_poll_is_taken_once_per_interval(store) -> None:
+    url, until = "https://f.example/rss", NOW + dt.timedelta(minutes=14)
+    await store.record_fetch(url, etag='"v1"', new_items=2)  # a feed with state already: it is kept
+    assert await store.claim_feed_poll(url, "a", NOW, until)
+    assert not await store.claim_feed_poll(url, "b", NOW + dt.timedelta(minutes=5), until)
+    assert not await store.claim_feed_poll(url, "a", NOW + dt.timedelta(minutes=5), until)
+    assert await store.claim_feed_poll(url, "b", until, until + dt.timedelta(minutes=14))
+    assert await store.claim_feed_poll("https://g.example/new", "b", NOW, until)  # a feed never polled
+    assert (await store.feed_state(url))["etag"] == '"v1"'
