@@ -100,12 +100,15 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 5: a digest run is held by one instance (``owner``) until ``lease_until``, renewed while it works,
     # so that several instances on one database post each digest once and a dead one's is taken over;
-    # a feed's scheduled poll is taken by one instance until ``poll_until``.
+    # a feed's scheduled poll is taken by one instance until ``poll_until``; a request (a Slack
+    # signature) is accepted once by all of them (``seen_once``).
     """
     ALTER TABLE digest_runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
     ALTER TABLE digest_runs ADD COLUMN lease_until TEXT;
     ALTER TABLE feeds ADD COLUMN poll_owner TEXT NOT NULL DEFAULT '';
     ALTER TABLE feeds ADD COLUMN poll_until TEXT;
+    CREATE TABLE seen_once (key TEXT PRIMARY KEY, until TEXT NOT NULL);
+    CREATE INDEX seen_once_by_until ON seen_once (until);
     """,
 )
 
@@ -208,6 +211,7 @@ class Store(Protocol):
     ) -> int: ...
     async def mark_notified(self, url: str) -> None: ...  # noqa: D102
     async def claim_feed_poll(self, url: str, owner: str, now: dt.datetime, until: dt.datetime) -> bool: ...  # noqa: D102
+    async def once(self, key: str, now: dt.datetime, until: dt.datetime) -> bool: ...  # noqa: D102
     async def record_item_error(self, feed: str, item: str, error: str) -> None: ...  # noqa: D102
     async def feed_health(self, channel: ChannelRef) -> list[FeedHealth]: ...  # noqa: D102
     async def seen(self, feed: str, urls: Sequence[str]) -> set[str]: ...  # noqa: D102
@@ -481,6 +485,23 @@ class SqlStore:
                 {"url": url, "owner": owner, "now": _utc(now), "until": _utc(until)},
             )
             return taken.first() is not None
+
+    async def once(self, key: str, now: dt.datetime, until: dt.datetime) -> bool:
+        """Whether ``key`` is new (it is then remembered until ``until``), across every instance.
+
+        A request signed by Slack is accepted once, whichever instance it reaches first.
+        """
+        async with self._tx() as conn:
+            await conn.execute(text("DELETE FROM seen_once WHERE until < :now"), {"now": _utc(now)})
+            fresh = await conn.execute(
+                text(
+                    """INSERT INTO seen_once (key, until) VALUES (:key, :until)
+                       ON CONFLICT (key) DO UPDATE SET until = excluded.until WHERE seen_once.until < :now
+                       RETURNING key"""
+                ),
+                {"key": key, "now": _utc(now), "until": _utc(until)},
+            )
+            return fresh.first() is not None
 
     async def mark_notified(self, url: str) -> None:
         """The channel has been told this feed keeps failing (told once, until it recovers)."""

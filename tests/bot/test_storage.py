@@ -230,3 +230,12 @@ async def test_a_feed_poll_is_taken_once_per_interval(store) -> None:
     assert await store.claim_feed_poll(url, "b", until, until + dt.timedelta(minutes=14))
     assert await store.claim_feed_poll("https://g.example/new", "b", NOW, until)  # a feed never polled
     assert (await store.feed_state(url))["etag"] == '"v1"'
+
+
+async def test_a_key_is_new_once_until_it_expires(store) -> None:
+    until = NOW + dt.timedelta(minutes=5)
+    assert await store.once("slack-signature:v0=abc", NOW, until)
+    assert not await store.once("slack-signature:v0=abc", NOW + dt.timedelta(minutes=1), until)
+    assert await store.once("slack-signature:v0=def", NOW, until)
+    later = until + dt.timedelta(seconds=1)
+    assert await store.once("slack-signature:v0=abc", later, later + dt.timedelta(minutes=5))

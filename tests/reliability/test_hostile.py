@@ -39,6 +39,41 @@ async def test_a_replayed_slack_request_is_refused(fake_slack_http) -> None:
     assert first[0] == 200 and again[0] == 401
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_a_slack_request_replayed_to_another_instance_is_refused(briefer, request, tmp_path, database) -> None:
+    from aiohttp import web
+
+    from adapters.slack.app import SlackAdapter, make_client
+    from tests.adapters.test_slack import SECRET, payload, post, signed
+
+    target = str(tmp_path / "shared.sqlite3") if database == "sqlite" else request.getfixturevalue("postgres_url")
+    fake = FakeSlack()
+    await fake.start()
+    urls, closers = [], []
+    try:
+        for _instance in range(2):  # two `briefbot run` behind one load balancer, one database
+            store = await SqlStore.open(target)
+            core = Core(fetcher=Fetcher(FetchLimits()), store=store, brief=briefer.brief)
+            adapter = SlackAdapter(core, make_client("xoxb-test", fake.base + "/api/"), signing_secret=SECRET)
+            runner = web.AppRunner(adapter.web_app(), handle_signals=False)
+            await runner.setup()
+            await web.TCPSite(runner, "127.0.0.1", 0).start()
+            urls.append(f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events")
+            closers.append((runner, core, store))
+        body = urlencode(payload(fake, "/brief", "help"))
+        headers = signed(body)
+        assert (await post(urls[0], body, headers))[0] == 200
+        assert (await post(urls[1], body, headers))[0] == 401
+        fresh = urlencode(payload(fake, "/brief", "help"))
+        assert (await post(urls[1], fresh, signed(fresh)))[0] == 200  # a new request is served anywhere
+    finally:
+        for runner, core, store in closers:
+            await runner.cleanup()
+            core.close()
+            await store.close()
+        await fake.stop()
+
+
 @pytest.fixture
 async def fake_slack_http(core):
     from aiohttp import web
