@@ -29,7 +29,7 @@ from bot.digest import Entry, build_digest, matches
 from bot.errors import FetchFailed, NotAllowed, NotAnArticle, UserError
 from bot.feeds import FeedError, dedupe, parse_feed
 from bot.fetch import Download, Kind
-from bot.limits import RateLimiter, seconds_text
+from bot.limits import seconds_text
 from bot.metrics import Metrics
 from bot.model import (
     BriefReply,
@@ -155,12 +155,6 @@ class Core:
         self._brief_many = brief_many
         self._waiting: list[tuple[Article, asyncio.Future[Brief]]] = []
         self._drainer: asyncio.Task[None] | None = None
-        seconds = self._seconds
-        self._user_rate = RateLimiter(self.limits.user_briefs_per_minute, clock=seconds)
-        self._channel_rate = RateLimiter(self.limits.channel_briefs_per_minute, clock=seconds)
-
-    def _seconds(self) -> float:
-        return self.clock().timestamp()
 
     def close(self) -> None:
         """Stop the NLP thread (queued work is dropped)."""
@@ -211,7 +205,7 @@ class Core:
 
     async def _dispatch(self, cmd: Command) -> Reply:
         if cmd.name in ("brief", "quotes", "actors"):
-            self._check_rate(cmd)
+            await self._check_rate(cmd)
             if cmd.url:
                 brief, cached = await self.brief_url(cmd.url)
             else:
@@ -251,21 +245,25 @@ class Core:
         await self.store.set_schedule(Schedule(cmd.channel, cmd.time, cmd.tz))
         return TextReply(f"Daily digest set for {cmd.time.strftime('%H:%M')} {cmd.tz}.", ephemeral=False)
 
-    def _check_rate(self, cmd: Command) -> None:
-        """Count a brief against its user's and its channel's limits, or refuse it saying when to retry."""
+    async def _check_rate(self, cmd: Command) -> None:
+        """Count a brief against its user's and its channel's limits, or refuse it saying when to retry.
+
+        Counted in the store, so the limits hold across instances sharing it; a brief one limit refuses
+        does not count against the other.
+        """
         where = f"{cmd.channel.platform}:{cmd.channel.workspace}"
-        user = f"{where}:{cmd.user}"
-        wait = self._user_rate.wait(user) if cmd.user else 0.0
-        if wait:
+        limits = [(f"brief:{where}:{cmd.channel.id}", self.limits.channel_briefs_per_minute)]
+        if cmd.user:
+            limits.insert(0, (f"brief-user:{where}:{cmd.user}", self.limits.user_briefs_per_minute))
+        refused, wait = await self.store.take_call(limits, self.clock())
+        if refused < 0:
+            return
+        if refused == 0 and cmd.user:
             message = f"Slow down: {self.limits.user_briefs_per_minute} briefs a minute per person."
         else:
-            wait = self._channel_rate.wait(f"{where}:{cmd.channel.id}")
-            if wait and cmd.user:
-                self._user_rate.refund(user)  # refused: it does not count against the user
             message = f"This channel asked for {self.limits.channel_briefs_per_minute} briefs in a minute."
-        if wait:
-            self.metrics.rate_limited += 1
-            raise UserError(f"{message} Try again in {seconds_text(wait)}.")
+        self.metrics.rate_limited += 1
+        raise UserError(f"{message} Try again in {seconds_text(max(wait, 1.0))}.")
 
     async def _check_room(self, channel: ChannelRef, url: str) -> None:
         cap = self.limits.max_subscriptions

@@ -101,7 +101,8 @@ MIGRATIONS: tuple[str, ...] = (
     # 5: a digest run is held by one instance (``owner``) until ``lease_until``, renewed while it works,
     # so that several instances on one database post each digest once and a dead one's is taken over;
     # a feed's scheduled poll is taken by one instance until ``poll_until``; a request (a Slack
-    # signature) is accepted once by all of them (``seen_once``).
+    # signature) is accepted once by all of them (``seen_once``); brief limits count every instance's
+    # calls (``rate_calls``).
     """
     ALTER TABLE digest_runs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
     ALTER TABLE digest_runs ADD COLUMN lease_until TEXT;
@@ -109,6 +110,9 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE feeds ADD COLUMN poll_until TEXT;
     CREATE TABLE seen_once (key TEXT PRIMARY KEY, until TEXT NOT NULL);
     CREATE INDEX seen_once_by_until ON seen_once (until);
+    CREATE TABLE rate_calls (key TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE INDEX rate_calls_by_key ON rate_calls (key, at);
+    CREATE INDEX rate_calls_by_time ON rate_calls (at);
     """,
 )
 
@@ -212,6 +216,9 @@ class Store(Protocol):
     async def mark_notified(self, url: str) -> None: ...  # noqa: D102
     async def claim_feed_poll(self, url: str, owner: str, now: dt.datetime, until: dt.datetime) -> bool: ...  # noqa: D102
     async def once(self, key: str, now: dt.datetime, until: dt.datetime) -> bool: ...  # noqa: D102
+    async def take_call(  # noqa: D102
+        self, limits: Sequence[tuple[str, int]], now: dt.datetime, window: dt.timedelta = ...
+    ) -> tuple[int, float]: ...
     async def record_item_error(self, feed: str, item: str, error: str) -> None: ...  # noqa: D102
     async def feed_health(self, channel: ChannelRef) -> list[FeedHealth]: ...  # noqa: D102
     async def seen(self, feed: str, urls: Sequence[str]) -> set[str]: ...  # noqa: D102
@@ -502,6 +509,38 @@ class SqlStore:
                 {"key": key, "now": _utc(now), "until": _utc(until)},
             )
             return fresh.first() is not None
+
+    async def take_call(
+        self, limits: Sequence[tuple[str, int]], now: dt.datetime, window: dt.timedelta = dt.timedelta(minutes=1)
+    ) -> tuple[int, float]:
+        """Count one call against every ``(key, calls per window)`` limit, or against none.
+
+        Returns ``(-1, 0.0)`` when every limit allows it (it is then counted for each key), else the
+        index of the first limit that refuses and the seconds until it allows a call: a call refused
+        by one limit costs nothing against the others. A limit of 0 never refuses. Calls are counted
+        across every instance sharing the database, in a sliding window.
+        """
+        since = _utc(now - window)
+        async with self._tx() as conn:
+            await conn.execute(text("DELETE FROM rate_calls WHERE at <= :since"), {"since": since})
+            for n, (key, per_window) in enumerate(limits):
+                if per_window <= 0:
+                    continue
+                if self.postgres:  # two instances counting one key at once: one after the other
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+                row = (
+                    await conn.execute(
+                        text("SELECT COUNT(*), MIN(at) FROM rate_calls WHERE key = :key AND at > :since"),
+                        {"key": key, "since": since},
+                    )
+                ).one()
+                if int(row[0]) >= per_window:
+                    oldest = dt.datetime.fromisoformat(row[1])
+                    return n, max(0.0, (oldest + window - now).total_seconds())
+            counted = [{"key": key, "at": _utc(now)} for key, per_window in limits if per_window > 0]
+            if counted:
+                await conn.execute(text("INSERT INTO rate_calls (key, at) VALUES (:key, :at)"), counted)
+        return -1, 0.0
 
     async def mark_notified(self, url: str) -> None:
         """The channel has been told this feed keeps failing (told once, until it recovers)."""

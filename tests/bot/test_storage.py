@@ -239,3 +239,20 @@ async def test_a_key_is_new_once_until_it_expires(store) -> None:
     assert await store.once("slack-signature:v0=def", NOW, until)
     later = until + dt.timedelta(seconds=1)
     assert await store.once("slack-signature:v0=abc", later, later + dt.timedelta(minutes=5))
+
+
+async def test_calls_are_counted_in_a_sliding_window_against_every_limit_or_none(store) -> None:
+    user, channel = ("brief-user:slack:T1:U1", 2), ("brief:slack:T1:C1", 3)
+    assert await store.take_call([user, channel], NOW) == (-1, 0.0)
+    assert await store.take_call([user, channel], NOW + dt.timedelta(seconds=10)) == (-1, 0.0)
+    refused, wait = await store.take_call([user, channel], NOW + dt.timedelta(seconds=30))
+    assert refused == 0 and wait == pytest.approx(30.0)  # the first call leaves the window in 30 s
+    other = ("brief-user:slack:T1:U2", 2)
+    assert await store.take_call([other, channel], NOW + dt.timedelta(seconds=30)) == (-1, 0.0)
+    refused, _wait = await store.take_call([("brief-user:slack:T1:U3", 2), channel], NOW + dt.timedelta(seconds=31))
+    assert refused == 1  # the channel is full; U3's refused call did not count against U3
+    assert await store.take_call([("brief-user:slack:T1:U3", 0)], NOW) == (-1, 0.0)  # 0: no limit
+    later = NOW + dt.timedelta(seconds=61)
+    assert await store.take_call([user, channel], later) == (-1, 0.0)  # the first call left the window
+    refused, _wait = await store.take_call([("brief-user:slack:T1:U3", 1)], later)
+    assert refused == -1  # ... and U3 had nothing counted

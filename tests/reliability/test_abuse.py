@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.commands import parse_command
 from bot.core import Core, CoreLimits
 from bot.fetch import Fetcher, FetchLimits
-from bot.limits import RateLimiter, seconds_text
+from bot.limits import seconds_text
 from bot.model import BriefReply, ChannelRef, Reply, TextReply
 from bot.settings import Settings
 from bot.storage import SqlStore
@@ -25,28 +25,8 @@ OTHER_CH = ChannelRef("slack", "C2", "T1")
 NOW = dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC)
 
 
-def test_rate_limiter_window() -> None:
-    now = [0.0]
-    limiter = RateLimiter(2, clock=lambda: now[0])
-    assert limiter.wait("a") == 0.0 and limiter.wait("a") == 0.0
-    assert limiter.wait("a") == pytest.approx(60.0)
-    assert limiter.wait("b") == 0.0  # keys are independent
-    now[0] = 30.0
-    assert limiter.wait("a") == pytest.approx(30.0)
-    now[0] = 60.0
-    assert limiter.wait("a") == 0.0  # the first call left the window
-    assert RateLimiter(0).wait("a") == 0.0  # 0: no limit
+def test_waits_are_said_in_whole_seconds_or_minutes() -> None:
     assert [seconds_text(s) for s in (0.2, 12.1, 59.5, 61)] == ["1 s", "13 s", "1 min", "2 min"]
-
-
-def test_rate_limiter_forgets_idle_keys() -> None:
-    now = [0.0]
-    limiter = RateLimiter(1, clock=lambda: now[0])
-    for n in range(10_001):
-        limiter.wait(f"user{n}")
-    now[0] = 120.0
-    limiter.wait("late")
-    assert len(limiter._calls) <= 2
 
 
 def test_settings_defaults_turn_the_limits_on() -> None:
@@ -148,3 +128,29 @@ async def test_downloads_from_one_host_are_capped() -> None:
             await fetcher.close()
     assert all(g.status == 200 for g in got)
     assert peak == 2
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_the_limits_hold_across_instances_sharing_a_database(request, tmp_path, database) -> None:
+    target = str(tmp_path / "shared.sqlite3") if database == "sqlite" else request.getfixturevalue("postgres_url")
+    stores = [await SqlStore.open(target) for _ in range(2)]
+    cores = [
+        Core(
+            fetcher=FakeFetcher(),
+            store=store,
+            brief=lambda a: Brief(article=a, summary=(), method="lead"),
+            clock=FixedClock(NOW),
+            limits=CoreLimits(user_briefs_per_minute=3, channel_briefs_per_minute=5, instance=f"i{n}"),
+        )
+        for n, store in enumerate(stores)
+    ]
+    try:
+        text = "brief Officials met on Thursday. They talked for an hour about the weather and the roads."
+        served = [await ask(cores[n % 2], text) for n in range(3)]  # the load balancer alternates
+        assert all(isinstance(r, BriefReply) for r in served)
+        refused = await ask(cores[1], text)
+        assert isinstance(refused, TextReply) and refused.text.startswith("Slow down: 3 briefs a minute")
+    finally:
+        for core, store in zip(cores, stores, strict=True):
+            core.close()
+            await store.close()
