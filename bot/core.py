@@ -60,6 +60,11 @@ DIGEST_CONCURRENCY = 12
 SEND_ATTEMPTS = 4
 #: At most this many new articles go into one digest.
 MAX_DIGEST_ARTICLES = 500
+#: Seconds a page stays held by the instance briefing it, should that instance die (a download, 15 s,
+#: and its extraction, 20 s, at most, and the NLP queue), and how often another instance asking for
+#: the same page looks for the brief meanwhile.
+BRIEFING_HOLD = 60.0
+BRIEFING_POLL = 0.25
 
 BriefFn = Callable[[Article], Brief]
 #: Briefs of several articles parsed together, in order; an article that cannot be briefed gives its error.
@@ -350,7 +355,12 @@ class Core:
             return await asyncio.shield(pending), False
         future: asyncio.Future[Brief] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
+        hold = f"briefing:{key}"
         try:
+            shared = await self._wait_for_other_instance(hold, key)
+            if shared is not None:
+                future.set_result(shared)
+                return shared, True
             article = await self.fetcher.fetch_article(url)
             article = replace(article, url=article.url or url)
             digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
@@ -373,6 +383,28 @@ class Core:
             raise
         finally:
             del self._inflight[key]
+            with contextlib.suppress(Exception):  # never hide the brief's own outcome
+                await asyncio.shield(self.store.forget(hold))
+
+    async def _wait_for_other_instance(self, hold: str, key: str) -> Brief | None:
+        """Take the page ``key`` for this instance to brief, or wait for another instance's brief of it.
+
+        ``None``: this instance briefs it. While another instance holds the page, its brief is looked
+        for in the shared cache; that instance lets go when it is done, brief or error (if it died, its
+        hold runs out).
+        """
+        deadline = time.monotonic() + BRIEFING_HOLD
+        while True:
+            now = self.clock()
+            taken = await self.store.once(hold, now, now + dt.timedelta(seconds=BRIEFING_HOLD))
+            # Looked for even when taken: the other instance may have cached it just before letting go.
+            cached = await self.store.get_brief(key)
+            if cached is not None:
+                self.metrics.cache_hits += 1
+                return cached
+            if taken or time.monotonic() >= deadline:
+                return None
+            await asyncio.sleep(BRIEFING_POLL)
 
     # --- feeds and digests -----------------------------------------------------------------------
 

@@ -216,6 +216,7 @@ class Store(Protocol):
     async def mark_notified(self, url: str) -> None: ...  # noqa: D102
     async def claim_feed_poll(self, url: str, owner: str, now: dt.datetime, until: dt.datetime) -> bool: ...  # noqa: D102
     async def once(self, key: str, now: dt.datetime, until: dt.datetime) -> bool: ...  # noqa: D102
+    async def forget(self, key: str) -> None: ...  # noqa: D102
     async def take_call(  # noqa: D102
         self, limits: Sequence[tuple[str, int]], now: dt.datetime, window: dt.timedelta = ...
     ) -> tuple[int, float]: ...
@@ -509,6 +510,11 @@ class SqlStore:
                 {"key": key, "now": _utc(now), "until": _utc(until)},
             )
             return fresh.first() is not None
+
+    async def forget(self, key: str) -> None:
+        """Make ``key`` new again (:meth:`once`): the work it guarded is over."""
+        async with self._tx() as conn:
+            await conn.execute(text("DELETE FROM seen_once WHERE key = :key"), {"key": key})
 
     async def take_call(
         self, limits: Sequence[tuple[str, int]], now: dt.datetime, window: dt.timedelta = dt.timedelta(minutes=1)

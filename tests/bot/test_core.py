@@ -10,6 +10,7 @@ import pytest
 
 from bot.commands import parse_command
 from bot.core import Core, CoreLimits
+from bot.errors import UserError
 from bot.model import BriefReply, ChannelRef, DigestReply, FeedsReply, Reply, Schedule, TextReply
 from bot.storage import SqlStore
 from summarizer.model import Article
@@ -386,5 +387,30 @@ async def test_instances_sharing_a_database_post_each_digest_once_and_take_over_
         assert fetcher.calls["https://news.example/rss"] == polls + 1
     finally:
         for core, store in ((a, stores[0]), (b, stores[1])):
+            core.close()
+            await store.close()
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_a_page_asked_for_on_two_instances_at_once_is_briefed_once(briefer, request, tmp_path, database) -> None:
+    target = str(tmp_path / "shared.sqlite3") if database == "sqlite" else request.getfixturevalue("postgres_url")
+    fetcher = FakeFetcher(articles={"https://news.example/blinken": SEED_TEXT}, delay=0.5)
+    stores = [await SqlStore.open(target) for _ in range(2)]
+    cores = [
+        Core(fetcher=fetcher, store=store, brief=briefer.brief, limits=CoreLimits(instance=f"i{n}"))
+        for n, store in enumerate(stores)
+    ]
+    try:
+        url = "https://news.example/blinken"
+        (one, fresh_one), (two, fresh_two) = await asyncio.gather(*(c.brief_url(url) for c in cores))
+        assert fetcher.calls[url] == 1 and one == two and sorted([fresh_one, fresh_two]) == [False, True]
+        # A page whose briefing failed is tried again at once, wherever it is asked for.
+        fetcher.failing.add("https://news.example/gone")
+        for core in cores:
+            with pytest.raises(UserError):
+                await core.brief_url("https://news.example/gone")
+        assert fetcher.calls["https://news.example/gone"] == 2
+    finally:
+        for core, store in zip(cores, stores, strict=True):
             core.close()
             await store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ class FakeFetcher:
     feeds: dict[str, bytes] = field(default_factory=dict)
     failing: set[str] = field(default_factory=set)
     calls: dict[str, int] = field(default_factory=dict)
+    delay: float = 0.0  # seconds each article download takes
 
     def _count(self, url: str) -> None:
         self.calls[url] = self.calls.get(url, 0) + 1
@@ -38,6 +40,7 @@ class FakeFetcher:
 
     async def fetch_article(self, url: str) -> Article:
         self._count(url)
+        await asyncio.sleep(self.delay)
         if url not in self.articles:
             raise FetchFailed("That page answered 404 Not Found.")
         article = parse_article(self.articles[url])
