@@ -21,8 +21,10 @@ import hashlib
 import hmac
 import json
 import statistics
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
@@ -163,8 +165,14 @@ async def run(n: int) -> dict[str, dict[str, float]]:
     briefer = Briefer(Pipeline(load_model()))
     briefer.brief(SeedFetcher().article)  # warm
     out: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as tmp:
+        return await _phases(briefer, n, Path(tmp), out)
+
+
+async def _phases(briefer: Briefer, n: int, tmp: Path, out: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
     for name, phase in (("slack_ack", slack_phase), ("discord_defer", discord_phase)):
-        store = await SqlStore.open(":memory:")
+        # A database file, as the bot keeps (an in-memory one serves one statement sequence at a time).
+        store = await SqlStore.open(tmp / f"{name}.sqlite3")
         core = Core(fetcher=SeedFetcher(), store=store, brief=lambda a: briefer.brief(a, quotes=None))
         start = time.perf_counter()
         try:

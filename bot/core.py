@@ -357,7 +357,8 @@ class Core:
         self._inflight[key] = future
         hold = f"briefing:{key}"
         try:
-            shared = await self._wait_for_other_instance(hold, key)
+            # Only a database several instances share can have another instance briefing the page.
+            shared = await self._wait_for_other_instance(hold, key) if self.store.shared else None
             if shared is not None:
                 future.set_result(shared)
                 return shared, True
@@ -383,8 +384,9 @@ class Core:
             raise
         finally:
             del self._inflight[key]
-            with contextlib.suppress(Exception):  # never hide the brief's own outcome
-                await asyncio.shield(self.store.forget(hold))
+            if self.store.shared:
+                with contextlib.suppress(Exception):  # never hide the brief's own outcome
+                    await asyncio.shield(self.store.forget(hold))
 
     async def _wait_for_other_instance(self, hold: str, key: str) -> Brief | None:
         """Take the page ``key`` for this instance to brief, or wait for another instance's brief of it.

@@ -193,6 +193,8 @@ def _statements(script: str, postgres: bool) -> list[str]:
 class Store(Protocol):
     """What the core needs from storage (each method is documented on :class:`SqlStore`)."""
 
+    shared: bool
+
     async def add_subscription(  # noqa: D102
         self, channel: ChannelRef, url: str, include: Sequence[str], exclude: Sequence[str]
     ) -> Subscription: ...
@@ -246,13 +248,20 @@ class Store(Protocol):
 class SqlStore:
     """The store over SQLite or PostgreSQL. ``await SqlStore.open(target)`` migrates and returns it."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        """Use an engine made by :meth:`open` (its connect hooks set SQLite up)."""
+    def __init__(self, engine: AsyncEngine, *, one_connection: bool = False) -> None:
+        """Use an engine made by :meth:`open` (its connect hooks set SQLite up).
+
+        ``one_connection``: the engine has a single connection (an in-memory SQLite database, which
+        exists only on its connection), used by one statement sequence at a time.
+        """
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
-        # SQLite: one connection, one statement sequence at a time (20 feeds polled at once never step
-        # into each other's transactions). PostgreSQL: a pool, and the database keeps them apart.
-        self._lock: asyncio.Lock | None = None if self.postgres else asyncio.Lock()
+        # A SQLite file and PostgreSQL: a pool, and the database keeps transactions apart (a SQLite
+        # writer waits for the file's lock in its connection's thread, never on the event loop, so a
+        # Slack replay check is not queued behind a digest's writes).
+        self._lock: asyncio.Lock | None = asyncio.Lock() if one_connection else None
+        #: Whether several instances can share this database (PostgreSQL; a SQLite file is one host's).
+        self.shared = self.postgres
 
     @classmethod
     async def open(cls, target: str | Path, *, migrate: bool = True) -> SqlStore:
@@ -263,14 +272,18 @@ class SqlStore:
         url = database_url(target)
         if url.startswith("sqlite"):
             path = url.removeprefix("sqlite+aiosqlite:///")
-            if path != url:
+            memory = path == url
+            if memory:
+                engine = create_async_engine(url, poolclass=StaticPool)
+            else:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_async_engine(url, poolclass=StaticPool)
+                engine = create_async_engine(url, pool_size=4, max_overflow=4)
             event.listen(engine.sync_engine, "connect", _sqlite_connect)
             event.listen(engine.sync_engine, "begin", _sqlite_begin)
         else:
+            memory = False
             engine = create_async_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
-        store = cls(engine)
+        store = cls(engine, one_connection=memory)
         try:
             if migrate:
                 await store.migrate()

@@ -391,9 +391,8 @@ async def test_instances_sharing_a_database_post_each_digest_once_and_take_over_
             await store.close()
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-async def test_a_page_asked_for_on_two_instances_at_once_is_briefed_once(briefer, request, tmp_path, database) -> None:
-    target = str(tmp_path / "shared.sqlite3") if database == "sqlite" else request.getfixturevalue("postgres_url")
+async def test_a_page_asked_for_on_two_instances_at_once_is_briefed_once(briefer, postgres_url) -> None:
+    target = postgres_url  # the database instances share (a SQLite file is one instance's)
     fetcher = FakeFetcher(articles={"https://news.example/blinken": SEED_TEXT}, delay=0.5)
     stores = [await SqlStore.open(target) for _ in range(2)]
     cores = [
