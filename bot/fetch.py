@@ -414,6 +414,17 @@ def _extract_in_worker(html: str, url: str) -> dict[str, Any] | None:
     return {k: data.get(k) for k in ("title", "date", "author", "text", "sitename")}
 
 
+def _warm() -> bool:
+    """Load the extraction libraries in a new worker (what its first page would otherwise pay for)."""
+    import trafilatura  # noqa: F401, PLC0415
+
+    return True
+
+
+#: Seconds a new extraction worker may take to start and load its libraries (a busy machine).
+WORKER_START_TIMEOUT = 60.0
+
+
 class Extractor:
     """A small pool of extraction processes; a task past its time limit kills the pool, which restarts."""
 
@@ -424,6 +435,8 @@ class Extractor:
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         # As many pages in flight as workers, so the time limit counts a page's own run, not its wait.
         self._gate: asyncio.Semaphore | None = None
+        # The start of the current pool's workers: a page's time limit does not count it either.
+        self._started: asyncio.Future[list[bool]] | None = None
 
     def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
         if self._pool is None:
@@ -441,6 +454,7 @@ class Extractor:
             return
         if target is self._pool:
             self._pool = None
+            self._started = None
         for proc in list(getattr(target, "_processes", {}).values()):
             proc.kill()
         target.shutdown(wait=False, cancel_futures=True)
@@ -470,6 +484,13 @@ class Extractor:
         data: dict[str, Any] | None = None
         for attempt in range(2):
             pool = self._executor()
+            if self._started is None:
+                self._started = asyncio.gather(*(loop.run_in_executor(pool, _warm) for _ in range(self.workers)))
+            try:
+                await asyncio.wait_for(asyncio.shield(self._started), WORKER_START_TIMEOUT)
+            except (TimeoutError, concurrent.futures.process.BrokenProcessPool):
+                self._kill(pool)
+                raise FetchFailed("Reading that page failed; please try again.") from None
             future = loop.run_in_executor(pool, _extract_in_worker, html, url)
             try:
                 data = await asyncio.wait_for(future, self.timeout)
