@@ -164,12 +164,12 @@ async def discord_phase(core: Core, n: int) -> list[float]:
 async def run(n: int) -> dict[str, dict[str, float]]:
     briefer = Briefer(Pipeline(load_model()))
     briefer.brief(SeedFetcher().article)  # warm
-    out: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as tmp:
-        return await _phases(briefer, n, Path(tmp), out)
+        return await _phases(briefer, n, Path(tmp))
 
 
-async def _phases(briefer: Briefer, n: int, tmp: Path, out: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+async def _phases(briefer: Briefer, n: int, tmp: Path) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
     for name, phase in (("slack_ack", slack_phase), ("discord_defer", discord_phase)):
         # A database file, as the bot keeps (an in-memory one serves one statement sequence at a time).
         store = await SqlStore.open(tmp / f"{name}.sqlite3")

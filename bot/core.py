@@ -268,7 +268,7 @@ class Core:
         else:
             message = f"This channel asked for {self.limits.channel_briefs_per_minute} briefs in a minute."
         self.metrics.rate_limited += 1
-        raise UserError(f"{message} Try again in {seconds_text(max(wait, 1.0))}.")
+        raise UserError(f"{message} Try again in {seconds_text(wait)}.")
 
     async def _check_room(self, channel: ChannelRef, url: str) -> None:
         cap = self.limits.max_subscriptions

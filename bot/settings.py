@@ -305,14 +305,16 @@ def _bool(raw: Mapping[str, str], name: str) -> bool:
     raise SettingsError(f"{FIELDS[name].env} must be true or false, not {raw[name]!r}.")
 
 
-_DATABASES = ("postgresql", "postgres", "postgresql+psycopg", "sqlite", "sqlite+aiosqlite")
+#: The URL schemes BRIEFBOT_DB takes (any case); a value without one is a SQLite file path.
+POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+SQLITE_SCHEMES = ("sqlite", "sqlite+aiosqlite")
 _PASSWORD = re.compile(r"(://[^:/@\s']*:)[^@\s']*@")
 
 
 def _database(raw: Mapping[str, str]) -> str:
     value = raw["db"] or "briefbot.sqlite3"
     scheme, sep, _rest = value.partition("://")
-    if sep and scheme.lower() not in _DATABASES:
+    if sep and scheme.lower() not in POSTGRES_SCHEMES + SQLITE_SCHEMES:
         raise SettingsError(f"BRIEFBOT_DB must be a SQLite file path or a postgresql:// URL, not {scheme}://.")
     return value
 

@@ -33,6 +33,7 @@ from sqlalchemy.pool import StaticPool
 
 from bot.commands import canonical_url
 from bot.model import ChannelRef, DigestRun, FeedHealth, FeedItem, Schedule, Subscription
+from bot.settings import POSTGRES_SCHEMES, SQLITE_SCHEMES
 from summarizer.model import Brief
 
 MIGRATIONS: tuple[str, ...] = (
@@ -150,9 +151,9 @@ def database_url(target: str | Path) -> str:
     """The SQLAlchemy URL of a ``BRIEFBOT_DB`` value: a ``postgresql://`` URL, or a SQLite file path."""
     value = str(target)
     scheme, sep, rest = value.partition("://")
-    if sep and scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+    if sep and scheme.lower() in POSTGRES_SCHEMES:
         return f"postgresql+psycopg://{rest}"
-    if sep and scheme in ("sqlite", "sqlite+aiosqlite"):
+    if sep and scheme.lower() in SQLITE_SCHEMES:
         return f"sqlite+aiosqlite://{rest}"
     if sep:
         raise ValueError(f"unsupported database {scheme}://: use a SQLite file path or a postgresql:// URL")

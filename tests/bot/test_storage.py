@@ -213,6 +213,7 @@ async def test_a_reopened_database_keeps_its_data_and_migrates_nothing_twice(tar
 
 def test_database_targets_and_how_they_are_shown() -> None:
     assert database_url("postgresql://u:secret@db.example:5432/briefbot").startswith("postgresql+psycopg://")
+    assert database_url("PostgreSQL://u@db.example/b").startswith("postgresql+psycopg://")  # any case
     assert database_url(":memory:") == "sqlite+aiosqlite://"
     assert database_url("data/b.sqlite3").startswith("sqlite+aiosqlite:////")
     assert "secret" not in describe("postgresql://u:secret@db.example:5432/briefbot")
