@@ -92,7 +92,18 @@ FIELDS: dict[str, Field] = {
     "discord_gateway_url": Field(
         "DISCORD_GATEWAY_URL", "wss://gateway.discord.gg/", "Discord gateway URL (a gateway proxy, or a local fake)"
     ),
-    "discord_shards": Field("DISCORD_SHARDS", "0", "0: one connection; N > 0: an AutoShardedClient with N shards"),
+    "discord_shard_count": Field(
+        "DISCORD_SHARD_COUNT",
+        "0",
+        "0: one gateway connection, no sharding; N > 0: the bot's gateway is split into N shards (one per "
+        "2,500 servers at most; Discord routes a server to shard (server id >> 22) % N). Formerly DISCORD_SHARDS",
+    ),
+    "discord_shard_ids": Field(
+        "DISCORD_SHARD_IDS",
+        "",
+        "the shards this process connects, e.g. 0-3 or 0,2,4-5 (empty: all N); several instances split the "
+        "shards between them",
+    ),
     "http_host": Field(
         "BRIEFBOT_HTTP_HOST", "127.0.0.1", "address the HTTP server (Slack HTTP mode, /healthz) listens on"
     ),
@@ -175,7 +186,8 @@ class Settings:
     discord_token: str = ""
     discord_api_base: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg/"
-    discord_shards: int = 0
+    discord_shard_count: int = 0
+    discord_shard_ids: tuple[int, ...] = ()
 
     def __repr__(self) -> str:
         """Every setting, with secrets masked (settings are logged at start-up)."""
@@ -250,8 +262,8 @@ class Settings:
             "discord_token": raw["discord_token"],
             "discord_api_base": _url(raw, "discord_api_base", ("http://", "https://")),
             "discord_gateway_url": _url(raw, "discord_gateway_url", ("ws://", "wss://")),
-            "discord_shards": _int(raw, "discord_shards", 0, 1000),
         }
+        kwargs["discord_shard_count"], kwargs["discord_shard_ids"] = _shards(raw, env)
         _check_slack(kwargs)
         return cls(**kwargs)
 
@@ -294,6 +306,29 @@ def _url(raw: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str:
     if not value.startswith(schemes):
         raise SettingsError(f"{FIELDS[name].env} must start with {' or '.join(schemes)}, not {value!r}.")
     return value
+
+
+def _shards(raw: Mapping[str, str], env: Mapping[str, str]) -> tuple[int, tuple[int, ...]]:
+    """DISCORD_SHARD_COUNT (or the older DISCORD_SHARDS) and the ids of DISCORD_SHARD_IDS, checked."""
+    if FIELDS["discord_shard_count"].env not in env and env.get("DISCORD_SHARDS", "").strip():
+        raw = {**raw, "discord_shard_count": env["DISCORD_SHARDS"].strip()}
+    count = _int(raw, "discord_shard_count", 0, 100_000)
+    spec = raw["discord_shard_ids"].replace(" ", "")
+    if not spec:
+        return count, ()
+    if not count:
+        raise SettingsError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT, the number of shards in all.")
+    ids: set[int] = set()
+    for part in spec.split(","):
+        first, dash, last = part.partition("-")
+        try:
+            lo, hi = int(first), int(last if dash else first)
+        except ValueError:
+            raise SettingsError(f"DISCORD_SHARD_IDS must be numbers and ranges such as 0-3,6, not {spec!r}.") from None
+        if not 0 <= lo <= hi < count:
+            raise SettingsError(f"DISCORD_SHARD_IDS: {part} is not within shards 0-{count - 1} (DISCORD_SHARD_COUNT).")
+        ids.update(range(lo, hi + 1))
+    return count, tuple(sorted(ids))
 
 
 def _bool(raw: Mapping[str, str], name: str) -> bool:

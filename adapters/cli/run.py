@@ -156,7 +156,7 @@ async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: st
         from adapters.discord.app import DiscordAdapter, invite_url, point_at  # noqa: PLC0415
 
         point_at(settings.discord_api_base, settings.discord_gateway_url)
-        bot = DiscordAdapter(core, shard_count=settings.discord_shards)
+        bot = DiscordAdapter(core, shard_count=settings.discord_shard_count, shard_ids=settings.discord_shard_ids)
         ready = asyncio.Event()
         ready_events.append(ready)
         publishers["discord"] = bot

@@ -9,7 +9,9 @@
 - Daily digests (:meth:`DiscordAdapter.post`): a headline message, then a thread on it (when the
   channel allows threads) with one embed per story; sends are paced and discord.py waits out 429s.
 - Intents: ``GUILDS`` only, nothing privileged. Commands are synced explicitly (``briefbot discord
-  sync [--guild ID]``), never on start. ``DISCORD_SHARDS`` > 0 runs an ``AutoShardedClient``.
+  sync [--guild ID]``), never on start. ``DISCORD_SHARD_COUNT`` > 0 runs an ``AutoShardedClient``
+  holding the shards of ``DISCORD_SHARD_IDS`` (all by default): several processes split a large bot's
+  servers between them, and any of them posts any channel's digest (posting is REST, not gateway).
 - ``DISCORD_API_BASE`` / ``DISCORD_GATEWAY_URL`` point discord.py at a REST or gateway proxy (or a
   local fake). discord.py has no option for this, so :func:`point_at` sets its two class attributes,
   once, from the composition root.
@@ -94,6 +96,7 @@ class DiscordAdapter:
         core: Core,
         *,
         shard_count: int = 0,
+        shard_ids: tuple[int, ...] = (),
         pace: float = 0.5,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         **client_options: Any,  # noqa: ANN401 - passed to discord.Client (tests set guild_ready_timeout)
@@ -104,6 +107,8 @@ class DiscordAdapter:
         self._sleep = sleep
         intents = discord.Intents.none()
         intents.guilds = True
+        if shard_count and shard_ids:
+            client_options["shard_ids"] = list(shard_ids)
         self.client: discord.Client = (
             discord.AutoShardedClient(intents=intents, shard_count=shard_count, **client_options)
             if shard_count

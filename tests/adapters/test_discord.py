@@ -180,3 +180,41 @@ async def test_sharded_client_connects_and_answers(fake_discord, core) -> None:
         record = await fake_discord.send_interaction("actors", [option("url_or_text", ARTICLE)])
         await fake_discord.wait(lambda: len(record.responded) >= 2)
         assert record.responded[0]["type"] == 5
+
+
+async def test_two_processes_split_the_shards_and_each_answers_its_own_servers(fake_discord, core) -> None:
+    # Four servers, one on each of four shards by Discord's rule (guild id >> 22) % 4.
+    guilds = [str(((1_000_000 + k) << 22) + 99) for k in range(4)]
+    fake_discord.guilds = guilds
+    assert [FakeDiscord.shard_of(g, 4) for g in guilds] == [0, 1, 2, 3]
+    low = DiscordAdapter(core, shard_count=4, shard_ids=(0, 1), guild_ready_timeout=0.1, pace=0)
+    high = DiscordAdapter(core, shard_count=4, shard_ids=(2, 3), guild_ready_timeout=0.1, pace=0)
+    async with running(low), running(high):
+        assert sorted(tuple(i["shard"]) for i in fake_discord.identify) == [(0, 4), (1, 4), (2, 4), (3, 4)]
+        assert sorted(str(g.id) for g in low.client.guilds) == guilds[:2]
+        assert sorted(str(g.id) for g in high.client.guilds) == guilds[2:]
+        records = [
+            await fake_discord.send_interaction("actors", [option("url_or_text", ARTICLE)], guild_id=g) for g in guilds
+        ]
+        await fake_discord.wait(lambda: all(len(r.responded) >= 2 for r in records))
+    routed = [(guild, shard) for event, guild, shard in fake_discord.delivered if event == "INTERACTION_CREATE"]
+    assert routed == [(g, (k, 4)) for k, g in enumerate(guilds)]
+    assert all(r.responded[0]["type"] == 5 and "Antony Blinken" in str(r.responded[1]) for r in records)
+
+
+async def test_history_pages_as_discord_does_before_after_and_around(fake_discord, core) -> None:
+    adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
+    async with running(adapter):
+        channel = await adapter.client.fetch_channel(int(CHANNEL_ID))
+        assert isinstance(channel, discord.TextChannel)
+        sent = [await channel.send(f"message {n}") for n in range(7)]
+        newest = [m.content async for m in channel.history(limit=3)]
+        before = [m.content async for m in channel.history(before=sent[4], limit=2)]
+        after = [m.content async for m in channel.history(after=sent[1], limit=3)]
+        around = [m.content async for m in channel.history(around=sent[3], limit=3)]
+        every = [m.content async for m in channel.history(limit=None, oldest_first=True)]
+    assert newest == ["message 6", "message 5", "message 4"]
+    assert before == ["message 3", "message 2"]
+    assert after == ["message 2", "message 3", "message 4"]
+    assert sorted(around) == ["message 2", "message 3", "message 4"]
+    assert every == [f"message {n}" for n in range(7)]

@@ -111,3 +111,27 @@ def test_secrets_never_appear_in_the_repr() -> None:
     assert "slack_bot_token='***'" in text
     pg = Settings.from_mapping({"BRIEFBOT_DB": "postgresql://briefbot:hunter2@db.example:5432/briefbot"})
     assert pg.db.startswith("postgresql://") and "hunter2" not in repr(pg) and "db.example" in repr(pg)
+
+
+def test_discord_shards_take_a_count_and_ranges_of_ids() -> None:
+    s = Settings.from_mapping({"DISCORD_SHARD_COUNT": "8", "DISCORD_SHARD_IDS": "4-5, 7,0"})
+    assert (s.discord_shard_count, s.discord_shard_ids) == (8, (0, 4, 5, 7))
+    assert Settings.from_mapping({"DISCORD_SHARD_COUNT": "4"}).discord_shard_ids == ()
+    # The older single setting still counts, and the new one wins over it.
+    assert Settings.from_mapping({"DISCORD_SHARDS": "2"}).discord_shard_count == 2
+    assert Settings.from_mapping({"DISCORD_SHARDS": "2", "DISCORD_SHARD_COUNT": "3"}).discord_shard_count == 3
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"DISCORD_SHARD_IDS": "0-1"}, "needs DISCORD_SHARD_COUNT"),
+        ({"DISCORD_SHARD_COUNT": "4", "DISCORD_SHARD_IDS": "2-4"}, "2-4 is not within shards 0-3"),
+        ({"DISCORD_SHARD_COUNT": "4", "DISCORD_SHARD_IDS": "3-1"}, "3-1 is not within"),
+        ({"DISCORD_SHARD_COUNT": "4", "DISCORD_SHARD_IDS": "one"}, "numbers and ranges"),
+        ({"DISCORD_SHARD_COUNT": "-1"}, "DISCORD_SHARD_COUNT must be between"),
+    ],
+)
+def test_bad_shard_settings_say_what_is_wrong(env: dict[str, str], said: str) -> None:
+    with pytest.raises(SettingsError, match=said):
+        Settings.from_mapping(env)

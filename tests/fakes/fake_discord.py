@@ -4,6 +4,10 @@ It copies the wire details discord.py depends on (../shared/docs/platforms.md §
 ``Content-Type: application/json``, a ``Via`` header on 429s, nested 50035 error bodies. It enforces the
 rules: 10062 for an initial response after 3 s, 40060 for a second one, 50035 over the message and
 embed limits, 429 on demand. Its clock is injectable.
+
+Sharding as Discord does it: a connection's IDENTIFY may name a shard ``[id, count]`` (close code 4010
+when ``id`` is not below ``count``); a guild belongs to shard ``(guild_id >> 22) % count``, and its
+events go only to a connection holding that shard (a connection without a shard gets every guild).
 """
 
 from __future__ import annotations
@@ -83,7 +87,12 @@ class FakeDiscord:
     threads: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Awaited after a channel message is stored and before Discord answers (a test may kill the bot).
     after_message: Callable[[dict[str, Any]], Awaitable[None]] | None = None
-    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    #: The guilds the bot is in (each has one text channel, its id + 1; the first one's is CHANNEL_ID).
+    guilds: list[str] = field(default_factory=lambda: [GUILD_ID])
+    #: Each open gateway connection, with the shard its IDENTIFY named (``None``: unsharded, or not yet).
+    _sockets: dict[web.WebSocketResponse, tuple[int, int] | None] = field(default_factory=dict)
+    #: (event, guild id, the shard it went to) for each guild event dispatched.
+    delivered: list[tuple[str, str, tuple[int, int] | None]] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -122,25 +131,41 @@ class FakeDiscord:
         """The next ``n`` REST calls answer ``status`` (a server error)."""
         self._failures += [status] * n
 
+    @staticmethod
+    def channel_of(guild_id: str) -> str:
+        return CHANNEL_ID if guild_id == GUILD_ID else str(int(guild_id) + 1)
+
+    @staticmethod
+    def shard_of(guild_id: str, count: int) -> int:
+        """The shard a guild's events go to, by Discord's rule."""
+        return (int(guild_id) >> 22) % count
+
     async def send_interaction(
-        self, name: str, options: list[dict[str, Any]] | None = None, *, admin: bool = False, sub: str | None = None
+        self,
+        name: str,
+        options: list[dict[str, Any]] | None = None,
+        *,
+        admin: bool = False,
+        sub: str | None = None,
+        guild_id: str = GUILD_ID,
     ) -> Interaction:
         """Dispatch INTERACTION_CREATE for a slash command (``sub``: a subcommand of group ``name``)."""
         iid, token = self._id(), f"tok-{len(self.interactions)}"
         opts = options or []
         if sub is not None:
             opts = [{"type": 1, "name": sub, "options": opts}]
+        channel_id = self.channel_of(guild_id)
         payload = {
             "id": iid,
             "application_id": APP_ID,
             "type": 2,
             "data": {"id": self._id(), "name": name, "type": 1, "options": opts},
-            "guild_id": GUILD_ID,
-            "channel_id": CHANNEL_ID,
+            "guild_id": guild_id,
+            "channel_id": channel_id,
             "channel": {
-                "id": CHANNEL_ID,
+                "id": channel_id,
                 "type": 0,
-                "guild_id": GUILD_ID,
+                "guild_id": guild_id,
                 "name": "news",
                 "permissions": ADMIN_PERMISSIONS,
             },
@@ -159,13 +184,13 @@ class FakeDiscord:
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": GUILD_ID},
+            "authorizing_integration_owners": {"0": guild_id},
             "context": 0,
             "attachment_size_limit": 8388608,
         }
         record = Interaction(iid, token, self.clock())
         self.interactions[token] = record
-        await self._dispatch("INTERACTION_CREATE", payload)
+        await self._dispatch("INTERACTION_CREATE", payload, guild_id)
         return record
 
     async def wait(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -323,13 +348,7 @@ class FakeDiscord:
         if parts[0] == "channels" and len(parts) == 2 and method == "GET" and parts[1] in self.threads:
             return json_response(self.threads[parts[1]])
         if parts[0] == "channels" and parts[-1] == "messages" and method == "GET":
-            # Newest first, as Discord answers; with ``after``, the ``limit`` messages right after it.
-            after = int(request.query.get("after", "0"))
-            limit = int(request.query.get("limit", "50"))
-            later = sorted(
-                (m for m in self.channel_messages(parts[1]) if int(m["id"]) > after), key=lambda m: int(m["id"])
-            )
-            return json_response(list(reversed(later[:limit])))
+            return json_response(self._history(parts[1], request.query))
         if parts[0] == "channels" and len(parts) == 2 and method == "GET":
             return json_response(
                 {
@@ -376,16 +395,47 @@ class FakeDiscord:
             return json_response(self.threads[thread_id])
         return error(0, f"404: Not Found {method} {path}", 404)
 
+    def _history(self, channel_id: str, query: Any) -> list[dict[str, Any]]:
+        """A page of history as Discord gives it: newest first, whichever of ``before``/``after``/``around``.
+
+        ``after``: the ``limit`` messages right after it; ``before`` (and no anchor): the ``limit`` right
+        before it (the newest); ``around``: up to ``limit`` centred on it.
+        """
+        limit = min(100, int(query.get("limit", "50")))
+        ordered = sorted(self.channel_messages(channel_id), key=lambda m: int(m["id"]))
+        if "around" in query:
+            around = int(query["around"])
+            older = [m for m in ordered if int(m["id"]) < around][-(limit // 2) :] if limit > 1 else []
+            rest = [m for m in ordered if int(m["id"]) >= around][: limit - len(older)]
+            page = older + rest
+        elif "after" in query:
+            page = [m for m in ordered if int(m["id"]) > int(query["after"])][:limit]
+        else:
+            before = int(query.get("before", str(1 << 63)))
+            page = [m for m in ordered if int(m["id"]) < before][-limit:]
+        return list(reversed(page))
+
     # --- gateway --------------------------------------------------------------------------------
 
-    async def _dispatch(self, event: str, data: dict[str, Any]) -> None:
-        frame = {"op": 0, "t": event, "s": next(self._seq), "d": data}
-        await self._sockets[-1].send_str(json.dumps(frame))
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
+        await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": data}))
+
+    def _holds(self, shard: tuple[int, int] | None, guild_id: str) -> bool:
+        return shard is None or self.shard_of(guild_id, shard[1]) == shard[0]
+
+    async def _dispatch(self, event: str, data: dict[str, Any], guild_id: str) -> None:
+        """Send a guild's event to the newest connection holding its shard; none holds it: an error."""
+        holders = [(ws, shard) for ws, shard in self._sockets.items() if self._holds(shard, guild_id)]
+        if not holders:
+            raise RuntimeError(f"no gateway connection holds the shard of guild {guild_id}")
+        ws, shard = holders[-1]
+        self.delivered.append((event, guild_id, shard))
+        await self._send(ws, event, data)
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        self._sockets.append(ws)
+        self._sockets[ws] = None
         await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
@@ -395,30 +445,41 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11}))
             elif frame.get("op") == 2:
                 self.identify.append(frame["d"])
+                shard: tuple[int, int] | None = None
+                if "shard" in frame["d"]:
+                    shard_id, count = (int(n) for n in frame["d"]["shard"])
+                    if not 0 <= shard_id < count:
+                        await ws.close(code=4010, message=b"Invalid shard")
+                        break
+                    shard = (shard_id, count)
+                self._sockets[ws] = shard
+                mine = [g for g in self.guilds if self._holds(shard, g)]
                 ready: dict[str, Any] = {
                     "v": 10,
                     "user": BOT_USER,
-                    "guilds": [{"id": GUILD_ID, "unavailable": True}],
-                    "session_id": "fake-session",
+                    "guilds": [{"id": g, "unavailable": True} for g in mine],
+                    "session_id": f"fake-session-{len(self.identify)}",
                     "resume_gateway_url": self.base.replace("http", "ws") + "/gateway",
                     "application": {"id": APP_ID, "flags": 0},
                 }
-                if "shard" in frame["d"]:
-                    ready["shard"] = frame["d"]["shard"]
-                await self._dispatch("READY", ready)
-                await self._dispatch("GUILD_CREATE", self._guild())
-        self._sockets.remove(ws)
+                if shard is not None:
+                    ready["shard"] = list(shard)
+                await self._send(ws, "READY", ready)
+                for guild in mine:
+                    await self._send(ws, "GUILD_CREATE", self._guild(guild))
+        self._sockets.pop(ws, None)
         return ws
 
-    def _guild(self) -> dict[str, Any]:
+    def _guild(self, guild_id: str) -> dict[str, Any]:
+        channel_id = self.channel_of(guild_id)
         return {
-            "id": GUILD_ID,
+            "id": guild_id,
             "name": "Newsroom",
             "icon": None,
             "owner_id": USER_ID,
             "roles": [
                 {
-                    "id": GUILD_ID,
+                    "id": guild_id,
                     "name": "@everyone",
                     "permissions": MEMBER_PERMISSIONS,
                     "position": 0,
@@ -434,12 +495,12 @@ class FakeDiscord:
             "member_count": 2,
             "channels": [
                 {
-                    "id": CHANNEL_ID,
+                    "id": channel_id,
                     "type": 0,
                     "name": "news",
                     "position": 0,
                     "permission_overwrites": [],
-                    "guild_id": GUILD_ID,
+                    "guild_id": guild_id,
                 }
             ],
             "threads": [],

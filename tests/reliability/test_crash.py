@@ -19,6 +19,7 @@ import signal
 import sqlite3
 import sys
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -89,12 +90,13 @@ def publish_world(web: FakeWeb) -> str:
     return web.add("/feed.xml", rss(items), "application/rss+xml")
 
 
-async def seed_database(path: Path, feed: str) -> None:
+async def seed_database(path: Path, feed: str, at: dt.time = dt.time(0, 0)) -> None:
+    """Both channels subscribed to ``feed``, their digest at ``at`` UTC (by default due since midnight)."""
     store = await SqlStore.open(path)
     try:
         for channel in (SLACK_CH, DISCORD_CH):
             await store.add_subscription(channel, feed, (), ())
-            await store.set_schedule(Schedule(channel, dt.time(0, 0), "UTC"))  # due since midnight
+            await store.set_schedule(Schedule(channel, at, "UTC"))
     finally:
         await store.close()
 
@@ -160,28 +162,58 @@ async def until(condition: Any, timeout: float = 120.0) -> None:
     raise AssertionError("timed out")
 
 
-async def test_sigkill_at_any_point_of_a_digest_loses_nothing_and_posts_nothing_twice(tmp_path) -> None:
-    rng = random.Random(20261126)
+@pytest.fixture
+async def platforms() -> AsyncIterator[tuple[FakeSlack, FakeDiscord]]:
     slack, discord_fake = FakeSlack(), FakeDiscord()
     await slack.start()
     await discord_fake.start()
+    yield slack, discord_fake
+    await slack.stop()
+    await discord_fake.stop()
+
+
+def bot_env(slack: FakeSlack, discord_fake: FakeDiscord, db: Path) -> dict[str, str]:
+    return clean_env(
+        SLACK_BOT_TOKEN="xoxb-crash-test",
+        SLACK_APP_TOKEN="xapp-crash-test",
+        SLACK_API_URL=slack.base + "/api/",
+        DISCORD_TOKEN="crash-test-token",
+        DISCORD_API_BASE=discord_fake.base + "/api/v10",
+        DISCORD_GATEWAY_URL=discord_fake.base.replace("http", "ws") + "/gateway",
+        BRIEFBOT_DB=str(db),
+        BRIEFBOT_ALLOW_PRIVATE_NETWORKS="true",
+    )
+
+
+def check_one_digest_each(slack: FakeSlack, discord_fake: FakeDiscord, detail: str) -> None:
+    """Each platform holds one digest: a headline, one thread on it, every message once, every page once."""
+    # Slack: one headline in the channel, every part once, all in its thread.
+    in_channel = [m for m in slack.posted if m["channel"] == "C1"]
+    parts = Counter(m["metadata"]["event_payload"]["part"] for m in in_channel)
+    assert parts and max(parts.values()) == 1, detail
+    numbers = sorted(int(p.rsplit("/", 1)[1]) for p in parts)
+    assert numbers == list(range(len(numbers))) and len(numbers) >= 5, detail
+    heads = [m for m in in_channel if "thread_ts" not in m]
+    assert len(heads) == 1 and all(m["thread_ts"] == heads[0]["ts"] for m in in_channel if m is not heads[0]), detail
+    # Discord: one headline in the channel, one thread on it, every message in the thread once.
+    heads = [m for m in discord_fake.channel_messages(CHANNEL_ID) if m["author"]["id"] == BOT_ID]
+    assert len(heads) == 1 and list(discord_fake.threads) == [heads[0]["id"]], detail
+    in_thread = discord_fake.channel_messages(heads[0]["id"])
+    bodies = [json.dumps(m["embeds"], sort_keys=True) for m in in_thread]
+    assert bodies and len(set(bodies)) == len(bodies), detail
+    # Each page is one story: no article is the lead of two stories of the digest.
+    leads = [e["url"] for m in in_thread for e in m["embeds"] if e.get("url")]
+    assert len(leads) >= len(STORIES) and len(set(leads)) == len(leads), detail
+
+
+async def test_sigkill_at_any_point_of_a_digest_loses_nothing_and_posts_nothing_twice(tmp_path, platforms) -> None:
+    rng = random.Random(20261126)
+    slack, discord_fake = platforms
     db = tmp_path / "briefbot.sqlite3"
     async with serve() as web:
         feed = publish_world(web)
         await seed_database(db, feed)
-        bot = Bot(
-            clean_env(
-                SLACK_BOT_TOKEN="xoxb-crash-test",
-                SLACK_APP_TOKEN="xapp-crash-test",
-                SLACK_API_URL=slack.base + "/api/",
-                DISCORD_TOKEN="crash-test-token",
-                DISCORD_API_BASE=discord_fake.base + "/api/v10",
-                DISCORD_GATEWAY_URL=discord_fake.base.replace("http", "ws") + "/gateway",
-                BRIEFBOT_DB=str(db),
-                BRIEFBOT_ALLOW_PRIVATE_NETWORKS="true",
-            ),
-            tmp_path,
-        )
+        bot = Bot(bot_env(slack, discord_fake, db), tmp_path)
 
         def posted() -> int:
             return len(slack.posted) + len(discord_fake.messages)
@@ -231,23 +263,9 @@ async def test_sigkill_at_any_point_of_a_digest_loses_nothing_and_posts_nothing_
             assert await bot.stop() == 0
         finally:
             await bot.kill()
-            await slack.stop()
-            await discord_fake.stop()
 
     detail = f"kills: {kills}"
-    # Slack: one headline in the channel, every part once, all in its thread.
-    in_channel = [m for m in slack.posted if m["channel"] == "C1"]
-    parts = Counter(m["metadata"]["event_payload"]["part"] for m in in_channel)
-    assert parts and max(parts.values()) == 1, detail
-    numbers = sorted(int(p.rsplit("/", 1)[1]) for p in parts)
-    assert numbers == list(range(len(numbers))) and len(numbers) >= 5, detail
-    heads = [m for m in in_channel if "thread_ts" not in m]
-    assert len(heads) == 1 and all(m["thread_ts"] == heads[0]["ts"] for m in in_channel if m is not heads[0]), detail
-    # Discord: one headline in the channel, one thread on it, every message in the thread once.
-    heads = [m for m in discord_fake.channel_messages(CHANNEL_ID) if m["author"]["id"] == BOT_ID]
-    assert len(heads) == 1 and list(discord_fake.threads) == [heads[0]["id"]], detail
-    in_thread = [json.dumps(m["embeds"], sort_keys=True) for m in discord_fake.channel_messages(heads[0]["id"])]
-    assert in_thread and len(set(in_thread)) == len(in_thread), detail
+    check_one_digest_each(slack, discord_fake, detail)
     # Nothing stored was lost, and the file is sound.
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -259,3 +277,33 @@ async def test_sigkill_at_any_point_of_a_digest_loses_nothing_and_posts_nothing_
     # No orphans: the page extraction workers of a killed bot exit with it.
     if HAS_PROC:
         await until(lambda: not processes_with(f"BRIEFBOT_DB={db}"), 10)
+
+
+async def test_killed_a_second_after_the_scheduled_minute_the_restart_posts_one_digest(tmp_path, platforms) -> None:
+    """The bot dies one second into a channel's scheduled minute (building, or posting its first
+    message) and is restarted: each channel gets its digest, once, soon after the restart."""
+    slack, discord_fake = platforms
+    db = tmp_path / "briefbot.sqlite3"
+    async with serve() as web:
+        feed = publish_world(web)
+        # A minute far enough ahead for the bot to start, load and see the schedule first.
+        minute = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=90)).replace(second=0, microsecond=0)
+        await seed_database(db, feed, minute.time().replace(tzinfo=None))
+        bot = Bot(bot_env(slack, discord_fake, db), tmp_path)
+        try:
+            await bot.start()
+            await bot.ready()
+            wait = (minute + dt.timedelta(seconds=1) - dt.datetime.now(dt.UTC)).total_seconds()
+            assert wait > 0, "the bot took too long to start for this test's minute"
+            await asyncio.sleep(wait)
+            await bot.kill()
+            at_kill = len(slack.posted) + len(discord_fake.messages)
+            restarted = asyncio.get_running_loop().time()
+            await bot.start()
+            # The restart loads its model and connects (well under a minute), then finds both runs due.
+            await until(lambda: runs_done(db) == 2, 120)
+            took = asyncio.get_running_loop().time() - restarted
+            assert await bot.stop() == 0
+        finally:
+            await bot.kill()
+    check_one_digest_each(slack, discord_fake, f"{at_kill} messages out at the kill; done {took:.0f} s after restart")
