@@ -177,6 +177,35 @@ async def test_socket_mode_acks_the_envelope_and_replies(fake_slack, core) -> No
         await handler.close_async()
 
 
+async def test_socket_mode_with_several_instances_connected_answers_each_command_once(fake_slack, core) -> None:
+    """Three instances hold a Socket Mode connection each; Slack gives each command to one of them."""
+    client = make_client("xoxb-test", fake_slack.base + "/api/")
+    handlers = [
+        AsyncSocketModeHandler(SlackAdapter(core, client, socket_mode=True).app, "xapp-test", web_client=client)
+        for _ in range(3)
+    ]
+    for handler in handlers:
+        await handler.connect_async()
+    try:
+        await wait_for(lambda: len(fake_slack.api_calls("apps.connections.open")) == 3)
+        await wait_for(lambda: len(fake_slack._sockets) == 3)
+        texts = ["help", "help brief", "help quotes", "help actors", "help digest", "help feeds"]
+        envelopes = [await fake_slack.push_envelope(payload(fake_slack, "/brief", t)) for t in texts]
+        await wait_for(lambda: len(fake_slack.acks) == len(texts), 10)
+        # An instance goes away: the next commands reach the two left.
+        await handlers[0].close_async()
+        await wait_for(lambda: fake_slack._sockets[0].closed)
+        envelopes += [await fake_slack.push_envelope(payload(fake_slack, "/brief", t)) for t in texts[:4]]
+        await wait_for(lambda: len(fake_slack.acks) == len(envelopes), 10)
+    finally:
+        for handler in handlers[1:]:
+            await handler.close_async()
+    assert sorted(a["envelope_id"] for a in fake_slack.acks) == sorted(envelopes)
+    assert all(a["payload"]["text"] and a["payload"]["response_type"] == "ephemeral" for a in fake_slack.acks)
+    went = [index for _envelope, index in fake_slack.delivered]
+    assert went[:6] == [0, 1, 2, 0, 1, 2] and set(went[6:]) == {1, 2}
+
+
 def story(n: int) -> Story:
     quote = Quote(
         "We will keep talking until there is a solution" + " and more" * 40,

@@ -3,6 +3,9 @@
 It enforces the rules of ../shared/docs/platforms.md §1 the way Slack fails: ``invalid_blocks`` over 50
 blocks, a section text over 3,000 or a header over 150 characters; a ``response_url`` used more than 5
 times or after 30 minutes; a 429 with ``Retry-After`` on demand. Its clock is injectable.
+
+Socket Mode with several connections (an app may hold up to ten, e.g. one per instance): each envelope
+goes to one open connection, in turn, as Slack spreads them; a closed connection gets nothing more.
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ class FakeSlack:
     _failures: list[int] = field(default_factory=list)
     faults: Faults = field(default_factory=Faults)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    #: (envelope id, index of the connection it went to, counted in order of connecting).
+    delivered: list[tuple[str, int]] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     acked: asyncio.Event = field(default_factory=asyncio.Event)
@@ -99,7 +104,12 @@ class FakeSlack:
     async def push_envelope(self, payload: dict[str, Any], kind: str = "slash_commands") -> str:
         envelope_id = uuid.uuid4().hex
         message = {"envelope_id": envelope_id, "type": kind, "payload": payload, "accepts_response_payload": True}
-        await self._sockets[-1].send_str(json.dumps(message))
+        open_ = [n for n, ws in enumerate(self._sockets) if not ws.closed]
+        if not open_:
+            raise RuntimeError("no Socket Mode connection is open")
+        index = open_[len(self.delivered) % len(open_)]
+        self.delivered.append((envelope_id, index))
+        await self._sockets[index].send_str(json.dumps(message))
         return envelope_id
 
     # --- rules ----------------------------------------------------------------------------------
@@ -207,7 +217,8 @@ class FakeSlack:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._sockets.append(ws)
-        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"}}))
+        live = sum(not w.closed for w in self._sockets)
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": live, "debug_info": {"host": "fake"}}))
         self.connected.set()
         async for msg in ws:
             if msg.type == WSMsgType.TEXT:
