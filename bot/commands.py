@@ -8,6 +8,7 @@ message is the usage line of the command the user meant.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,6 +97,11 @@ def check_url(text: str) -> str:
     except ValueError:
         raise BadUrl("That link has a bad port number.") from None
     return url
+
+
+def text_key(text: str) -> str:
+    """The cache key of a pasted text's brief (its URL stands in for a page's)."""
+    return "text:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def canonical_url(url: str) -> str:

@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from bot.commands import canonical_url, help_text
+from bot.commands import canonical_url, help_text, text_key
 from bot.digest import Entry, build_digest, matches
 from bot.errors import FetchFailed, NotAllowed, NotAnArticle, UserError
 from bot.feeds import FeedError, dedupe, parse_feed
@@ -104,6 +104,13 @@ class DigestPoster(Protocol):
     ) -> str | None: ...
 
 
+class QueuePort(Protocol):
+    """What the core needs from :class:`bot.queue.BriefQueue`: briefs made by workers elsewhere."""
+
+    async def available(self) -> bool: ...  # noqa: D102
+    async def brief(self, key: str, *, url: str = "", text: str = "") -> Brief | None: ...  # noqa: D102
+
+
 class FetcherPort(Protocol):
     """What the core needs from :class:`bot.fetch.Fetcher`."""
 
@@ -143,10 +150,13 @@ class Core:
         metrics: Metrics | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         brief_many: BriefManyFn | None = None,
+        queue: QueuePort | None = None,
     ) -> None:
         """Wire the core; ``brief`` is CPU-bound and runs on the core's NLP thread.
 
         With ``brief_many``, articles that wait for the NLP thread together are briefed as one batch.
+        With ``queue``, pages and texts are briefed by the queue's workers while any is alive, and on
+        the NLP thread otherwise.
         """
         self.metrics = metrics or Metrics()
         self.fetcher = fetcher
@@ -158,6 +168,7 @@ class Core:
         self._nlp = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefbot-nlp")
         self._inflight: dict[str, asyncio.Future[Brief]] = {}
         self._brief_many = brief_many
+        self.queue = queue
         self._waiting: list[tuple[Article, asyncio.Future[Brief]]] = []
         self._drainer: asyncio.Task[None] | None = None
 
@@ -214,7 +225,7 @@ class Core:
             if cmd.url:
                 brief, cached = await self.brief_url(cmd.url)
             else:
-                brief, cached = await self.brief_article(Article(text=cmd.text)), False
+                brief, cached = await self._brief_text(cmd.text), False
             if cmd.name == "brief":
                 brief = replace(brief, quotes=key_quotes(brief.quotes, brief.summary))
             return BriefReply(brief, view=cmd.name, speaker=cmd.speaker, cached=cached)
@@ -331,6 +342,14 @@ class Core:
         except Exception as err:
             return err
 
+    async def _brief_text(self, text: str) -> Brief:
+        if self.queue is not None and await self.queue.available():
+            queued = await self.queue.brief(text_key(text), text=text)
+            if queued is not None:
+                self.metrics.briefs_queued += 1
+                return queued
+        return await self.brief_article(Article(text=text))
+
     async def brief_url(self, url: str, *, headline_if_short: bool = False) -> tuple[Brief, bool]:
         """The brief of a web page (cached, and computed once for concurrent asks); and whether cached.
 
@@ -357,6 +376,12 @@ class Core:
         self._inflight[key] = future
         hold = f"briefing:{key}"
         try:
+            if self.queue is not None and await self.queue.available():
+                queued = await self.queue.brief(key, url=url)
+                if queued is not None:
+                    self.metrics.briefs_queued += 1
+                    future.set_result(queued)
+                    return queued, False
             # Only a database several instances share can have another instance briefing the page.
             shared = await self._wait_for_other_instance(hold, key) if self.store.shared else None
             if shared is not None:

@@ -23,6 +23,7 @@ class Metrics:
     latency_sum: float = 0.0
     latency_count: int = 0
     briefs_computed: int = 0
+    briefs_queued: int = 0
     cache_hits: int = 0
     feed_errors: int = 0
     digests_sent: int = 0
@@ -56,6 +57,7 @@ class Metrics:
         out.append(f"briefbot_command_seconds_count {self.latency_count}")
         for name, value, about in (
             ("briefs_computed_total", self.briefs_computed, "Briefs computed (cache misses)."),
+            ("briefs_queued_total", self.briefs_queued, "Briefs made by the queue's workers for this instance."),
             ("cache_hits_total", self.cache_hits, "Briefs answered from the cache."),
             ("feed_errors_total", self.feed_errors, "Feed polls that failed."),
             ("digests_sent_total", self.digests_sent, "Scheduled digests delivered."),

@@ -93,6 +93,20 @@ class DigestRun:
 
 
 @dataclass(frozen=True, slots=True)
+class BriefFailure:
+    """Why a queued brief could not be made, as the worker that tried recorded it for the asker.
+
+    ``kind`` names the error to raise again on the asking side (``fetch``, ``not_article``, ``bad_url``,
+    ``user``, ``no_sentences``, ``article``, ``gave_up``); ``message`` is the user-facing line;
+    ``headline`` is, for ``no_sentences``, the page's headline brief (what a digest shows of it).
+    """
+
+    kind: str
+    message: str
+    headline: Brief | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FeedItem:
     """One entry of a feed, as parsed."""
 

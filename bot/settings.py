@@ -136,6 +136,15 @@ FIELDS: dict[str, Field] = {
         "seconds an instance holds a digest it posts unless it renews the hold (every third of it); another "
         "instance takes over a digest whose holder died after this",
     ),
+    "queue": Field(
+        "BRIEFBOT_QUEUE",
+        "auto",
+        "auto: with PostgreSQL, briefs go to `briefbot worker` processes while any is alive (else this "
+        "process briefs); off: this process always briefs",
+    ),
+    "queue_wait": Field(
+        "BRIEFBOT_QUEUE_WAIT", "180", "seconds an instance waits for a worker's brief before telling the user to retry"
+    ),
     "fetches_per_host": Field(
         "BRIEFBOT_FETCHES_PER_HOST", "4", "downloads from one web host at a time (more wait their turn)"
     ),
@@ -172,6 +181,8 @@ class Settings:
     max_subscriptions: int = 50
     instance: str = ""
     digest_lease: int = 120
+    queue: str = "auto"
+    queue_wait: int = 180
     fetches_per_host: int = 4
     health_port: int = 0
     log_format: str = "text"
@@ -248,6 +259,8 @@ class Settings:
             "max_subscriptions": _int(raw, "max_subscriptions", 0, 10_000),
             "instance": raw["instance"],
             "digest_lease": _int(raw, "digest_lease", 10, 3_600),
+            "queue": _choice(raw, "queue", ("auto", "off")),
+            "queue_wait": _int(raw, "queue_wait", 10, 3_600),
             "fetches_per_host": _int(raw, "fetches_per_host", 1, 100),
             "health_port": _int(raw, "health_port", 0, 65535),
             "log_format": _choice(raw, "log_format", ("text", "json")),

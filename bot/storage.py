@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import StaticPool
 
 from bot.commands import canonical_url
-from bot.model import ChannelRef, DigestRun, FeedHealth, FeedItem, Schedule, Subscription
+from bot.model import BriefFailure, ChannelRef, DigestRun, FeedHealth, FeedItem, Schedule, Subscription
 from bot.settings import POSTGRES_SCHEMES, SQLITE_SCHEMES
 from summarizer.model import Brief
 
@@ -115,6 +115,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX rate_calls_by_key ON rate_calls (key, at);
     CREATE INDEX rate_calls_by_time ON rate_calls (at);
     """,
+    # 6: why a brief asked of the queue's workers failed (a page that does not answer, or a job that
+    # kept failing), kept for the instance waiting for it; a brief that succeeds goes to ``briefs``.
+    """
+    CREATE TABLE brief_failures (
+        key TEXT PRIMARY KEY, kind TEXT NOT NULL, message TEXT NOT NULL, headline TEXT, at TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -130,6 +137,8 @@ _COPIED = (
     ("briefs", "url", "created, url"),
     ("digest_runs", "platform, channel, day", "day, platform, channel"),
 )
+#: The PostgreSQL notification channel on which a stored brief (or failure) is announced by its key.
+BRIEFS_CHANNEL = "briefbot_briefs"
 #: Any constant: the advisory lock instances take to migrate one at a time.
 _MIGRATION_LOCK = 0x62726965
 
@@ -230,6 +239,10 @@ class Store(Protocol):
     async def items_since(self, feeds: Sequence[str], since: dt.datetime) -> list[FeedItem]: ...  # noqa: D102
     async def get_brief(self, url: str) -> Brief | None: ...  # noqa: D102
     async def put_brief(self, url: str, content_hash: str, brief: Brief) -> None: ...  # noqa: D102
+    async def put_failure(self, key: str, failure: BriefFailure) -> None: ...  # noqa: D102
+    async def get_failure(self, key: str) -> BriefFailure | None: ...  # noqa: D102
+    async def clear_failure(self, key: str) -> None: ...  # noqa: D102
+    async def announce(self, key: str) -> None: ...  # noqa: D102
     async def digest_run(self, channel: ChannelRef, day: dt.date) -> DigestRun | None: ...  # noqa: D102
     async def claim_digest(  # noqa: D102
         self, channel: ChannelRef, day: dt.date, owner: str, now: dt.datetime, until: dt.datetime
@@ -686,6 +699,45 @@ class SqlStore:
                     "created": _now(),
                 },
             )
+
+    async def put_failure(self, key: str, failure: BriefFailure) -> None:
+        """Record why the brief ``key`` (a canonical URL, or a text's key) could not be made."""
+        headline = json.dumps(failure.headline.to_cache(), ensure_ascii=False) if failure.headline else None
+        async with self._tx() as conn:
+            await conn.execute(
+                text(
+                    """INSERT INTO brief_failures (key, kind, message, headline, at)
+                       VALUES (:key, :kind, :message, :headline, :at)
+                       ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, message = excluded.message,
+                         headline = excluded.headline, at = excluded.at"""
+                ),
+                {"key": key, "kind": failure.kind, "message": failure.message, "headline": headline, "at": _now()},
+            )
+
+    async def get_failure(self, key: str) -> BriefFailure | None:
+        """The failure recorded for ``key`` since it was last cleared, or ``None``."""
+        async with self._tx() as conn:
+            row = (
+                (await conn.execute(text("SELECT * FROM brief_failures WHERE key = :key"), {"key": key}))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            return None
+        headline = Brief.from_cache(json.loads(row["headline"])) if row["headline"] else None
+        return BriefFailure(str(row["kind"]), str(row["message"]), headline)
+
+    async def clear_failure(self, key: str) -> None:
+        """Forget an earlier failure of ``key`` before asking for its brief again."""
+        async with self._tx() as conn:
+            await conn.execute(text("DELETE FROM brief_failures WHERE key = :key"), {"key": key})
+
+    async def announce(self, key: str) -> None:
+        """Tell the instances waiting for ``key`` that its brief or failure is stored (PostgreSQL NOTIFY)."""
+        if not self.postgres:
+            return
+        async with self._tx() as conn:
+            await conn.execute(text("SELECT pg_notify(:channel, :key)"), {"channel": BRIEFS_CHANNEL, "key": key})
 
     # --- digest runs: exactly once per channel and local day -------------------------------------
 

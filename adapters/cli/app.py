@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("doctor", help="check the settings, the model, the database and the platform tokens")
     sub.add_parser("run", help="run the bot: Slack and/or Discord, feed poller, digest scheduler (see README)")
+    worker = sub.add_parser("worker", help="brief the queue's jobs for the bot instances (PostgreSQL; see README)")
+    worker.add_argument(
+        "--processes", type=int, help="worker processes, one NLP thread each (default: BRIEFBOT_WORKERS, 0 = cores)"
+    )
+    # A worker process started by `briefbot worker --processes N` ends with that command's process.
+    worker.add_argument("--exit-with", type=int, help=argparse.SUPPRESS)
 
     discord_cmd = sub.add_parser("discord", help="Discord administration")
     discord_sub = discord_cmd.add_subparsers(dest="discord_command", required=True, metavar="ACTION")
@@ -147,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_online(args, settings, sentences, method))
         if args.command == "run":
             return _cmd_run(settings, sentences, method)
+        if args.command == "worker":
+            return _cmd_worker(args, settings, sentences, method)
         if args.command == "doctor":
             return asyncio.run(_doctor(settings))
         if args.command == "discord":
@@ -227,6 +235,7 @@ def _cmd_brief(args: argparse.Namespace, settings: Settings, sentences: int, met
 
 async def _db(args: argparse.Namespace, settings: Settings) -> int:
     """``briefbot db upgrade`` and ``briefbot db copy --to URL``: one line each, never a traceback."""
+    import psycopg  # noqa: PLC0415
     from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
 
     from bot.storage import MIGRATIONS, SqlStore, describe, failure  # noqa: PLC0415
@@ -238,9 +247,14 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
             try:
                 before = await store.schema_version()
                 await store.migrate()
+                postgres = store.postgres
             finally:
                 await store.close()
             done = "up to date" if before == len(MIGRATIONS) else f"migrated from schema {before}"
+            if postgres:
+                from bot.queue import prepare  # noqa: PLC0415
+
+                done += "; brief queue " + ("created" if await prepare(source) else "present")
             print(f"{describe(source)}: schema {len(MIGRATIONS)}, {done}")
             return 0
         if describe(args.to) == describe(source):
@@ -254,7 +268,7 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
                 await dst.close()
         finally:
             await src.close()
-    except (OSError, ValueError, SQLAlchemyError) as err:
+    except (OSError, ValueError, SQLAlchemyError, psycopg.Error) as err:
         return _fail(f"database: {failure(err)}", 1)
     copied = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in gained.items())
     print(f"copied {describe(source)} to {describe(args.to)}: {copied} (rows already there were kept)")
@@ -334,6 +348,36 @@ def _cmd_run(settings: Settings, sentences: int, method: str) -> int:
         return _fail(str(err), 2)
     briefer = Briefer(pipeline, max_chars=settings.max_article_chars)
     return asyncio.run(run(settings, brief_functions(briefer, sentences, method), pipeline.name))
+
+
+def _cmd_worker(args: argparse.Namespace, settings: Settings, sentences: int, method: str) -> int:
+    """``briefbot worker``: several processes are supervised; one loads the model and takes jobs."""
+    from adapters.cli.run import setup_logging  # noqa: PLC0415
+    from adapters.cli.worker import supervise, work  # noqa: PLC0415
+    from bot.orphans import exit_with_parent  # noqa: PLC0415
+    from bot.storage import database_url  # noqa: PLC0415
+    from summarizer.brief import Briefer  # noqa: PLC0415
+    from summarizer.nlp import ModelNotFound, Pipeline, load_model  # noqa: PLC0415
+
+    if not database_url(settings.db).startswith("postgresql"):
+        return _fail(
+            "briefbot worker needs PostgreSQL (BRIEFBOT_DB=postgresql://...); with SQLite, briefbot run briefs itself",
+            2,
+        )
+    processes = args.processes if args.processes is not None else settings.worker_count
+    if processes < 1:
+        processes = settings.worker_count
+    setup_logging(settings)
+    if processes > 1:
+        return asyncio.run(supervise(processes))
+    if args.exit_with:
+        exit_with_parent(args.exit_with)
+    try:
+        pipeline = Pipeline(load_model(settings.spacy_model))
+    except ModelNotFound as err:
+        return _fail(str(err), 2)
+    briefer = Briefer(pipeline, max_chars=settings.max_article_chars)
+    return asyncio.run(work(settings, brief_functions(briefer, sentences, method), pipeline.name))
 
 
 async def _discord_sync(settings: Settings, guild: int | None) -> int:

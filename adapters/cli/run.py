@@ -113,6 +113,17 @@ async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: st
     except (OSError, ValueError, SQLAlchemyError) as err:
         log.error("database %s: %s", describe(settings.db), failure(err))
         return 1
+    queue = None
+    if store.postgres and settings.queue == "auto":
+        from bot.queue import BriefQueue, prepare  # noqa: PLC0415
+
+        try:
+            await prepare(settings.db)
+        except Exception as err:  # psycopg's errors: the database went away between two statements
+            log.error("database %s: the brief queue: %s", describe(settings.db), err)
+            await store.close()
+            return 1
+        queue = BriefQueue(settings.db, store, wait=float(settings.queue_wait))
     fetcher = Fetcher(fetch_limits(settings))
     metrics = Metrics()
     brief, brief_many = briefs
@@ -123,6 +134,7 @@ async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: st
         brief_many=brief_many,
         limits=core_limits(settings),
         metrics=metrics,
+        queue=queue,
     )
     publishers: dict[str, DigestPoster] = {}
     ready_events: list[asyncio.Event] = []
@@ -194,15 +206,18 @@ async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: st
         tasks["health"] = _serve(health_app(metrics, lambda: running), settings.http_host, settings.health_port)
         log.info("health: http://%s:%d/healthz and /metrics", settings.http_host, settings.health_port)
     log.info("running: %s", ", ".join(k for k in tasks if k != "discord-invite"))
-    status = await _until_signal(tasks)
+    status = await until_signal(tasks)
     core.close()
+    if queue is not None:
+        await queue.close()
     await fetcher.close()
     await store.close()
     log.info("briefbot stopped")
     return status
 
 
-async def _until_signal(tasks: dict[str, Awaitable[None]]) -> int:
+async def until_signal(tasks: dict[str, Awaitable[None]]) -> int:
+    """Run ``tasks`` until SIGINT or SIGTERM, or until one ends (an error: status 1); the exit status."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
