@@ -336,18 +336,14 @@ async def _check(
 def _cmd_run(settings: Settings, sentences: int, method: str) -> int:
     """``briefbot run``: the composition root loads the model and hands the brief function to the runner."""
     from adapters.cli.run import run, setup_logging  # noqa: PLC0415
-    from summarizer.brief import Briefer  # noqa: PLC0415
-    from summarizer.nlp import ModelNotFound, Pipeline, load_model  # noqa: PLC0415
 
     if not (settings.slack_enabled or settings.discord_enabled):
         return _fail("nothing to run: set SLACK_BOT_TOKEN (Slack) and/or DISCORD_TOKEN (Discord); see .env.example", 2)
     setup_logging(settings)
-    try:
-        pipeline = Pipeline(load_model(settings.spacy_model))
-    except ModelNotFound as err:
-        return _fail(str(err), 2)
-    briefer = Briefer(pipeline, max_chars=settings.max_article_chars)
-    return asyncio.run(run(settings, brief_functions(briefer, sentences, method), pipeline.name))
+    loaded = _load_briefs(settings, sentences, method)
+    if isinstance(loaded, int):
+        return loaded
+    return asyncio.run(run(settings, *loaded))
 
 
 def _cmd_worker(args: argparse.Namespace, settings: Settings, sentences: int, method: str) -> int:
@@ -356,8 +352,6 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings, sentences: int, me
     from adapters.cli.worker import supervise, work  # noqa: PLC0415
     from bot.orphans import exit_with_parent  # noqa: PLC0415
     from bot.storage import database_url  # noqa: PLC0415
-    from summarizer.brief import Briefer  # noqa: PLC0415
-    from summarizer.nlp import ModelNotFound, Pipeline, load_model  # noqa: PLC0415
 
     if not database_url(settings.db).startswith("postgresql"):
         return _fail(
@@ -372,12 +366,23 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings, sentences: int, me
         return asyncio.run(supervise(processes))
     if args.exit_with:
         exit_with_parent(args.exit_with)
+    loaded = _load_briefs(settings, sentences, method)
+    if isinstance(loaded, int):
+        return loaded
+    return asyncio.run(work(settings, *loaded))
+
+
+def _load_briefs(settings: Settings, sentences: int, method: str) -> tuple[tuple[BriefFn, BriefManyFn], str] | int:
+    """The brief functions over the loaded model, and its name; or the exit status when it is missing."""
+    from summarizer.brief import Briefer  # noqa: PLC0415
+    from summarizer.nlp import ModelNotFound, Pipeline, load_model  # noqa: PLC0415
+
     try:
         pipeline = Pipeline(load_model(settings.spacy_model))
     except ModelNotFound as err:
         return _fail(str(err), 2)
     briefer = Briefer(pipeline, max_chars=settings.max_article_chars)
-    return asyncio.run(work(settings, brief_functions(briefer, sentences, method), pipeline.name))
+    return brief_functions(briefer, sentences, method), pipeline.name
 
 
 async def _discord_sync(settings: Settings, guild: int | None) -> int:

@@ -197,7 +197,8 @@ async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: st
         finally:
             for waiting in waits:
                 waiting.cancel()
-        await run_schedule(store.schedules, send, core.clock)
+        # A dead instance's digests are taken over once its hold ends: look at least twice a hold.
+        await run_schedule(store.schedules, send, core.clock, max_wait=min(60.0, settings.digest_lease / 2))
 
     tasks["scheduler"] = schedule()
     tasks["feeds"] = _refresh_loop(core, settings.refresh_minutes)

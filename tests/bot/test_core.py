@@ -282,6 +282,20 @@ async def test_a_digest_message_lost_in_transit_is_looked_for_before_it_is_sent_
     assert len(stubborn.sent) == 3
 
 
+async def test_channels_due_together_poll_their_shared_feed_once(world) -> None:
+    core, fetcher, *_ = world
+    channels = [ChannelRef("slack", f"C{n}", "T1") for n in range(1, 6)]
+    for channel in channels:
+        await core.store.add_subscription(channel, "https://news.example/rss", (), ())
+    day = dt.date(2026, 11, 26)
+    for channel in channels:
+        assert await core.deliver_digest(Schedule(channel, dt.time(7, 30), "UTC"), day, FakePoster())
+    assert fetcher.calls["https://news.example/rss"] == 1
+    # Asked for in chat, a digest polls its feeds whatever scheduled digests did.
+    await ask(core, "digest 24h")
+    assert fetcher.calls["https://news.example/rss"] == 2
+
+
 async def test_refresh_briefs_ahead_and_the_digest_still_sees_the_items(world) -> None:
     core, fetcher, *_ = world
     await ask(core, "subscribe https://news.example/rss", admin=True)

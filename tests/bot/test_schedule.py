@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 
@@ -59,3 +60,26 @@ async def test_loop_sends_due_digests_and_sleeps_until_the_next() -> None:
     # 06:00 UTC is 07:00 in Berlin: nothing due; the loop sleeps to 07:30 Berlin (06:30 UTC) and sends.
     assert sleeps[0] == 1800 and sent[0] == ("C1", dt.date(2026, 11, 26))
     assert all(s <= 3600 for s in sleeps)
+
+
+async def test_due_digests_are_sent_a_few_at_a_time() -> None:
+    now = utc(2026, 11, 26, 8, 0)
+    due = [Schedule(ChannelRef("slack", f"C{n}", "T1"), dt.time(7, 30), "UTC") for n in range(10)]
+    running, most = 0, 0
+
+    async def schedules() -> list[Schedule]:
+        return due
+
+    async def send(_schedule: Schedule, _day: dt.date) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.01)
+        running -= 1
+
+    async def stop(_seconds: float) -> None:
+        raise TimeoutError
+
+    with contextlib.suppress(TimeoutError):
+        await run_schedule(schedules, send, lambda: now, stop, parallel=4)
+    assert most == 4
