@@ -276,8 +276,15 @@ async def sweep(app: procrastinate.App, store: Store) -> int:
                     await store.put_failure(key, BriefFailure("gave_up", GAVE_UP))
                     await store.announce(key)
             else:
-                await app.job_manager.retry_job(job)
-                log.warning("brief job %s (%s) of a dead worker is queued again", job.id, key)
+                try:
+                    await app.job_manager.retry_job(job)
+                    log.warning("brief job %s (%s) of a dead worker is queued again", job.id, key)
+                except queue_errors.UniqueViolation:
+                    # A later ask of the same page is queued already (the queueing lock admits one
+                    # waiting job per page): that job does the work once this one, which holds the
+                    # page's lock, is gone.
+                    await app.job_manager.finish_job_by_id_async(job.id, Status.ABORTED, delete_job=True)
+                    log.warning("brief job %s (%s) of a dead worker dropped: the page is queued again", job.id, key)
             moved += 1
         except (psycopg.Error, queue_errors.ProcrastinateException) as err:
             log.info("brief job %s was moved by another sweep (%s)", job.id, err)

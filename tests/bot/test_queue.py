@@ -173,17 +173,22 @@ async def test_a_dead_workers_job_is_queued_again_and_given_up_after_the_last_tr
             manager = app.job_manager
             first = await app.configure_task(TASK, queue=QUEUE, lock="k1", queueing_lock="k1").defer_async(key="k1")
             last = await app.configure_task(TASK, queue=QUEUE, lock="k2", queueing_lock="k2").defer_async(key="k2")
+            again = app.configure_task(TASK, queue=QUEUE, lock="k3", queueing_lock="k3")
+            await again.defer_async(key="k3")
             dead = await manager.register_worker()
-            for _ in range(2):
+            for _ in range(3):
                 await manager.fetch_job(queues=[QUEUE], worker_id=dead)
+            # The third page was asked for again while the dead worker had it: one job waits for it.
+            newer = await again.defer_async(key="k3")
             # The worker stops beating (SIGKILL); the second job had already been tried twice.
             with psycopg.connect(conninfo(postgres_url), autocommit=True) as db:
                 db.execute("UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'")
                 db.execute("UPDATE procrastinate_jobs SET attempts = %s WHERE id = %s", (MAX_ATTEMPTS - 1, last))
-            assert await sweep(app, store) == 2
+            assert await sweep(app, store) == 3
             status = {j.id: j.status for j in await manager.list_jobs_async(queue=QUEUE)}
             assert await sweep(app, store) == 0
-        assert status == {first: "todo", last: "failed"}
+        # The stalled copy of the third is gone: it held the page's lock, which the waiting one needs.
+        assert status == {first: "todo", last: "failed", newer: "todo"}
         assert await store.get_failure("k2") == BriefFailure("gave_up", GAVE_UP)
         assert await store.get_failure("k1") is None
     finally:

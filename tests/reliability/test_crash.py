@@ -124,16 +124,24 @@ def runs_done(path: Path) -> int:
 class Bot:
     """Starts and kills ``briefbot run`` processes over one database; each start logs to its own file."""
 
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.env, self.cwd = env, cwd
+    def __init__(self, env: dict[str, str], cwd: Path, *args: str) -> None:
+        self.env, self.cwd, self.args = env, cwd, args or ("run",)
         self.proc: asyncio.subprocess.Process | None = None
         self.starts = 0
 
     async def start(self) -> None:
         self.starts += 1
+        self.cwd.mkdir(parents=True, exist_ok=True)
         with (self.cwd / f"run{self.starts}.log").open("wb") as log:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "adapters.cli.app", "run", cwd=str(self.cwd), env=self.env, stdout=log, stderr=log
+                sys.executable,
+                "-m",
+                "adapters.cli.app",
+                *self.args,
+                cwd=str(self.cwd),
+                env=self.env,
+                stdout=log,
+                stderr=log,
             )
 
     async def kill(self) -> None:
