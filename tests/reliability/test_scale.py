@@ -197,6 +197,7 @@ async def test_three_instances_two_workers_kills_and_a_database_restart(tmp_path
                 return round(time.monotonic() - worker_killed, 1)
 
             recovered = asyncio.create_task(briefed_again())
+
             # ... then, mid-way, the instance holding the most digests.
             def posting() -> Counter[str]:
                 return Counter(o for _c, status, o, _p, _n in runs_or_none(postgres_url) if status == "posting")
