@@ -180,7 +180,7 @@ async def platforms() -> AsyncIterator[tuple[FakeSlack, FakeDiscord]]:
     await discord_fake.stop()
 
 
-def bot_env(slack: FakeSlack, discord_fake: FakeDiscord, db: Path) -> dict[str, str]:
+def bot_env(slack: FakeSlack, discord_fake: FakeDiscord, db: Path | str) -> dict[str, str]:
     return clean_env(
         SLACK_BOT_TOKEN="xoxb-crash-test",
         SLACK_APP_TOKEN="xapp-crash-test",

@@ -30,7 +30,7 @@ from tests.adapters.test_run import clean_env
 from tests.conftest import SEED
 from tests.fakes.fake_discord import BOT_ID
 from tests.fakes.web import FakeWeb, article_html, rss, serve
-from tests.reliability.test_crash import STORIES, Bot, platforms, until
+from tests.reliability.test_crash import STORIES, Bot, bot_env, platforms, until
 
 pytestmark = pytest.mark.slow
 __all__ = ["platforms"]  # the fixture, used by name
@@ -149,18 +149,13 @@ async def test_three_instances_two_workers_kills_and_a_database_restart(tmp_path
         ]
         instances = [
             Bot(
-                clean_env(
+                {
+                    **bot_env(slack, discord_fake, postgres_url),
                     **common,
-                    BRIEFBOT_INSTANCE=f"i{n}",
-                    SLACK_BOT_TOKEN="xoxb-scale-test",
-                    SLACK_APP_TOKEN="xapp-scale-test",
-                    SLACK_API_URL=slack.base + "/api/",
-                    DISCORD_TOKEN="scale-test-token",
-                    DISCORD_API_BASE=discord_fake.base + "/api/v10",
-                    DISCORD_GATEWAY_URL=discord_fake.base.replace("http", "ws") + "/gateway",
-                    DISCORD_SHARD_COUNT="3",
-                    DISCORD_SHARD_IDS=str(n),
-                ),
+                    "BRIEFBOT_INSTANCE": f"i{n}",
+                    "DISCORD_SHARD_COUNT": "3",
+                    "DISCORD_SHARD_IDS": str(n),
+                },
                 tmp_path / f"i{n}",
             )
             for n in (0, 1, 2)
