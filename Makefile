@@ -46,6 +46,7 @@ bench: $(STAMP)  ## speed ratios against baselines measured in the same run (ben
 	$(BIN)/python -m bench.ack
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.digest
+	$(BIN)/python -m bench.queue
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -51,3 +51,29 @@ def test_compose_and_systemd_match_the_settings() -> None:
     unit = (ROOT / "deploy" / "briefbot.service").read_text(encoding="utf-8")
     assert re.search(r"^ExecStart=\S+/briefbot run$", unit, re.MULTILINE)
     assert set(re.findall(r"(BRIEFBOT_\w+)=", unit)) <= SETTINGS
+
+
+def test_the_scale_compose_file_is_consistent() -> None:
+    text = (ROOT / "compose.scale.yaml").read_text(encoding="utf-8")
+    compose = yaml.safe_load(re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", text))  # ${VAR:-default}: the default
+    services = compose["services"]
+    assert services["postgres"]["healthcheck"]["test"][1] == "pg_isready"
+    bots = {name: s for name, s in services.items() if name.startswith("bot-")}
+    assert len(bots) >= 2
+    shards: list[int] = []
+    for service in [*bots.values(), services["worker"]]:
+        env = {k: str(v) for k, v in service["environment"].items()}
+        assert set(env) <= SETTINGS
+        settings = Settings.from_mapping(env)
+        assert settings.db.startswith("postgresql://") and "@postgres:5432/" in settings.db
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert service["stop_signal"] == "SIGTERM"
+        shards += settings.discord_shard_ids
+    assert len({s["environment"]["BRIEFBOT_INSTANCE"] for s in bots.values()}) == len(bots)
+    count = Settings.from_mapping({k: str(v) for k, v in bots["bot-1"]["environment"].items()}).discord_shard_count
+    assert sorted(shards) == list(range(count))  # every shard held, by one instance
+    entry = services["worker"]["entrypoint"]
+    assert entry[:2] == ["briefbot", "worker"] and int(services["worker"]["deploy"]["replicas"]) >= 1
+    from adapters.cli.app import build_parser
+
+    assert build_parser().parse_args(entry[1:]).command == "worker"
