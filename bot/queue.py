@@ -128,6 +128,30 @@ async def prepare(url: str) -> bool:
             await conn.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
 
 
+async def describe_queue(url: str) -> str:
+    """One line on the queue of ``url`` for ``briefbot doctor``: live workers and jobs by state."""
+    async with await psycopg.AsyncConnection.connect(conninfo(url), autocommit=True) as conn:
+        found = await (await conn.execute("SELECT to_regclass('procrastinate_jobs')")).fetchone()
+        if found is None or found[0] is None:
+            return "not set up yet (briefbot db upgrade, or the first run, creates it)"
+        alive = await (
+            await conn.execute(
+                "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - make_interval(secs => %s)",
+                (STALLED_AFTER,),
+            )
+        ).fetchone()
+        rows = await (
+            await conn.execute(
+                "SELECT status::text, count(*) FROM procrastinate_jobs WHERE queue_name = %s GROUP BY status",
+                (QUEUE,),
+            )
+        ).fetchall()
+    jobs: dict[str, int] = {str(state): int(n) for state, n in rows}
+    workers = int(alive[0]) if alive else 0
+    who = f"{workers} worker{'s' if workers != 1 else ''} alive" if workers else "no worker alive (instances brief)"
+    return f"{who}; jobs waiting {jobs.get('todo', 0)}, running {jobs.get('doing', 0)}, failed {jobs.get('failed', 0)}"
+
+
 class Notices:
     """Announced keys, heard on one ``LISTEN`` connection per process (reconnected when lost)."""
 
@@ -163,7 +187,7 @@ class Notices:
                         for event in self._waiters.get(note.payload, ()):
                             event.set()
             except (psycopg.Error, OSError) as err:
-                log.warning("listening for briefs failed (%s); again in %.0f s", err, delay)
+                log.warning("listening for briefs failed (%s); again in %.1f s", err, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
 
@@ -364,7 +388,7 @@ async def serve(url: str, store: Store, brief_page: BriefPage, brief_text: Brief
                 delay = 0.5
                 log.warning("the worker stopped (its database connection was lost?); starting it again")
             except (psycopg.Error, OSError, queue_errors.ProcrastinateException) as err:
-                log.warning("the queue's database cannot be reached (%s); again in %.0f s", err, delay)
+                log.warning("the queue's database cannot be reached (%s); again in %.1f s", err, delay)
                 delay = min(delay * 2, 10.0)
             await asyncio.sleep(delay)
 

@@ -279,7 +279,7 @@ async def _doctor(settings: Settings) -> int:
     """``briefbot doctor``: one line per check, exit 1 when any fails."""
     import aiohttp  # noqa: PLC0415
 
-    from bot.storage import MIGRATIONS, SqlStore, describe, failure  # noqa: PLC0415
+    from bot.storage import MIGRATIONS, SqlStore, describe, failure, is_postgres  # noqa: PLC0415
     from summarizer.nlp import ModelNotFound, Pipeline, load_model  # noqa: PLC0415
 
     results: list[tuple[bool, str, str]] = [(True, "settings", "read from the environment and .env")]
@@ -298,6 +298,13 @@ async def _doctor(settings: Settings) -> int:
         results.append((ok, "database", detail if ok else f"{where}: integrity check failed"))
     except Exception as err:
         results.append((False, "database", f"{describe(settings.db)}: {failure(err)}"))
+    if is_postgres(settings.db):
+        from bot.queue import describe_queue  # noqa: PLC0415
+
+        try:
+            results.append((True, "queue", await describe_queue(settings.db)))
+        except Exception as err:
+            results.append((False, "queue", failure(err)))
     timeout = aiohttp.ClientTimeout(total=10)
     platforms = (
         ("slack", settings.slack_enabled, "SLACK_BOT_TOKEN", "POST",

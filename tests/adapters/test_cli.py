@@ -340,6 +340,11 @@ def test_db_upgrade_then_copy_to_postgresql_twice_copies_once(tmp_path: Path, po
     # The bot on the new database finds the channel's feed and digest time.
     doctor = run("doctor", env={"BRIEFBOT_DB": postgres_url})
     assert "1 subscriptions, 1 schedules" in doctor.stdout.decode() + doctor.stderr.decode()
+    assert "queue     not set up yet" in doctor.stdout.decode()
+    upgraded = run("db", "upgrade", env={"BRIEFBOT_DB": postgres_url})
+    assert "brief queue created" in upgraded.stdout.decode(), upgraded.stderr.decode()
+    doctor = run("doctor", env={"BRIEFBOT_DB": postgres_url})
+    assert "queue     no worker alive (instances brief); jobs waiting 0, running 0, failed 0" in doctor.stdout.decode()
 
 
 def test_an_unreachable_database_is_one_line_without_its_password() -> None:

@@ -199,3 +199,27 @@ def _brief(url: str, text: str = "") -> Any:
     from bot.model import Command
 
     return Command("brief", CHANNEL, user="U1", url=url, text=text)
+
+
+async def test_a_job_that_keeps_failing_tells_its_asker_on_the_last_run() -> None:
+    from bot.queue import run_job
+
+    store = await SqlStore.open(":memory:")
+
+    async def broken(_url: str) -> object:
+        raise RuntimeError("a bug")
+
+    async def never(_text: str) -> Any:
+        raise AssertionError("not a text job")
+
+    try:
+        job = {"key": "https://news.example/a", "url": "https://news.example/a"}
+        for runs in range(MAX_ATTEMPTS - 1):  # procrastinate retries these
+            with pytest.raises(RuntimeError):
+                await run_job(store, broken, never, job, runs)
+            assert await store.get_failure(job["key"]) is None
+        with pytest.raises(RuntimeError):
+            await run_job(store, broken, never, job, MAX_ATTEMPTS - 1)
+        assert await store.get_failure(job["key"]) == BriefFailure("gave_up", GAVE_UP)
+    finally:
+        await store.close()
