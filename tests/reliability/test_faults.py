@@ -35,7 +35,7 @@ async def scheduled(core: Core, channel: ChannelRef, stories: int = 3) -> Schedu
     digest = DigestReply(Digest(day=DAY, stories=tuple(story(n) for n in range(stories)), title="Morning digest"))
     await core.store.add_subscription(channel, "https://news.example/rss", (), ())
 
-    async def build(_channel: ChannelRef, _since: dt.timedelta) -> DigestReply:
+    async def build(_channel: ChannelRef, _since: dt.timedelta, *, scheduled: bool = False) -> DigestReply:
         return digest
 
     core.digest = build  # type: ignore[method-assign]
