@@ -19,7 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
-from bot.model import Schedule
+from bot.model import ChannelRef, Schedule
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +61,13 @@ async def run_schedule(
     """Forever: send every due digest (``send`` claims, posts and marks it), then sleep until the next.
 
     ``send`` decides whether a due day was already delivered; it is called for each due schedule on
-    every wake-up, ``parallel`` at a time, and wakes happen at least every ``max_wait`` seconds so that
-    new schedules are seen (and a dead instance's digests are taken over soon after its hold ends).
+    every wake-up unless that channel's digest is still in hand, ``parallel`` at a time. Wakes happen
+    at least every ``max_wait`` seconds, whatever is being posted, so that new schedules are seen and a
+    dead instance's digests are taken over soon after its hold ends. Cancelled, it cancels the sends
+    in flight (a digest cut short resumes at its next message on the next start).
     """
     gate = asyncio.Semaphore(parallel)
+    in_hand: dict[ChannelRef, asyncio.Task[None]] = {}
 
     async def one(schedule: Schedule, day: dt.date) -> None:
         async with gate:
@@ -73,10 +76,21 @@ async def run_schedule(
             except Exception:
                 log.exception("digest for %s:%s failed", schedule.channel.platform, schedule.channel.id)
 
-    while True:
-        now = clock()
-        current = await schedules()
-        due = [(s, d) for s in current if (d := due_day(now, s)) is not None]
-        await asyncio.gather(*(one(s, d) for s, d in due))
-        waits = [(next_run(now + dt.timedelta(seconds=1), s) - now).total_seconds() for s in current]
-        await sleep(max(0.5, min([max_wait, *waits])))
+    try:
+        while True:
+            now = clock()
+            current = await schedules()
+            for schedule in current:
+                day = due_day(now, schedule)
+                key = schedule.channel
+                if day is not None and (key not in in_hand or in_hand[key].done()):
+                    in_hand[key] = asyncio.create_task(one(schedule, day))
+            for key in [k for k, task in in_hand.items() if task.done()]:
+                del in_hand[key]
+            await asyncio.sleep(0)  # the sends start before this loop sleeps, whatever ``sleep`` is
+            waits = [(next_run(now + dt.timedelta(seconds=1), s) - now).total_seconds() for s in current]
+            await sleep(max(0.5, min([max_wait, *waits])))
+    finally:
+        for task in in_hand.values():
+            task.cancel()
+        await asyncio.gather(*in_hand.values(), return_exceptions=True)

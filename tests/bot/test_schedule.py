@@ -62,24 +62,37 @@ async def test_loop_sends_due_digests_and_sleeps_until_the_next() -> None:
     assert all(s <= 3600 for s in sleeps)
 
 
-async def test_due_digests_are_sent_a_few_at_a_time() -> None:
+async def test_due_digests_are_sent_a_few_at_a_time_and_wakes_go_on_meanwhile() -> None:
     now = utc(2026, 11, 26, 8, 0)
     due = [Schedule(ChannelRef("slack", f"C{n}", "T1"), dt.time(7, 30), "UTC") for n in range(10)]
-    running, most = 0, 0
+    started: list[str] = []
+    running, most, wakes = 0, 0, 0
+    release = asyncio.Event()
 
     async def schedules() -> list[Schedule]:
         return due
 
-    async def send(_schedule: Schedule, _day: dt.date) -> None:
+    async def send(schedule: Schedule, _day: dt.date) -> None:
         nonlocal running, most
+        started.append(schedule.channel.id)
         running += 1
         most = max(most, running)
-        await asyncio.sleep(0.01)
+        await release.wait()  # posting takes a while
         running -= 1
 
-    async def stop(_seconds: float) -> None:
-        raise TimeoutError
+    async def nap(_seconds: float) -> None:
+        nonlocal wakes
+        wakes += 1
+        if wakes == 3:
+            # Two wakes came and went while the first four digests were still posting: nothing was
+            # started twice, and the others wait their turn.
+            assert sorted(started) == ["C0", "C1", "C2", "C3"]
+            release.set()
+        if wakes == 6:
+            raise TimeoutError
+        await asyncio.sleep(0.01)
 
     with contextlib.suppress(TimeoutError):
-        await run_schedule(schedules, send, lambda: now, stop, parallel=4)
-    assert most == 4
+        await run_schedule(schedules, send, lambda: now, nap, parallel=4)
+    assert most == 4 and sorted(set(started)) == sorted(s.channel.id for s in due)
+    assert len(set(started[:10])) == 10  # every channel once before any is sent again
