@@ -376,7 +376,7 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings, sentences: int, me
     loaded = _load_briefs(settings, sentences, method)
     if isinstance(loaded, int):
         return loaded
-    return asyncio.run(work(settings, *loaded))
+    return asyncio.run(work(settings, *loaded, health=not args.exit_with))
 
 
 def _load_briefs(settings: Settings, sentences: int, method: str) -> tuple[tuple[BriefFn, BriefManyFn], str] | int:

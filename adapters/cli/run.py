@@ -77,7 +77,8 @@ def health_app(metrics: Metrics, adapters: Callable[[], list[str]]) -> web.Appli
     return app
 
 
-async def _serve(app: web.Application, host: str, port: int) -> None:
+async def serve_http(app: web.Application, host: str, port: int) -> None:
+    """Serve ``app`` on ``host:port`` until cancelled."""
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
@@ -204,7 +205,7 @@ async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: st
     tasks["feeds"] = _refresh_loop(core, settings.refresh_minutes)
     if settings.health_port:
         running: list[str] = [name for name in ("slack", "discord") if name in publishers]
-        tasks["health"] = _serve(health_app(metrics, lambda: running), settings.http_host, settings.health_port)
+        tasks["health"] = serve_http(health_app(metrics, lambda: running), settings.http_host, settings.health_port)
         log.info("health: http://%s:%d/healthz and /metrics", settings.http_host, settings.health_port)
     log.info("running: %s", ", ".join(k for k in tasks if k != "discord-invite"))
     status = await until_signal(tasks)

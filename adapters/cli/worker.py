@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,12 +29,16 @@ log = logging.getLogger("briefbot.worker")
 RESTART_DELAY = 1.0
 
 
-async def work(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: str) -> int:
-    """One worker process: take brief jobs until a signal; returns the exit status."""
+async def work(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: str, *, health: bool = True) -> int:
+    """One worker process: take brief jobs until a signal; returns the exit status.
+
+    ``health``: serve ``GET /healthz`` and ``GET /metrics`` on ``BRIEFBOT_HEALTH_PORT`` when it is set (a
+    worker started by a supervising ``briefbot worker --processes N`` does not: they would share a port).
+    """
     from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
 
     from adapters.cli.app import core_limits, fetch_limits  # noqa: PLC0415
-    from adapters.cli.run import until_signal  # noqa: PLC0415
+    from adapters.cli.run import health_app, serve_http, until_signal  # noqa: PLC0415
     from bot.core import Core  # noqa: PLC0415
     from bot.fetch import Fetcher  # noqa: PLC0415
     from bot.queue import WorkerOptions, prepare, serve  # noqa: PLC0415
@@ -62,8 +67,13 @@ async def work(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: s
         return await core.brief_article(Article(text=text))
 
     jobs = serve(settings.db, store, brief_page, brief_text, WorkerOptions(name=name))
+    tasks: dict[str, Awaitable[None]] = {"worker": jobs}
+    if health and settings.health_port:
+        app = health_app(core.metrics, lambda: ["worker"])
+        tasks["health"] = serve_http(app, settings.http_host, settings.health_port)
+        log.info("health: http://%s:%d/healthz and /metrics", settings.http_host, settings.health_port)
     log.info("running: worker")
-    status = await until_signal({"worker": jobs})
+    status = await until_signal(tasks)
     core.close()
     await fetcher.close()
     await store.close()

@@ -13,12 +13,14 @@ import datetime as dt
 import email.utils
 import json
 import math
+import re
 import shutil
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import psycopg
 import pytest
 from aiohttp import web as web_
@@ -26,7 +28,7 @@ from aiohttp import web as web_
 from bot.model import ChannelRef, Schedule
 from bot.queue import RETRIED_WITHIN, WORKER_CONCURRENCY, conninfo
 from bot.storage import SqlStore
-from tests.adapters.test_run import clean_env
+from tests.adapters.test_run import clean_env, free_port
 from tests.conftest import SEED
 from tests.fakes.fake_discord import BOT_ID
 from tests.fakes.web import FakeWeb, article_html, rss, serve
@@ -143,8 +145,15 @@ async def test_three_instances_two_workers_kills_and_a_database_restart(tmp_path
             "BRIEFBOT_REFRESH_MINUTES": str(int(REFRESH / 60)),
             "BRIEFBOT_USER_BRIEFS_PER_MINUTE": "0",
         }
+        health = [free_port(), free_port()]
         workers = [
-            Bot(clean_env(**common, BRIEFBOT_INSTANCE=f"w{n}"), tmp_path / f"w{n}", "worker", "--processes", "1")
+            Bot(
+                clean_env(**common, BRIEFBOT_INSTANCE=f"w{n}", BRIEFBOT_HEALTH_PORT=str(health[n - 1])),
+                tmp_path / f"w{n}",
+                "worker",
+                "--processes",
+                "1",
+            )
             for n in (1, 2)
         ]
         instances = [
@@ -221,6 +230,14 @@ async def test_three_instances_two_workers_kills_and_a_database_restart(tmp_path
             for bot in instances:
                 if bot.proc is not None and bot.proc.returncode is None:
                     assert await bot.stop() == 0
+            # The surviving worker says it is up, and counts what it briefed.
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"http://127.0.0.1:{health[1]}/healthz") as resp:
+                    assert await resp.json() == {"status": "ok", "adapters": ["worker"]}
+                async with http.get(f"http://127.0.0.1:{health[1]}/metrics") as resp:
+                    computed = re.search(r"^briefbot_briefs_computed_total (\d+)$", await resp.text(), re.MULTILINE)
+            assert computed is not None and int(computed[1]) > 0
+            figures["briefs computed by the surviving worker"] = int(computed[1])
             assert await workers[1].stop() == 0
         finally:
             for proc in [*instances, *workers]:
