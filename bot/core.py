@@ -45,6 +45,7 @@ from bot.model import (
 )
 from bot.retry import with_retries
 from bot.storage import Store
+from bot.tasks import in_background
 from summarizer.errors import ArticleError, NoSentences
 from summarizer.keyquotes import key_quotes
 from summarizer.model import Article, Brief, Source, headline_brief
@@ -609,13 +610,8 @@ class Core:
                 except Exception:
                     log.exception("renewing the digest hold of %s:%s failed", channel.platform, channel.id)
 
-        task = asyncio.create_task(beat())
-        try:
+        async with in_background(beat()):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     async def _post(
         self,

@@ -26,7 +26,7 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import procrastinate
@@ -37,6 +37,7 @@ from procrastinate.jobs import Status
 from bot.errors import BadUrl, Busy, FetchFailed, NotAnArticle, UserError
 from bot.model import BriefFailure
 from bot.storage import BRIEFS_CHANNEL, database_url
+from bot.tasks import cancel, in_background
 from summarizer.errors import ArticleError, NoSentences
 from summarizer.model import Brief, headline_brief
 
@@ -67,6 +68,10 @@ WORKER_CONCURRENCY = 8
 STOP_GRACE = 30.0
 #: Any constant: the advisory lock under which one process applies the queue's schema.
 _SCHEMA_LOCK = 0x71756575
+#: Workers that sent a heartbeat lately.
+_LIVE_WORKERS = (
+    "SELECT count(*) AS n FROM procrastinate_workers WHERE last_heartbeat > now() - make_interval(secs => %(secs)s)"
+)
 GAVE_UP = "This page could not be briefed after several tries. Please try again later."
 _KINDS: tuple[tuple[type[Exception], str], ...] = (
     (FetchFailed, "fetch"),
@@ -136,8 +141,8 @@ async def describe_queue(url: str) -> str:
             return "not set up yet (briefbot db upgrade, or the first run, creates it)"
         alive = await (
             await conn.execute(
-                "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - make_interval(secs => %s)",
-                (STALLED_AFTER,),
+                _LIVE_WORKERS,
+                {"secs": STALLED_AFTER},
             )
         ).fetchone()
         rows = await (
@@ -194,9 +199,7 @@ class Notices:
     async def close(self) -> None:
         """Stop listening."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel(self._task)
 
 
 class BriefQueue:
@@ -229,11 +232,7 @@ class BriefQueue:
         if time.monotonic() - at < WORKERS_FRESH:
             return count
         app = await self._app()
-        row = await app.connector.execute_query_one_async(
-            "SELECT count(*) AS n FROM procrastinate_workers "
-            "WHERE last_heartbeat > now() - make_interval(secs => %(secs)s)",
-            secs=STALLED_AFTER,
-        )
+        row = await app.connector.execute_query_one_async(_LIVE_WORKERS, secs=STALLED_AFTER)
         count = int(row["n"])
         self._workers = (time.monotonic(), count)
         return count
@@ -328,12 +327,11 @@ async def run_job(store: Store, brief_page: BriefPage, brief_text: BriefText, jo
     """
     key, url, text = str(job["key"]), str(job.get("url") or ""), str(job.get("text") or "")
     try:
-        if await store.get_brief(key) is None:
-            if url:
-                await brief_page(url)
-            else:
-                brief = await brief_text(text)
-                await store.put_brief(key, key.removeprefix("text:"), brief)
+        if url:
+            await brief_page(url)  # which looks in the cache first
+        elif await store.get_brief(key) is None:
+            brief = await brief_text(text)
+            await store.put_brief(key, key.removeprefix("text:"), brief)
     except (UserError, ArticleError) as err:
         await store.put_failure(key, failure_of(err))
     except Exception:
@@ -370,7 +368,7 @@ async def serve(url: str, store: Store, brief_page: BriefPage, brief_text: Brief
     async def brief(context: procrastinate.JobContext, /, **job: Any) -> None:  # noqa: ANN401
         await run_job(store, brief_page, brief_text, job, context.job.attempts if context.job else 0)
 
-    async with _sweeping(url, store):
+    async with in_background(_sweep_forever(url, store)):
         delay = 0.5
         while True:
             try:
@@ -393,25 +391,14 @@ async def serve(url: str, store: Store, brief_page: BriefPage, brief_text: Brief
             await asyncio.sleep(delay)
 
 
-@contextlib.asynccontextmanager
-async def _sweeping(url: str, store: Store) -> AsyncIterator[None]:
+async def _sweep_forever(url: str, store: Store) -> None:
     """Sweep for dead workers' jobs every :data:`SWEEP_EVERY` seconds, on connections of its own."""
-
-    async def loop() -> None:
-        while True:
-            try:
-                async with make_app(url).open_async() as app:
-                    while True:
-                        await asyncio.sleep(SWEEP_EVERY)
-                        await sweep(app, store)
-            except (psycopg.Error, OSError, queue_errors.ProcrastinateException) as err:
-                log.info("sweep for dead workers' jobs skipped: %s", err)
-            await asyncio.sleep(SWEEP_EVERY)
-
-    task = asyncio.create_task(loop())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    while True:
+        try:
+            async with make_app(url).open_async() as app:
+                while True:
+                    await asyncio.sleep(SWEEP_EVERY)
+                    await sweep(app, store)
+        except (psycopg.Error, OSError, queue_errors.ProcrastinateException) as err:
+            log.info("sweep for dead workers' jobs skipped: %s", err)
+        await asyncio.sleep(SWEEP_EVERY)

@@ -365,9 +365,7 @@ def _cmd_worker(args: argparse.Namespace, settings: Settings, sentences: int, me
             "briefbot worker needs PostgreSQL (BRIEFBOT_DB=postgresql://...); with SQLite, briefbot run briefs itself",
             2,
         )
-    processes = args.processes if args.processes is not None else settings.worker_count
-    if processes < 1:
-        processes = settings.worker_count
+    processes = args.processes if args.processes and args.processes > 0 else settings.worker_count
     setup_logging(settings)
     if processes > 1:
         return asyncio.run(supervise(processes))
