@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 #: Digests one instance builds and posts at once: fifty channels due at 07:30 are not served one
 #: after another, and each platform's per-channel pace still holds (every digest is its own channel).
 PARALLEL = 4
+#: Seconds before the schedules are read again after the database failed to answer.
+RETRY_READ = 5.0
 
 
 def _local_run(day: dt.date, schedule: Schedule) -> dt.datetime:
@@ -79,7 +81,13 @@ async def run_schedule(
     try:
         while True:
             now = clock()
-            current = await schedules()
+            try:
+                current = await schedules()
+            except Exception:
+                # The database is away (restarting, unreachable): the scheduler outlives it.
+                log.exception("reading the schedules failed; trying again in %.0f s", RETRY_READ)
+                await sleep(RETRY_READ)
+                continue
             for schedule in current:
                 day = due_day(now, schedule)
                 key = schedule.channel

@@ -96,3 +96,28 @@ async def test_due_digests_are_sent_a_few_at_a_time_and_wakes_go_on_meanwhile() 
         await run_schedule(schedules, send, lambda: now, nap, parallel=4)
     assert most == 4 and sorted(set(started)) == sorted(s.channel.id for s in due)
     assert len(set(started[:10])) == 10  # every channel once before any is sent again
+
+
+async def test_a_database_away_for_a_while_does_not_stop_the_scheduler() -> None:
+    now = utc(2026, 11, 26, 8, 0)
+    reads, sent, naps = 0, [], []
+
+    async def schedules() -> list[Schedule]:
+        nonlocal reads
+        reads += 1
+        if reads <= 2:
+            raise ConnectionError("connection refused")  # PostgreSQL restarting
+        return [BERLIN]
+
+    async def send(schedule: Schedule, day: dt.date) -> None:
+        sent.append(schedule.channel.id)
+
+    async def nap(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 3:
+            raise TimeoutError
+        await asyncio.sleep(0)
+
+    with contextlib.suppress(TimeoutError):
+        await run_schedule(schedules, send, lambda: now, nap)
+    assert naps[:2] == [5.0, 5.0] and sent == ["C1"]
