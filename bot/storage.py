@@ -21,6 +21,8 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+import sqlite3
+import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -863,9 +865,24 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:  # noqa: ANN40
     # a migration's DDL outside its transaction).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    for pragma in ("busy_timeout=5000", "journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
+    try:
+        cursor.execute("PRAGMA busy_timeout=5000")
+        # Switching a new file to WAL needs it alone, and SQLite answers "database is locked" at once,
+        # without the busy timeout, while another process's connection opens it too (three instances
+        # started together): wait here, in the connection's own thread, as the timeout would.
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        for pragma in ("synchronous=NORMAL", "foreign_keys=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()
 
 
 def _sqlite_begin(conn: Any) -> None:  # noqa: ANN401
