@@ -297,39 +297,54 @@ def pct(name: str, samples: list[float]) -> dict[str, float]:
     }
 
 
-async def run(articles: int, briefs: int) -> dict[str, Any]:
+async def run(articles: int, briefs: int, *, only: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     async with site(articles) as (feed, page):
-        # 1. Throughput: 1 worker, then 2, each on an empty database; rounds interleaved, medians kept
-        # (a shared machine's noise moves one run by a quarter).
-        walls: dict[int, list[float]] = {1: [], 2: []}
-        cores: dict[int, list[dict[str, float]]] = {1: [], 2: []}
-        for _round in range(ROUNDS):
-            for count in (1, 2):
+        if only in ("", "throughput"):
+            out.update(await throughput(feed))
+        if only in ("", "latency"):
+            # 2. /brief latency: through the queue, and in-process.
+            for tag, queued in (("queue", True), ("inproc", False)):
                 async with schema() as url:
-                    got = await cold_digest(url, feed, workers=count)
-                walls[count].append(got["wall_s"])
-                cores[count].append(got)
+                    got = await brief_latency(url, page, briefs, queued=queued)
+                out.update({f"{tag}_{k}": v for k, v in got.items()})
+        if only in ("", "backends"):
+            out.update(await backends(feed))
+    return out
+
+
+async def throughput(feed: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    # 1. Throughput: 1 worker, then 2, each on an empty database; rounds interleaved, medians kept
+    # (a shared machine's noise moves one run by a quarter).
+    walls: dict[int, list[float]] = {1: [], 2: []}
+    cores: dict[int, list[dict[str, float]]] = {1: [], 2: []}
+    for _round in range(ROUNDS):
         for count in (1, 2):
-            out[f"digest_{count}_worker_s"] = statistics.median(walls[count])
-            for part in ("worker", "instance", "postgres"):
-                out[f"digest_{count}_{part}_cores_busy"] = statistics.median(c[f"{part}_cores"] for c in cores[count])
-        out["throughput_2_vs_1"] = out["digest_1_worker_s"] / out["digest_2_worker_s"]
-        # 2. /brief latency: through the queue, and in-process.
-        async with schema() as url:
-            out.update({f"queue_{k}": v for k, v in (await brief_latency(url, page, briefs, queued=True)).items()})
-        async with schema() as url:
-            out.update({f"inproc_{k}": v for k, v in (await brief_latency(url, page, briefs, queued=False)).items()})
-        # 3. One process: PostgreSQL against a SQLite file, the same cold digest, rounds interleaved.
-        pg: list[float] = []
-        lite: list[float] = []
-        for _round in range(ROUNDS):
             async with schema() as url:
-                pg.append((await cold_digest(url, feed, workers=0))["wall_s"])
-            with tempfile.TemporaryDirectory() as tmp:
-                lite.append((await cold_digest(str(Path(tmp) / "bench.sqlite3"), feed, workers=0))["wall_s"])
-        out["postgres_digest_s"], out["sqlite_digest_s"] = statistics.median(pg), statistics.median(lite)
-        out["postgres_vs_sqlite"] = out["postgres_digest_s"] / out["sqlite_digest_s"]
+                got = await cold_digest(url, feed, workers=count)
+            walls[count].append(got["wall_s"])
+            cores[count].append(got)
+    for count in (1, 2):
+        out[f"digest_{count}_worker_s"] = statistics.median(walls[count])
+        for part in ("worker", "instance", "postgres"):
+            out[f"digest_{count}_{part}_cores_busy"] = statistics.median(c[f"{part}_cores"] for c in cores[count])
+    out["throughput_2_vs_1"] = out["digest_1_worker_s"] / out["digest_2_worker_s"]
+    return out
+
+
+async def backends(feed: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    # 3. One process: PostgreSQL against a SQLite file, the same cold digest, rounds interleaved.
+    pg: list[float] = []
+    lite: list[float] = []
+    for _round in range(ROUNDS):
+        async with schema() as url:
+            pg.append((await cold_digest(url, feed, workers=0))["wall_s"])
+        with tempfile.TemporaryDirectory() as tmp:
+            lite.append((await cold_digest(str(Path(tmp) / "bench.sqlite3"), feed, workers=0))["wall_s"])
+    out["postgres_digest_s"], out["sqlite_digest_s"] = statistics.median(pg), statistics.median(lite)
+    out["postgres_vs_sqlite"] = out["postgres_digest_s"] / out["sqlite_digest_s"]
     return out
 
 
@@ -338,34 +353,42 @@ def main() -> int:
     ap = argparse.ArgumentParser(description="scale-out benchmark on PostgreSQL")
     ap.add_argument("--articles", type=int, default=80)
     ap.add_argument("--briefs", type=int, default=30)
+    ap.add_argument(
+        "--only",
+        choices=("throughput", "latency", "backends"),
+        help="one of the three comparisons (printed, not written to the results)",
+    )
     args = ap.parse_args()
-    result = {
+    r = {
         "date": time.strftime("%Y-%m-%d"),
         "articles": args.articles,
         "briefs": args.briefs,
-        **asyncio.run(run(args.articles, args.briefs)),
+        **asyncio.run(run(args.articles, args.briefs, only=args.only or "")),
         "targets": {"throughput_2_vs_1": 1.7, "ack_p99_ms": 100, "postgres_vs_sqlite": 1.15},
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "queue.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    r = result
-    print(
-        f"cold digest of {args.articles} articles: 1 worker {r['digest_1_worker_s']:.1f} s, 2 workers "
-        f"{r['digest_2_worker_s']:.1f} s: {r['throughput_2_vs_1']:.2f}x the throughput (target >= 1.7); cores "
-        f"the workers kept busy: {r['digest_1_worker_cores_busy']:.2f} with 1, "
-        f"{r['digest_2_worker_cores_busy']:.2f} with 2 (and the asking instance "
-        f"{r['digest_2_instance_cores_busy']:.2f}, PostgreSQL {r['digest_2_postgres_cores_busy']:.2f})"
-    )
-    print(
-        f"/brief, {args.briefs} one after another: through the queue p50 {r['queue_brief_p50_ms']:.0f} ms, p99 "
-        f"{r['queue_brief_p99_ms']:.0f} ms; in-process p50 {r['inproc_brief_p50_ms']:.0f} ms, p99 "
-        f"{r['inproc_brief_p99_ms']:.0f} ms. Ack (help every 20 ms) p99: queue {r['queue_ack_p99_ms']:.1f} ms, "
-        f"in-process {r['inproc_ack_p99_ms']:.1f} ms (target < 100)"
-    )
-    print(
-        f"one process, cold digest: PostgreSQL {r['postgres_digest_s']:.1f} s, SQLite file "
-        f"{r['sqlite_digest_s']:.1f} s: {r['postgres_vs_sqlite']:.2f}x (target <= 1.15)"
-    )
+    if not args.only:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "queue.json").write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
+    if "throughput_2_vs_1" in r:
+        print(
+            f"cold digest of {args.articles} articles: 1 worker {r['digest_1_worker_s']:.1f} s, 2 workers "
+            f"{r['digest_2_worker_s']:.1f} s: {r['throughput_2_vs_1']:.2f}x the throughput (target >= 1.7); "
+            f"cores the workers kept busy: {r['digest_1_worker_cores_busy']:.2f} with 1, "
+            f"{r['digest_2_worker_cores_busy']:.2f} with 2 (and the asking instance "
+            f"{r['digest_2_instance_cores_busy']:.2f}, PostgreSQL {r['digest_2_postgres_cores_busy']:.2f})"
+        )
+    if "queue_brief_p50_ms" in r:
+        print(
+            f"/brief, {args.briefs} one after another: through the queue p50 {r['queue_brief_p50_ms']:.0f} ms, "
+            f"p99 {r['queue_brief_p99_ms']:.0f} ms; in-process p50 {r['inproc_brief_p50_ms']:.0f} ms, p99 "
+            f"{r['inproc_brief_p99_ms']:.0f} ms. Ack (help every 20 ms) p99: queue {r['queue_ack_p99_ms']:.1f} "
+            f"ms, in-process {r['inproc_ack_p99_ms']:.1f} ms (target < 100)"
+        )
+    if "postgres_vs_sqlite" in r:
+        print(
+            f"one process, cold digest: PostgreSQL {r['postgres_digest_s']:.1f} s, SQLite file "
+            f"{r['sqlite_digest_s']:.1f} s: {r['postgres_vs_sqlite']:.2f}x (target <= 1.15)"
+        )
     return 0
 
 

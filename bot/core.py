@@ -57,6 +57,9 @@ NOTICE_AFTER_FAILURES = 3
 #: Articles fetched and briefed at once while building a digest (enough to fill an NLP batch while
 #: others download and extract).
 DIGEST_CONCURRENCY = 12
+#: The same when workers brief: every worker's job slots kept full (the queue holds the rest, and a
+#: waiting ask costs the asker next to nothing).
+DIGEST_QUEUED_CONCURRENCY = 64
 #: Seconds a feed polled for one channel's scheduled digest counts as fresh for the others'.
 DIGEST_POLL_FRESH = 60.0
 #: Tries to post one digest message (0.5, 1, 2 s apart) before the run is left for the next wake-up.
@@ -526,7 +529,8 @@ class Core:
     async def _entries(
         self, chosen: Sequence[tuple[FeedItem, Subscription]], now: dt.datetime
     ) -> list[tuple[Entry, Subscription]]:
-        gate = asyncio.Semaphore(DIGEST_CONCURRENCY)
+        queued = self.queue is not None and await self.queue.available()
+        gate = asyncio.Semaphore(DIGEST_QUEUED_CONCURRENCY if queued else DIGEST_CONCURRENCY)
 
         async def one(item: FeedItem, sub: Subscription) -> tuple[Entry, Subscription] | None:
             async with gate:

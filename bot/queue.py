@@ -8,7 +8,8 @@ brief cache, or for a recorded failure:
 - one job per key waits in the queue at a time (``queueing_lock``) and one runs at a time (``lock``),
   and a job looks in the cache first: a page asked for by several instances at once is briefed once;
 - a worker announces each brief or failure it stores (``NOTIFY briefbot_briefs``); waiting instances
-  listen, and look again every :data:`LOOK_AGAIN` seconds anyway (a notice lost to a reconnect);
+  listen, look again whenever the listening connection is (re)made, and every :data:`LOOK_AGAIN`
+  seconds anyway (every second while it is down);
 - a job that fails in an unexpected way (the database went away, a bug) is retried, up to
   :data:`MAX_ATTEMPTS` runs in all; a page's own fault (no answer, no article) is recorded at once;
 - a worker killed mid-job (SIGKILL, the OOM killer) stops its heartbeat; :data:`STALLED_AFTER` seconds
@@ -57,8 +58,11 @@ STALLED_AFTER = 15.0
 SWEEP_EVERY = 5.0
 #: The stated bound: a dead worker's job is back in the queue this many seconds after the kill at most.
 RETRIED_WITHIN = STALLED_AFTER + SWEEP_EVERY + HEARTBEAT
-#: Seconds a waiting instance lets pass before it looks for its brief again, notice or not.
-LOOK_AGAIN = 1.0
+#: Seconds a waiting instance lets pass before it looks for its brief again, notice or not: while
+#: its LISTEN connection is up (a notice cannot be lost then; the look is for a worker that died), and
+#: while it is down (notices are lost).
+LOOK_AGAIN = 5.0
+LOOK_AGAIN_UNHEARD = 1.0
 #: Seconds a count of live workers is trusted before it is asked again.
 WORKERS_FRESH = 3.0
 #: Jobs one worker process runs at once: downloads overlap, and the articles waiting for its NLP
@@ -165,6 +169,8 @@ class Notices:
         self._conninfo = conninfo(url)
         self._waiters: dict[str, set[asyncio.Event]] = {}
         self._task: asyncio.Task[None] | None = None
+        #: Whether a notice sent now is heard.
+        self.listening = False
 
     @contextlib.contextmanager
     def waiting(self, key: str) -> Any:  # noqa: ANN401 - an iterator of one Event
@@ -187,12 +193,19 @@ class Notices:
             try:
                 async with await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True) as conn:
                     await conn.execute(f"LISTEN {BRIEFS_CHANNEL}")
+                    self.listening = True
                     delay = 0.5
+                    # What was announced before this LISTEN was not heard: every waiter looks again.
+                    for events in self._waiters.values():
+                        for event in events:
+                            event.set()
                     async for note in conn.notifies():
                         for event in self._waiters.get(note.payload, ()):
                             event.set()
             except (psycopg.Error, OSError) as err:
                 log.warning("listening for briefs failed (%s); again in %.1f s", err, delay)
+            finally:
+                self.listening = False
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
 
@@ -272,7 +285,9 @@ class BriefQueue:
                 if time.monotonic() > deadline:
                     raise Busy("No worker could brief this in time. Please try again in a few minutes.")
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(announced.wait(), LOOK_AGAIN)
+                    await asyncio.wait_for(
+                        announced.wait(), LOOK_AGAIN if self.notices.listening else LOOK_AGAIN_UNHEARD
+                    )
 
     async def _take_back(self, app: procrastinate.App, key: str) -> bool:
         """Cancel the waiting job of ``key`` (first putting a dead worker's back); whether one was."""

@@ -22,6 +22,7 @@ from bot.queue import (
     QUEUE,
     TASK,
     BriefQueue,
+    Notices,
     WorkerOptions,
     conninfo,
     make_app,
@@ -88,6 +89,26 @@ async def until_workers(core: Core, n: int = 1) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("no worker came up")
+
+
+async def test_notices_wake_their_key_and_every_waiter_when_the_listening_connection_is_made(postgres_url) -> None:
+    notices = Notices(postgres_url)
+    store = await SqlStore.open(postgres_url)
+    try:
+        with notices.waiting("a") as a, notices.waiting("b") as b:
+            # Anything announced before the LISTEN was not heard: the connection's start wakes all.
+            await asyncio.wait_for(a.wait(), 10)
+            await asyncio.wait_for(b.wait(), 10)
+            assert notices.listening
+            a.clear()
+            b.clear()
+            await store.announce("b")
+            await asyncio.wait_for(b.wait(), 10)
+            assert not a.is_set()
+    finally:
+        await notices.close()
+        await store.close()
+    assert not notices.listening
 
 
 async def test_the_queue_schema_is_made_once(postgres_url) -> None:
