@@ -83,6 +83,25 @@ FIELDS: dict[str, Field] = {
     ),
     "slack_signing_secret": Field("SLACK_SIGNING_SECRET", "", "the signing secret, for HTTP mode"),
     "slack_api_url": Field("SLACK_API_URL", "https://slack.com/api/", "Slack Web API base URL (proxies, GovSlack)"),
+    "slack_client_id": Field(
+        "SLACK_CLIENT_ID",
+        "",
+        "OAuth mode, for many workspaces (an 'Add to Slack' page at /slack/install; HTTP mode, no SLACK_BOT_TOKEN): "
+        "the app's client id (Basic Information > App Credentials)",
+    ),
+    "slack_client_secret": Field("SLACK_CLIENT_SECRET", "", "OAuth mode: the app's client secret"),
+    "slack_redirect_uri": Field(
+        "SLACK_REDIRECT_URI",
+        "",
+        "OAuth mode: the public https URL of /slack/oauth_redirect, as listed in the app's Redirect URLs "
+        "(empty: the app's only one)",
+    ),
+    "secret_key": Field(
+        "BRIEFBOT_SECRET_KEY",
+        "",
+        "seals the Slack tokens stored in OAuth mode (a Fernet key: `briefbot secret-key` prints a new one); "
+        "several, comma-separated: the first seals, all open (to replace a key)",
+    ),
     "discord_token": Field(
         "DISCORD_TOKEN", "", "the bot token from the Discord developer portal; turns the Discord adapter on"
     ),
@@ -192,6 +211,10 @@ class Settings:
     slack_app_token: str = ""
     slack_signing_secret: str = ""
     slack_api_url: str = "https://slack.com/api/"
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_redirect_uri: str = ""
+    secret_key: tuple[str, ...] = ()
     http_host: str = "127.0.0.1"
     http_port: int = 3000
     discord_token: str = ""
@@ -221,8 +244,13 @@ class Settings:
 
     @property
     def slack_enabled(self) -> bool:
-        """A bot token is set: the Slack adapter runs."""
-        return bool(self.slack_bot_token)
+        """A bot token or an OAuth client is set: the Slack adapter runs."""
+        return bool(self.slack_bot_token or self.slack_oauth)
+
+    @property
+    def slack_oauth(self) -> bool:
+        """OAuth mode: installed in workspaces through "Add to Slack", a token per workspace."""
+        return bool(self.slack_client_id)
 
     @classmethod
     def load(cls, env_file: Path | None = Path(".env")) -> Settings:
@@ -270,6 +298,12 @@ class Settings:
             "slack_app_token": raw["slack_app_token"],
             "slack_signing_secret": raw["slack_signing_secret"],
             "slack_api_url": raw["slack_api_url"] or "https://slack.com/api/",
+            "slack_client_id": raw["slack_client_id"],
+            "slack_client_secret": raw["slack_client_secret"],
+            "slack_redirect_uri": _url(raw, "slack_redirect_uri", ("http://", "https://"))
+            if raw["slack_redirect_uri"]
+            else "",
+            "secret_key": _secret_keys(raw),
             "http_host": raw["http_host"] or "127.0.0.1",
             "http_port": _int(raw, "http_port", 1, 65535),
             "discord_token": raw["discord_token"],
@@ -288,10 +322,27 @@ class Settings:
 
 _PREFIXES = ("BRIEFBOT_", "SLACK_", "DISCORD_")
 #: Settings whose values never appear in logs or reprs.
-SECRET_FIELDS = frozenset({"slack_bot_token", "slack_app_token", "slack_signing_secret", "discord_token"})
+SECRET_FIELDS = frozenset(
+    {"slack_bot_token", "slack_app_token", "slack_signing_secret", "slack_client_secret", "secret_key", "discord_token"}
+)
+
+
+def _secret_keys(raw: Mapping[str, str]) -> tuple[str, ...]:
+    from bot.sealing import valid_key  # noqa: PLC0415 - cryptography, only when a key is set
+
+    keys = tuple(k.strip() for k in raw["secret_key"].split(",") if k.strip())
+    if not all(valid_key(k) for k in keys):
+        raise SettingsError(
+            "BRIEFBOT_SECRET_KEY must be Fernet keys (44 characters of URL-safe base64), comma-separated: "
+            "`briefbot secret-key` prints a new one."
+        )
+    return keys
 
 
 def _check_slack(kw: Mapping[str, Any]) -> None:
+    if kw["slack_client_id"] or kw["slack_client_secret"]:
+        _check_slack_oauth(kw)
+        return
     token = kw["slack_bot_token"]
     if not token:
         return
@@ -399,3 +450,16 @@ def read_env_file(path: Path) -> dict[str, str]:
             value = value.split(" #", 1)[0].rstrip()
         out[key.strip()] = value
     return out
+
+
+def _check_slack_oauth(kw: Mapping[str, Any]) -> None:
+    if not (kw["slack_client_id"] and kw["slack_client_secret"]):
+        raise SettingsError("OAuth mode needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (Basic Information).")
+    if kw["slack_bot_token"]:
+        raise SettingsError(
+            "Set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID (OAuth: each workspace that installs it), not both."
+        )
+    if kw["slack_mode"] != "http":
+        raise SettingsError("OAuth mode needs SLACK_MODE=http: Slack sends installers back to /slack/oauth_redirect.")
+    if not kw["slack_signing_secret"]:
+        raise SettingsError("SLACK_SIGNING_SECRET is needed in OAuth mode (HTTP requests are signed).")

@@ -25,7 +25,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import bindparam, event, text
 from sqlalchemy.engine import RowMapping, make_url
@@ -38,7 +38,8 @@ from bot.model import BriefFailure, ChannelRef, DigestRun, FeedHealth, FeedItem,
 from bot.settings import POSTGRES_SCHEMES, SQLITE_SCHEMES
 from summarizer.model import Brief
 
-MIGRATIONS: tuple[str, ...] = (
+#: One script per version, or a pair (SQLite, PostgreSQL) where the dialects part.
+MIGRATIONS: tuple[str | tuple[str, str], ...] = (
     """
     CREATE TABLE subscriptions (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -124,6 +125,72 @@ MIGRATIONS: tuple[str, ...] = (
         key TEXT PRIMARY KEY, kind TEXT NOT NULL, message TEXT NOT NULL, headline TEXT, at TEXT NOT NULL
     );
     """,
+    # 7: a channel is known by its workspace too (a Slack Connect channel has one id in two
+    # organisations, each with its own install of briefbot: neither may see or change the other's
+    # feeds, schedule or digests). SQLite cannot change a key in place: its tables are
+    # rebuilt, keeping subscription ids (users type them); PostgreSQL swaps the constraints.
+    (
+        """
+        CREATE TABLE subscriptions_v7 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            platform TEXT NOT NULL, channel TEXT NOT NULL, workspace TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL, include TEXT NOT NULL DEFAULT '', exclude TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            UNIQUE (platform, workspace, channel, url)
+        );
+        INSERT INTO subscriptions_v7 (id, platform, channel, workspace, url, include, exclude, created)
+            SELECT id, platform, channel, workspace, url, include, exclude, created FROM subscriptions;
+        DROP TABLE subscriptions;
+        ALTER TABLE subscriptions_v7 RENAME TO subscriptions;
+        CREATE TABLE schedules_v7 (
+            platform TEXT NOT NULL, channel TEXT NOT NULL, workspace TEXT NOT NULL DEFAULT '',
+            time TEXT NOT NULL, tz TEXT NOT NULL,
+            PRIMARY KEY (platform, workspace, channel)
+        );
+        INSERT INTO schedules_v7 SELECT platform, channel, workspace, time, tz FROM schedules;
+        DROP TABLE schedules;
+        ALTER TABLE schedules_v7 RENAME TO schedules;
+        CREATE TABLE digest_runs_v7 (
+            platform TEXT NOT NULL, channel TEXT NOT NULL, workspace TEXT NOT NULL DEFAULT '', day TEXT NOT NULL,
+            status TEXT NOT NULL, started TEXT NOT NULL, finished TEXT,
+            plan TEXT, posted INTEGER NOT NULL DEFAULT 0, anchor TEXT NOT NULL DEFAULT '',
+            attempts INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT '', lease_until TEXT,
+            PRIMARY KEY (platform, workspace, channel, day)
+        );
+        INSERT INTO digest_runs_v7 (platform, channel, workspace, day, status, started, finished, plan, posted,
+                                    anchor, attempts, owner, lease_until)
+            SELECT r.platform, r.channel,
+                   COALESCE((SELECT s.workspace FROM schedules s
+                             WHERE s.platform = r.platform AND s.channel = r.channel), ''),
+                   r.day, r.status, r.started, r.finished, r.plan, r.posted, r.anchor, r.attempts, r.owner,
+                   r.lease_until
+            FROM digest_runs r;
+        DROP TABLE digest_runs;
+        ALTER TABLE digest_runs_v7 RENAME TO digest_runs;
+        """,
+        """
+        ALTER TABLE subscriptions DROP CONSTRAINT subscriptions_platform_channel_url_key;
+        ALTER TABLE subscriptions ADD CONSTRAINT subscriptions_scope_url_key
+            UNIQUE (platform, workspace, channel, url);
+        ALTER TABLE schedules DROP CONSTRAINT schedules_pkey;
+        ALTER TABLE schedules ADD PRIMARY KEY (platform, workspace, channel);
+        ALTER TABLE digest_runs ADD COLUMN workspace TEXT NOT NULL DEFAULT '';
+        UPDATE digest_runs SET workspace = COALESCE((SELECT s.workspace FROM schedules s
+            WHERE s.platform = digest_runs.platform AND s.channel = digest_runs.channel), '');
+        ALTER TABLE digest_runs DROP CONSTRAINT digest_runs_pkey;
+        ALTER TABLE digest_runs ADD PRIMARY KEY (platform, workspace, channel, day);
+        """,
+    ),
+    # 8: an app's installations in one organisation or workspace (Slack's OAuth flow): ``kind`` "bot"
+    # (the bot token) or "installation" (with its installer, ``user_id``; '' for the workspace's
+    # latest). ``data`` is the installation as JSON, sealed (:mod:`bot.sealing`) when a key is set.
+    """
+    CREATE TABLE installations (
+        platform TEXT NOT NULL, enterprise TEXT NOT NULL, team TEXT NOT NULL, user_id TEXT NOT NULL,
+        kind TEXT NOT NULL, data TEXT NOT NULL, saved TEXT NOT NULL,
+        PRIMARY KEY (platform, enterprise, team, user_id, kind)
+    );
+    """,
 )
 
 
@@ -132,12 +199,14 @@ _PG_TYPES = {"INTEGER PRIMARY KEY AUTOINCREMENT": "BIGINT GENERATED BY DEFAULT A
 #: What ``briefbot db copy`` moves, table by table: its natural key (a row the target has is kept) and
 #: the order to copy in.
 _COPIED = (
-    ("subscriptions", "platform, channel, url", "id"),
-    ("schedules", "platform, channel", "platform, channel"),
+    ("subscriptions", "platform, workspace, channel, url", "id"),
+    ("schedules", "platform, workspace, channel", "platform, workspace, channel"),
     ("feeds", "url", "url"),
     ("items", "url, feed", "first_seen, url, feed"),
     ("briefs", "url", "created, url"),
-    ("digest_runs", "platform, channel, day", "day, platform, channel"),
+    ("digest_runs", "platform, workspace, channel, day", "day, platform, workspace, channel"),
+    # Sealed as they are: the target opens them with the same BRIEFBOT_SECRET_KEY.
+    ("installations", "platform, enterprise, team, user_id, kind", "saved, platform, enterprise, team, user_id, kind"),
 )
 #: The PostgreSQL notification channel on which a stored brief (or failure) is announced by its key.
 BRIEFS_CHANNEL = "briefbot_briefs"
@@ -195,11 +264,27 @@ def is_postgres(target: str | Path) -> bool:
     return database_url(target).startswith("postgresql")
 
 
-def _statements(script: str, postgres: bool) -> list[str]:
+def _statements(migration: str | tuple[str, str], postgres: bool) -> list[str]:
+    script = migration if isinstance(migration, str) else migration[postgres]
     if postgres:
         for sqlite, pg in _PG_TYPES.items():
             script = script.replace(sqlite, pg)
     return [s.strip() for s in script.split(";") if s.strip()]
+
+
+class InstallationKey(NamedTuple):
+    """Which installation record.
+
+    An organisation (``enterprise``, '' outside Enterprise Grid), a workspace (``team``, '' for an
+    organisation-wide install), the installer (``user_id``, '' for the workspace's latest) and ``kind``
+    ("bot" or "installation").
+    """
+
+    platform: str
+    enterprise: str
+    team: str
+    user_id: str
+    kind: str
 
 
 class Store(Protocol):
@@ -231,6 +316,14 @@ class Store(Protocol):
     async def claim_feed_poll(self, url: str, owner: str, now: dt.datetime, until: dt.datetime) -> bool: ...  # noqa: D102
     async def once(self, key: str, now: dt.datetime, until: dt.datetime) -> bool: ...  # noqa: D102
     async def forget(self, key: str) -> None: ...  # noqa: D102
+    async def consume(self, key: str, now: dt.datetime) -> bool: ...  # noqa: D102
+    async def put_installation(self, key: InstallationKey, data: str) -> None: ...  # noqa: D102
+    async def get_installation(self, key: InstallationKey) -> str | None: ...  # noqa: D102
+    async def installations(self, platform: str) -> list[tuple[InstallationKey, str]]: ...  # noqa: D102
+    async def delete_installations(  # noqa: D102
+        self, platform: str, enterprise: str, team: str | None, user_id: str | None = None, kind: str | None = None
+    ) -> int: ...
+    async def forget_workspace(self, platform: str, workspace: str, *, prefix: bool = False) -> int: ...  # noqa: D102
     async def take_call(  # noqa: D102
         self, limits: Sequence[tuple[str, int]], now: dt.datetime, window: dt.timedelta = ...
     ) -> tuple[int, float]: ...
@@ -325,14 +418,14 @@ class SqlStore:
         async with self._tx() as conn:
             return await self._version(conn)
 
-    async def migrate(self) -> None:
-        """Apply the migrations this database lacks, each in its own transaction."""
+    async def migrate(self, upto: int = len(MIGRATIONS)) -> None:
+        """Apply the migrations this database lacks, each in its own transaction (the first ``upto``)."""
         while True:
             async with self._tx() as conn:
                 if self.postgres:
                     await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
                 version = await self._version(conn)
-                if version >= len(MIGRATIONS):
+                if version >= upto:
                     return
                 for statement in _statements(MIGRATIONS[version], self.postgres):
                     await conn.exec_driver_sql(statement)
@@ -388,7 +481,7 @@ class SqlStore:
                 text(
                     """INSERT INTO subscriptions (platform, channel, workspace, url, include, exclude, created)
                        VALUES (:platform, :channel, :workspace, :url, :include, :exclude, :created)
-                       ON CONFLICT (platform, channel, url) DO UPDATE SET include = excluded.include,
+                       ON CONFLICT (platform, workspace, channel, url) DO UPDATE SET include = excluded.include,
                        exclude = excluded.exclude"""
                 ),
                 {
@@ -422,7 +515,8 @@ class SqlStore:
                 text(
                     """INSERT INTO schedules (platform, channel, workspace, time, tz)
                        VALUES (:platform, :channel, :workspace, :time, :tz)
-                       ON CONFLICT (platform, channel) DO UPDATE SET time = excluded.time, tz = excluded.tz"""
+                       ON CONFLICT (platform, workspace, channel)
+                       DO UPDATE SET time = excluded.time, tz = excluded.tz"""
                 ),
                 {**_channel(schedule.channel), "time": schedule.time.strftime("%H:%M"), "tz": schedule.tz},
             )
@@ -431,14 +525,22 @@ class SqlStore:
         """Stop a channel's daily digest; whether it had one."""
         async with self._tx() as conn:
             result = await conn.execute(
-                text("DELETE FROM schedules WHERE platform = :platform AND channel = :channel"), _channel(channel)
+                text(
+                    """DELETE FROM schedules
+                       WHERE platform = :platform AND workspace = :workspace AND channel = :channel"""
+                ),
+                _channel(channel),
             )
             return result.rowcount > 0
 
     async def schedules(self) -> list[Schedule]:
         """Every channel's digest time."""
         async with self._tx() as conn:
-            rows = (await conn.execute(text("SELECT * FROM schedules ORDER BY platform, channel"))).mappings().all()
+            rows = (
+                (await conn.execute(text("SELECT * FROM schedules ORDER BY platform, workspace, channel")))
+                .mappings()
+                .all()
+            )
         return [_schedule(r) for r in rows]
 
     async def schedule_of(self, channel: ChannelRef) -> Schedule | None:
@@ -447,7 +549,10 @@ class SqlStore:
             r = (
                 (
                     await conn.execute(
-                        text("SELECT * FROM schedules WHERE platform = :platform AND channel = :channel"),
+                        text(
+                            """SELECT * FROM schedules
+                               WHERE platform = :platform AND workspace = :workspace AND channel = :channel"""
+                        ),
                         _channel(channel),
                     )
                 )
@@ -544,6 +649,90 @@ class SqlStore:
         """Make ``key`` new again (:meth:`once`): the work it guarded is over."""
         async with self._tx() as conn:
             await conn.execute(text("DELETE FROM seen_once WHERE key = :key"), {"key": key})
+
+    async def consume(self, key: str, now: dt.datetime) -> bool:
+        """Whether ``key`` was remembered (:meth:`once`) and had not run out; it is forgotten either way.
+
+        An OAuth ``state`` is good for one install, whichever instance the browser comes back to.
+        """
+        async with self._tx() as conn:
+            taken = await conn.execute(text("DELETE FROM seen_once WHERE key = :key RETURNING until"), {"key": key})
+            row = taken.first()
+        return row is not None and str(row[0]) >= _utc(now)
+
+    # --- app installations (Slack's OAuth flow) --------------------------------------------------
+
+    async def put_installation(self, key: InstallationKey, data: str) -> None:
+        """Store (or replace) one installation record; ``data`` as the caller sealed it."""
+        async with self._tx() as conn:
+            await conn.execute(
+                text(
+                    """INSERT INTO installations (platform, enterprise, team, user_id, kind, data, saved)
+                       VALUES (:platform, :enterprise, :team, :user_id, :kind, :data, :saved)
+                       ON CONFLICT (platform, enterprise, team, user_id, kind)
+                       DO UPDATE SET data = excluded.data, saved = excluded.saved"""
+                ),
+                {**key._asdict(), "data": data, "saved": _now()},
+            )
+
+    async def get_installation(self, key: InstallationKey) -> str | None:
+        """One installation record, as stored."""
+        async with self._tx() as conn:
+            found = await conn.execute(
+                text(
+                    """SELECT data FROM installations WHERE platform = :platform AND enterprise = :enterprise
+                       AND team = :team AND user_id = :user_id AND kind = :kind"""
+                ),
+                key._asdict(),
+            )
+            return found.scalar()
+
+    async def installations(self, platform: str) -> list[tuple[InstallationKey, str]]:
+        """Every installation record of ``platform`` (``briefbot doctor`` checks that the key opens them)."""
+        async with self._tx() as conn:
+            rows = (
+                await conn.execute(
+                    text("SELECT * FROM installations WHERE platform = :platform ORDER BY saved"),
+                    {"platform": platform},
+                )
+            ).mappings()
+            return [
+                (InstallationKey(r["platform"], r["enterprise"], r["team"], r["user_id"], r["kind"]), r["data"])
+                for r in rows
+            ]
+
+    async def delete_installations(
+        self, platform: str, enterprise: str, team: str | None, user_id: str | None = None, kind: str | None = None
+    ) -> int:
+        """Delete installation records; how many.
+
+        Of one team (``team`` None: of the whole organisation), of one installer (``user_id``) or of
+        one ``kind``.
+        """
+        sql = "DELETE FROM installations WHERE platform = :platform AND enterprise = :enterprise"
+        args = {"platform": platform, "enterprise": enterprise}
+        for column, value in (("team", team), ("user_id", user_id), ("kind", kind)):
+            if value is not None:
+                sql += f" AND {column} = :{column}"  # a constant column name, never user text
+                args[column] = value
+        async with self._tx() as conn:
+            return int((await conn.execute(text(sql), args)).rowcount)
+
+    async def forget_workspace(self, platform: str, workspace: str, *, prefix: bool = False) -> int:
+        """Delete a workspace's subscriptions, schedules and digest runs (an app uninstalled); rows gone.
+
+        ``prefix``: every workspace whose key starts with ``workspace`` (an organisation's).
+        """
+        where = "platform = :platform AND " + (
+            "substr(workspace, 1, :length) = :workspace" if prefix else "workspace = :workspace"
+        )
+        args: dict[str, Any] = {"platform": platform, "workspace": workspace, "length": len(workspace)}
+        gone = 0
+        async with self._tx() as conn:
+            for table in ("subscriptions", "schedules", "digest_runs"):
+                # Table names are constants of this module.
+                gone += int((await conn.execute(text(f"DELETE FROM {table} WHERE {where}"), args)).rowcount)  # noqa: S608
+        return gone
 
     async def take_call(
         self, limits: Sequence[tuple[str, int]], now: dt.datetime, window: dt.timedelta = dt.timedelta(minutes=1)
@@ -751,7 +940,8 @@ class SqlStore:
                     await conn.execute(
                         text(
                             """SELECT status, plan, posted, anchor, started, attempts FROM digest_runs
-                               WHERE platform = :platform AND channel = :channel AND day = :day"""
+                               WHERE platform = :platform AND workspace = :workspace AND channel = :channel
+                                 AND day = :day"""
                         ),
                         {**_channel(channel), "day": day.isoformat()},
                     )
@@ -776,10 +966,11 @@ class SqlStore:
                 (
                     await conn.execute(
                         text(
-                            """INSERT INTO digest_runs (platform, channel, day, status, started, plan, posted, anchor,
-                                                        attempts, owner, lease_until)
-                               VALUES (:platform, :channel, :day, 'posting', :now, NULL, 0, '', 1, :owner, :until)
-                               ON CONFLICT (platform, channel, day) DO UPDATE SET owner = excluded.owner,
+                            """INSERT INTO digest_runs (platform, channel, workspace, day, status, started, plan,
+                                                        posted, anchor, attempts, owner, lease_until)
+                               VALUES (:platform, :channel, :workspace, :day, 'posting', :now, NULL, 0, '', 1, :owner,
+                                       :until)
+                               ON CONFLICT (platform, workspace, channel, day) DO UPDATE SET owner = excluded.owner,
                                  lease_until = excluded.lease_until, attempts = digest_runs.attempts + 1
                                WHERE digest_runs.status <> 'done'
                                  AND (digest_runs.owner = excluded.owner OR digest_runs.owner = ''
@@ -826,7 +1017,8 @@ class SqlStore:
     ) -> bool:
         # ``assignments`` is one of the constant strings above, never user text.
         sql = f"""UPDATE digest_runs SET {assignments}
-                  WHERE platform = :platform AND channel = :channel AND day = :day AND owner = :owner
+                  WHERE platform = :platform AND workspace = :workspace AND channel = :channel
+                    AND day = :day AND owner = :owner
                     AND status <> 'done'"""  # noqa: S608
         async with self._tx() as conn:
             result = await conn.execute(
@@ -840,7 +1032,8 @@ class SqlStore:
             await conn.execute(
                 text(
                     """UPDATE digest_runs SET status = 'done', finished = :now
-                       WHERE platform = :platform AND channel = :channel AND day = :day"""
+                       WHERE platform = :platform AND workspace = :workspace AND channel = :channel
+                                 AND day = :day"""
                 ),
                 {**_channel(channel), "day": day.isoformat(), "now": _now()},
             )
@@ -852,7 +1045,8 @@ class SqlStore:
                 await conn.execute(
                     text(
                         """SELECT MAX(finished) FROM digest_runs
-                           WHERE platform = :platform AND channel = :channel AND status = 'done'"""
+                           WHERE platform = :platform AND workspace = :workspace AND channel = :channel
+                             AND status = 'done'"""
                     ),
                     _channel(channel),
                 )
@@ -915,7 +1109,7 @@ async def _subscriptions(conn: AsyncConnection, channel: ChannelRef | None) -> l
     sql = "SELECT * FROM subscriptions"
     args: dict[str, str] = {}
     if channel is not None:
-        sql += " WHERE platform = :platform AND channel = :channel"
+        sql += " WHERE platform = :platform AND workspace = :workspace AND channel = :channel"
         args = _channel(channel)
     rows = (await conn.execute(text(sql + " ORDER BY id"), args)).mappings().all()
     return [

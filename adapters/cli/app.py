@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("doctor", help="check the settings, the model, the database and the platform tokens")
+    sub.add_parser("secret-key", help="print a new key for BRIEFBOT_SECRET_KEY (seals stored Slack tokens)")
     sub.add_parser("run", help="run the bot: Slack and/or Discord, feed poller, digest scheduler (see README)")
     worker = sub.add_parser("worker", help="brief the queue's jobs for the bot instances (PostgreSQL; see README)")
     worker.add_argument(
@@ -157,6 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_worker(args, settings, sentences, method)
         if args.command == "doctor":
             return asyncio.run(_doctor(settings))
+        if args.command == "secret-key":
+            from bot.sealing import new_key  # noqa: PLC0415
+
+            print(new_key())
+            return 0
         if args.command == "discord":
             return asyncio.run(_discord_sync(settings, args.guild))
         if args.command == "db":
@@ -282,7 +288,8 @@ async def _doctor(settings: Settings) -> int:
     from bot.storage import MIGRATIONS, SqlStore, describe, failure, is_postgres  # noqa: PLC0415
     from summarizer.nlp import ModelNotFound, Pipeline, load_model  # noqa: PLC0415
 
-    results: list[tuple[bool, str, str]] = [(True, "settings", "read from the environment and .env")]
+    # ok, or FAIL (exit 1), or None: a warning (the bot runs, but should not be left so).
+    results: list[tuple[bool | None, str, str]] = [(True, "settings", "read from the environment and .env")]
     try:
         pipeline = await asyncio.to_thread(lambda: Pipeline(load_model(settings.spacy_model)))
         results.append((True, "model", pipeline.name))
@@ -296,6 +303,8 @@ async def _doctor(settings: Settings) -> int:
         where = describe(settings.db)
         detail = f"{where}: schema {len(MIGRATIONS)}, {subs} subscriptions, {schedules} schedules"
         results.append((ok, "database", detail if ok else f"{where}: integrity check failed"))
+        if settings.slack_oauth:
+            results += await _doctor_oauth(settings)
     except Exception as err:
         results.append((False, "database", f"{describe(settings.db)}: {failure(err)}"))
     if is_postgres(settings.db):
@@ -314,13 +323,45 @@ async def _doctor(settings: Settings) -> int:
     )  # fmt: skip
     async with aiohttp.ClientSession(timeout=timeout) as http:
         for name, enabled, variable, method, url, authorization in platforms:
+            if name == "slack" and settings.slack_oauth:
+                continue  # a token per workspace: the installations line above
             if enabled:
                 results.append(await _check(http, name, url, {"Authorization": authorization}, method))
             else:
                 results.append((True, name, f"off ({variable} not set)"))
-    for ok, name, detail in results:
-        print(f"{'ok  ' if ok else 'FAIL'} {name:<9} {detail}")
-    return 0 if all(ok for ok, _n, _d in results) else 1
+    for state, name, detail in results:
+        print(f"{'warn' if state is None else 'ok  ' if state else 'FAIL'} {name:<9} {detail}")
+    return 0 if all(state is not False for state, _n, _d in results) else 1
+
+
+async def _doctor_oauth(settings: Settings) -> list[tuple[bool | None, str, str]]:
+    """OAuth mode: the installations the key opens, and a warning when no key seals them."""
+    from bot.sealing import SEALED, Sealer, SecretKeyError  # noqa: PLC0415
+    from bot.storage import SqlStore  # noqa: PLC0415
+
+    sealer = Sealer(settings.secret_key)
+    store = await SqlStore.open(settings.db)
+    try:
+        records = await store.installations("slack")
+    finally:
+        await store.close()
+    teams = {(k.enterprise, k.team) for k, _data in records if k.kind == "bot"}
+    try:
+        for _key, data in records:
+            sealer.open(data)
+    except SecretKeyError as err:
+        return [(False, "slack", str(err))]
+    plain = sum(not data.startswith(SEALED) for _key, data in records)
+    out: list[tuple[bool | None, str, str]] = [
+        (True, "slack", f"OAuth mode: installed in {len(teams)} workspace{'s' if len(teams) != 1 else ''}")
+    ]
+    if not sealer.sealing:
+        out.append((None, "secrets", "BRIEFBOT_SECRET_KEY is not set: Slack tokens are stored unencrypted"))
+    elif plain:
+        out.append((None, "secrets", f"{plain} installation records not sealed yet (`briefbot run` seals them)"))
+    else:
+        out.append((True, "secrets", f"{len(records)} installation records sealed"))
+    return out
 
 
 async def _check(
@@ -345,7 +386,11 @@ def _cmd_run(settings: Settings, sentences: int, method: str) -> int:
     from adapters.cli.run import run, setup_logging  # noqa: PLC0415
 
     if not (settings.slack_enabled or settings.discord_enabled):
-        return _fail("nothing to run: set SLACK_BOT_TOKEN (Slack) and/or DISCORD_TOKEN (Discord); see .env.example", 2)
+        return _fail(
+            "nothing to run: set SLACK_BOT_TOKEN or SLACK_CLIENT_ID (Slack) and/or DISCORD_TOKEN (Discord); "
+            "see .env.example",
+            2,
+        )
     setup_logging(settings)
     loaded = _load_briefs(settings, sentences, method)
     if isinstance(loaded, int):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from adapters.slack.app import OAuthConfig
     from bot.core import BriefFn, BriefManyFn, Core, DigestPoster
     from bot.metrics import Metrics
     from bot.model import Schedule
@@ -141,16 +142,24 @@ async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: st
     ready_events: list[asyncio.Event] = []
     tasks: dict[str, Awaitable[None]] = {}
     log.info("briefbot starting: model %s, database %s, settings %r", model, describe(settings.db), settings)
+    slack = None
     if settings.slack_enabled:
         from adapters.slack.app import SlackAdapter, SlackConfig, make_client  # noqa: PLC0415
 
-        client = make_client(settings.slack_bot_token, settings.slack_api_url)
+        oauth = await _slack_oauth(settings, core) if settings.slack_oauth else None
+        if settings.slack_oauth and oauth is None:
+            core.close()
+            await fetcher.close()
+            await store.close()
+            return 1
+        client = make_client(settings.slack_bot_token or None, settings.slack_api_url)
         slack = SlackAdapter(
             core,
             client,
             signing_secret=settings.slack_signing_secret or None,
             socket_mode=settings.slack_mode == "socket",
             admins=settings.admins,
+            oauth=oauth,
         )
         config = SlackConfig(
             bot_token=settings.slack_bot_token,
@@ -165,6 +174,8 @@ async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: st
         tasks["slack"] = slack.run(config)
         if settings.slack_mode == "http":
             log.info("Slack request URL: http://%s:%d/slack/events", settings.http_host, settings.http_port)
+        if oauth is not None:
+            log.info("Slack install page: http://%s:%d/slack/install", settings.http_host, settings.http_port)
     if settings.discord_enabled:
         from adapters.discord.app import DiscordAdapter, invite_url, point_at  # noqa: PLC0415
 
@@ -186,8 +197,13 @@ async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: st
 
     async def send(schedule: Schedule, day: dt.date) -> None:
         poster = publishers.get(schedule.channel.platform)
-        if poster is not None:
-            await core.deliver_digest(schedule, day, poster)
+        if poster is None:
+            return
+        if schedule.channel.platform == "slack" and slack is not None and not await slack.installed(schedule.channel):
+            # Uninstalled while its event could not reach us: nothing to post with; the data stays.
+            log.warning("digest of %s skipped: briefbot is not installed in its Slack workspace", schedule.channel)
+            return
+        await core.deliver_digest(schedule, day, poster)
 
     async def schedule() -> None:
         # Digests missed while down are due at once; Discord can post only once it is logged in.
@@ -216,6 +232,33 @@ async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: st
     await store.close()
     log.info("briefbot stopped")
     return status
+
+
+async def _slack_oauth(settings: Settings, core: Core) -> OAuthConfig | None:
+    """OAuth mode's stores on the core's database; ``None`` (logged) when the key cannot open them."""
+    from adapters.slack.app import OAuthConfig  # noqa: PLC0415
+    from adapters.slack.oauth import InstallationStore, StateStore, reseal  # noqa: PLC0415
+    from bot.sealing import Sealer, SecretKeyError  # noqa: PLC0415
+
+    sealer = Sealer(settings.secret_key)
+    try:
+        kept, resealed = await reseal(core.store, sealer)
+    except SecretKeyError as err:
+        log.error("%s", err)
+        return None
+    if not sealer.sealing:
+        log.warning(
+            "OAuth mode without BRIEFBOT_SECRET_KEY: Slack tokens are stored unencrypted "
+            "(`briefbot secret-key` makes a key)"
+        )
+    log.info("Slack OAuth mode: %d installation records%s", kept, f", {resealed} sealed again" if resealed else "")
+    return OAuthConfig(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        installations=InstallationStore(core.store, sealer),
+        states=StateStore(core.store, core.clock),
+        redirect_uri=settings.slack_redirect_uri,
+    )
 
 
 async def until_signal(tasks: dict[str, Awaitable[None]]) -> int:

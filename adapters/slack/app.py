@@ -13,6 +13,10 @@
 - Socket Mode (default: needs ``SLACK_APP_TOKEN`` and ``SLACK_BOT_TOKEN``) or HTTP mode (``POST
   /slack/events`` on ``BRIEFBOT_HTTP_HOST``:``BRIEFBOT_HTTP_PORT``, signatures checked with
   ``SLACK_SIGNING_SECRET``). ``SLACK_API_URL`` points the Web API client elsewhere (proxies, tests).
+- OAuth mode (``SLACK_CLIENT_ID``, HTTP mode; :mod:`adapters.slack.oauth`): slack-bolt's install page
+  (``GET /slack/install``) and redirect (``GET /slack/oauth_redirect``), a token per workspace found
+  per request, and each channel keyed by its workspace; ``app_uninstalled`` and ``tokens_revoked``
+  delete that workspace's installation and its subscriptions, schedules and digest runs.
 """
 
 from __future__ import annotations
@@ -29,14 +33,25 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.oauth import (
+    ROTATE_BEFORE,
+    SCOPES,
+    InstallationStore,
+    StateStore,
+    WorkspaceClients,
+    workspace_key,
+)
 from adapters.slack.render import digest_headline, pack, render, story_blocks
 from bot.commands import parse_command
 from bot.core import Core, post_digest
@@ -74,7 +89,24 @@ class SlackConfig:
     admins: frozenset[str] = frozenset()
 
 
-def make_client(token: str, api_url: str = DEFAULT_API_URL) -> AsyncWebClient:
+@dataclass(frozen=True, slots=True)
+class OAuthConfig:
+    """OAuth mode's settings and stores (many workspaces, each installed through "Add to Slack")."""
+
+    client_id: str
+    client_secret: str
+    installations: InstallationStore
+    states: StateStore
+    #: The redirect URL as listed in the app (empty: Slack uses the app's only one).
+    redirect_uri: str = ""
+
+
+def authorize_url(api_url: str) -> str:
+    """Where "Add to Slack" sends the installer: Slack's own page, or GovSlack's beside its API."""
+    return api_url.rstrip("/").removesuffix("/api") + "/oauth/v2/authorize"
+
+
+def make_client(token: str | None, api_url: str = DEFAULT_API_URL) -> AsyncWebClient:
     """The Web API client: Slack's own URL or ``SLACK_API_URL``; 429s, 5xx and dropped connections retried."""
     return AsyncWebClient(
         token=token,
@@ -100,28 +132,71 @@ class SlackAdapter:
         admins: frozenset[str] = frozenset(),
         pace: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        oauth: OAuthConfig | None = None,
     ) -> None:
-        """Build the bolt app around ``core``; nothing connects until :meth:`run`."""
+        """Build the bolt app around ``core``; nothing connects until :meth:`run`.
+
+        ``oauth``: OAuth mode (``client`` then holds no token: each request and each digest gets its
+        workspace's).
+        """
         self.core = core
         self.client = client
         self.admins = admins
         self._sleep = sleep
-        self.publisher = SlackPublisher(client, pace=pace, sleep=sleep)
+        self.oauth = oauth
+        self.workspaces: WorkspaceClients | None = None
+        settings: AsyncOAuthSettings | None = None
+        if oauth is not None:
+            settings = AsyncOAuthSettings(
+                client_id=oauth.client_id,
+                client_secret=oauth.client_secret,
+                scopes=list(SCOPES),
+                user_scopes=[],
+                redirect_uri=oauth.redirect_uri or None,
+                authorization_url=authorize_url(str(client.base_url)),
+                installation_store=oauth.installations,
+                state_store=oauth.states,
+                token_rotation_expiration_minutes=ROTATE_BEFORE,
+            )
+            # The same authorizer bolt would make, but refreshing rotated tokens through our client
+            # (its own would always call slack.com, whatever SLACK_API_URL says).
+            settings.authorize = AsyncInstallationStoreAuthorize(
+                logger=logging.getLogger("slack_bolt"),
+                installation_store=oauth.installations,
+                client_id=oauth.client_id,
+                client_secret=oauth.client_secret,
+                token_rotation_expiration_minutes=ROTATE_BEFORE,
+                client=client,
+            )
+            rotator = AsyncTokenRotator(client_id=oauth.client_id, client_secret=oauth.client_secret, client=client)
+            self.workspaces = WorkspaceClients(
+                oauth.installations, lambda token: make_client(token, str(client.base_url)), rotator
+            )
+        self.publisher = SlackPublisher(client, pace=pace, sleep=sleep, workspaces=self.workspaces)
         self.app = AsyncApp(
             client=client,
             signing_secret=signing_secret,
             request_verification_enabled=not socket_mode,
             process_before_response=False,
+            oauth_settings=settings,
         )
         for name in SLASH_COMMANDS:
             self.app.command(name)(self._on_command)
+        if oauth is not None:
+            self.app.event("app_uninstalled")(self._on_uninstalled)
+            self.app.event("tokens_revoked")(self._on_tokens_revoked)
 
-    async def _on_command(self, ack: Any, command: dict[str, Any], respond: Any) -> None:  # noqa: ANN401
+    def workspace(self, enterprise_id: str | None, team_id: str | None) -> str:
+        """A channel's workspace key: its team (and, in OAuth mode under Enterprise Grid, organisation)."""
+        return workspace_key(enterprise_id, team_id) if self.oauth is not None else team_id or ""
+
+    async def _on_command(self, ack: Any, command: dict[str, Any], respond: Any, client: AsyncWebClient) -> None:  # noqa: ANN401
         name = command.get("command", "/brief").lstrip("/")
         text = command.get("text") or ""
         if name != "brief":
             text = f"{name} {text}".strip()
-        channel = ChannelRef("slack", command.get("channel_id", ""), command.get("team_id", ""))
+        workspace = self.workspace(command.get("enterprise_id"), command.get("team_id"))
+        channel = ChannelRef("slack", command.get("channel_id", ""), workspace)
         user = command.get("user_id", "")
         try:
             cmd = parse_command(text, channel, user)
@@ -134,7 +209,7 @@ class SlackAdapter:
         await ack(response_type="ephemeral", text=WORKING)
         try:
             if cmd.name in ADMIN_COMMANDS:
-                cmd = replace(cmd, is_admin=await self.is_admin(user))
+                cmd = replace(cmd, is_admin=await self.is_admin(user, client))
             reply = await self.core.handle(cmd)
         except Exception:
             # The core answers every error itself; this is the adapter's own failure (users.info).
@@ -162,12 +237,57 @@ class SlackAdapter:
                 log.exception("response_url failed; the reply was lost for this command")
                 return
 
-    async def is_admin(self, user: str) -> bool:
-        """A workspace admin or owner, or a user on the allow-list."""
+    async def _on_uninstalled(self, body: dict[str, Any]) -> None:
+        """The app was removed from a workspace (or an organisation): forget it."""
+        await self.forget(body.get("enterprise_id"), body.get("team_id"), org=bool(body.get("is_enterprise_install")))
+
+    async def _on_tokens_revoked(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Tokens were revoked: the bot's, and the workspace is forgotten; a user's, and only that installer."""
+        tokens = event.get("tokens") or {}
+        enterprise, team = body.get("enterprise_id"), body.get("team_id")
+        if tokens.get("bot"):
+            await self.forget(enterprise, team, org=bool(body.get("is_enterprise_install")))
+            return
+        if self.oauth is None:  # registered in OAuth mode only
+            return
+        for user in tokens.get("oauth") or []:
+            await self.oauth.installations.async_delete_installation(
+                enterprise_id=enterprise, team_id=team, user_id=str(user)
+            )
+
+    async def forget(self, enterprise_id: str | None, team_id: str | None, *, org: bool = False) -> None:
+        """Delete a workspace's (``org``: an organisation's) installation, tokens and channel data."""
+        if self.oauth is None:
+            return
+        store = self.core.store
+        if not team_id and not (org and enterprise_id):
+            log.warning("Slack: an uninstall event named no workspace; nothing deleted")
+            return
+        if org and enterprise_id:
+            records = await self.oauth.installations.delete_everywhere(enterprise_id, None)
+            rows = await store.forget_workspace("slack", f"{enterprise_id}/", prefix=True)
+        else:
+            records = await self.oauth.installations.delete_everywhere(enterprise_id, team_id or "")
+            rows = await store.forget_workspace("slack", workspace_key(enterprise_id, team_id))
+        log.info(
+            "Slack: uninstalled from %s: %d installation records, %d subscriptions, schedules and digest runs deleted",
+            enterprise_id if org else workspace_key(enterprise_id, team_id),
+            records,
+            rows,
+        )
+
+    async def installed(self, channel: ChannelRef) -> bool:
+        """Whether briefbot can post in ``channel``'s workspace (always, with one workspace's token)."""
+        if self.workspaces is None:
+            return True
+        return await self.workspaces.bot(channel.workspace) is not None
+
+    async def is_admin(self, user: str, client: AsyncWebClient | None = None) -> bool:
+        """A workspace admin or owner, or a user on the allow-list (``client``: the request's workspace's)."""
         if user in self.admins:
             return True
         try:
-            info = await self.client.users_info(user=user)
+            info = await (client or self.client).users_info(user=user)
         except SlackApiError as err:
             log.warning("users.info for %s failed: %s", user, err)
             return False
@@ -264,27 +384,53 @@ def digest_client(client: AsyncWebClient) -> AsyncWebClient:
     )
 
 
+class NotInstalled(Exception):
+    """briefbot is no longer installed in the channel's workspace (OAuth mode)."""
+
+
 class SlackPublisher:
     """Posts digests with ``chat.postMessage``: a headline, then one threaded reply per story, paced."""
 
     def __init__(
-        self, client: AsyncWebClient, *, pace: float = 1.0, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self,
+        client: AsyncWebClient,
+        *,
+        pace: float = 1.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        workspaces: WorkspaceClients | None = None,
     ) -> None:
-        """``pace``: seconds between two messages to one channel (Slack allows about one per second)."""
+        """``pace``: seconds between two messages to one channel (Slack allows about one per second).
+
+        ``workspaces``: OAuth mode, each channel posted to with its workspace's bot token.
+        """
         self.client = digest_client(client)
         self.pace = pace
         self._sleep = sleep
         self._last: dict[str, float] = {}
+        self.workspaces = workspaces
+        self._digest_clients: dict[int, AsyncWebClient] = {}
 
-    async def _send(self, channel: str, message: dict[str, Any], thread_ts: str | None = None) -> str:
-        wait = self._last.get(channel, -1e9) + self.pace - time.monotonic()
+    async def _client(self, channel: ChannelRef) -> AsyncWebClient:
+        if self.workspaces is None:
+            return self.client
+        found = await self.workspaces.client(channel.workspace)
+        if found is None:
+            raise NotInstalled(f"briefbot is not installed in Slack workspace {channel.workspace}")
+        made = self._digest_clients.get(id(found))
+        if made is None or made.token != found.token:
+            made = self._digest_clients[id(found)] = digest_client(found)
+        return made
+
+    async def _send(self, channel: ChannelRef, message: dict[str, Any], thread_ts: str | None = None) -> str:
+        client = await self._client(channel)
+        wait = self._last.get(channel.id, -1e9) + self.pace - time.monotonic()
         if wait > 0:
             await self._sleep(wait)
-        kwargs: dict[str, Any] = {"channel": channel, **message}
+        kwargs: dict[str, Any] = {"channel": channel.id, **message}
         if thread_ts:
             kwargs["thread_ts"] = thread_ts
-        response = await self.client.chat_postMessage(**kwargs)
-        self._last[channel] = time.monotonic()
+        response = await client.chat_postMessage(**kwargs)
+        self._last[channel.id] = time.monotonic()
         return str(response.get("ts") or "")
 
     def plan(self, reply: DigestReply) -> list[dict[str, Any]]:
@@ -301,21 +447,22 @@ class SlackPublisher:
         ``key`` travels as message metadata, which :meth:`find` looks for after a restart.
         """
         meta = {"event_type": DIGEST_EVENT, "event_payload": {"part": key}}
-        return await self._send(channel.id, {**message, "metadata": meta}, thread_ts=anchor or None)
+        return await self._send(channel, {**message, "metadata": meta}, thread_ts=anchor or None)
 
     async def find(
         self, channel: ChannelRef, message: dict[str, Any], anchor: str, key: str, since: dt.datetime
     ) -> str | None:
         """The ``ts`` of the digest message ``key`` if this bot already posted it (needs ``*:history``)."""
+        client = await self._client(channel)
         cursor = ""
         for _page in range(20):
             args: dict[str, Any] = {"channel": channel.id, "include_all_metadata": True, "limit": 200}
             if cursor:
                 args["cursor"] = cursor
             if anchor:
-                response = await self.client.conversations_replies(ts=anchor, **args)
+                response = await client.conversations_replies(ts=anchor, **args)
             else:
-                response = await self.client.conversations_history(oldest=f"{since.timestamp():.6f}", **args)
+                response = await client.conversations_history(oldest=f"{since.timestamp():.6f}", **args)
             for found in response.get("messages") or []:
                 meta = found.get("metadata") or {}
                 if meta.get("event_type") == DIGEST_EVENT and (meta.get("event_payload") or {}).get("part") == key:
@@ -331,4 +478,4 @@ class SlackPublisher:
             await post_digest(self, channel, reply)
             return
         for message in render(reply):
-            await self._send(channel.id, message)
+            await self._send(channel, message)

@@ -332,11 +332,14 @@ def test_db_upgrade_then_copy_to_postgresql_twice_copies_once(tmp_path: Path, po
     assert up.returncode == 0, up.stderr.decode()
     assert f"schema {len(MIGRATIONS)}, migrated from schema 1" in up.stdout.decode()
     assert "up to date" in run("db", "upgrade", env=env).stdout.decode()
+    with sqlite3.connect(path) as db:  # an OAuth-mode workspace, its record sealed
+        db.execute("INSERT INTO installations VALUES ('slack', '', 'T1', '', 'bot', 'fernet:x', '2026-12-01')")
     first = run("db", "copy", "--to", postgres_url, env=env)
     assert first.returncode == 0, first.stderr.decode()
     assert "1 subscriptions, 1 schedules" in first.stdout.decode()
+    assert "1 installations" in first.stdout.decode()
     again = run("db", "copy", "--to", postgres_url, env=env)
-    assert "0 subscriptions, 0 schedules" in again.stdout.decode()
+    assert "0 subscriptions, 0 schedules" in again.stdout.decode() and "0 installations" in again.stdout.decode()
     # The bot on the new database finds the channel's feed and digest time.
     doctor = run("doctor", env={"BRIEFBOT_DB": postgres_url})
     assert "1 subscriptions, 1 schedules" in doctor.stdout.decode() + doctor.stderr.decode()
@@ -351,3 +354,12 @@ def test_an_unreachable_database_is_one_line_without_its_password() -> None:
     proc = run("db", "upgrade", env={"BRIEFBOT_DB": "postgresql://briefbot:hunter2@127.0.0.1:9/briefbot"})
     assert_one_line_error(proc, 1, "database:")
     assert "hunter2" not in proc.stderr.decode() + proc.stdout.decode()
+
+
+def test_secret_key_prints_a_key_the_setting_takes_and_a_bad_key_is_one_line() -> None:
+    from bot.sealing import valid_key
+
+    first, second = run("secret-key"), run("secret-key")
+    key = first.stdout.decode().strip()
+    assert first.returncode == 0 and valid_key(key) and key != second.stdout.decode().strip()
+    assert_one_line_error(run("doctor", env={"BRIEFBOT_SECRET_KEY": "hunter2"}), 2, "BRIEFBOT_SECRET_KEY must be")

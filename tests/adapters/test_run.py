@@ -191,3 +191,88 @@ async def test_doctor_checks_tokens_against_the_platforms(tmp_path) -> None:
     assert "FAIL discord   " in report and "did not answer" in report
     assert "ok   database" in report and "ok   model" in report
     assert "doctor-secret" not in report  # no token, not even the one Discord refused
+
+
+async def test_run_in_oauth_mode_installs_a_workspace_and_doctor_reports_it(tmp_path) -> None:
+    import re
+    from urllib.parse import parse_qs, urlencode, urlparse
+
+    from bot.sealing import new_key
+    from tests.adapters.test_slack import signed
+
+    slack = FakeSlack(check_tokens=True)
+    await slack.start()
+    port = free_port()
+    key = new_key()
+    settings = {
+        "SLACK_MODE": "http",
+        "SLACK_CLIENT_ID": slack.client_id,
+        "SLACK_CLIENT_SECRET": slack.client_secret,
+        "SLACK_SIGNING_SECRET": "oauth-mode-secret",
+        "SLACK_API_URL": slack.base + "/api/",
+        "BRIEFBOT_HTTP_PORT": str(port),
+        "BRIEFBOT_DB": str(tmp_path / "b.sqlite3"),
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "adapters.cli.app",
+        "run",
+        cwd=str(tmp_path),
+        env=clean_env(**settings, BRIEFBOT_SECRET_KEY=key),
+        stderr=asyncio.subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(600):
+                try:
+                    async with http.get(base + "/slack/install") as resp:
+                        page, cookie = await resp.text(), resp.headers["Set-Cookie"].split(";")[0]
+                    break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            link = re.search(r'href="([^"]+oauth/v2/authorize[^"]+)"', page)
+            assert link is not None and link.group(1).startswith(slack.base + "/oauth/v2/authorize")
+            state = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)["state"][0]
+            query = urlencode({"code": slack.authorize("T5"), "state": state})
+            async with http.get(f"{base}/slack/oauth_redirect?{query}", headers={"Cookie": cookie}) as resp:
+                assert resp.status == 200
+            body = urlencode(
+                {"command": "/brief", "text": "feeds", "channel_id": "C1", "team_id": "T5", "user_id": "U1",
+                 "response_url": slack.issue_response_url()}
+            )  # fmt: skip
+            async with http.post(
+                base + "/slack/events", data=body.encode(), headers=signed(body, "oauth-mode-secret")
+            ) as resp:
+                assert resp.status == 200
+        for _ in range(300):
+            if slack.answered:
+                break
+            await asyncio.sleep(0.05)
+        assert "no feeds" in json.dumps(slack.answered).lower()
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 10) == 0
+        _out, err = await proc.communicate()
+        assert not [t for t in slack.issued if t.encode() in err]
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await slack.stop()
+
+    async def doctor(**extra: str) -> tuple[int, str]:
+        p = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "adapters.cli.app", "doctor", cwd=str(tmp_path),
+            env=clean_env(**settings, **extra), stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, _ = await asyncio.wait_for(p.communicate(), 120)
+        return int(p.returncode or 0), out.decode()
+
+    status, report = await doctor(BRIEFBOT_SECRET_KEY=key)
+    assert status == 0 and "ok   slack     OAuth mode: installed in 1 workspace" in report
+    assert "ok   secrets   3 installation records sealed" in report
+    status, report = await doctor()
+    assert status == 1 and "FAIL slack     The stored Slack installations are encrypted" in report
+    status, report = await doctor(BRIEFBOT_SECRET_KEY=new_key())
+    assert status == 1 and "BRIEFBOT_SECRET_KEY does not open" in report and "Traceback" not in report

@@ -309,3 +309,23 @@ def test_manifest_declares_every_slash_command_and_scope() -> None:
         manifest["oauth_config"]["scopes"]["bot"]
     )
     assert manifest["settings"]["socket_mode_enabled"] is True
+
+
+def test_the_oauth_manifest_matches_the_other_and_asks_for_what_oauth_mode_needs() -> None:
+    import yaml
+
+    from adapters.slack.oauth import SCOPES
+    from tests.conftest import ROOT
+
+    token_mode = yaml.safe_load((ROOT / "slack-manifest.yml").read_text(encoding="utf-8"))
+    oauth = yaml.safe_load((ROOT / "slack-manifest.oauth.yml").read_text(encoding="utf-8"))
+    bot_scopes = oauth["oauth_config"]["scopes"]["bot"]
+    assert bot_scopes == token_mode["oauth_config"]["scopes"]["bot"] and tuple(bot_scopes) == SCOPES
+    commands = oauth["features"]["slash_commands"]
+    assert [c["command"] for c in commands] == [c["command"] for c in token_mode["features"]["slash_commands"]]
+    assert {c["url"] for c in commands} == {"https://YOUR-HOST/slack/events"}
+    assert oauth["oauth_config"]["redirect_urls"] == ["https://YOUR-HOST/slack/oauth_redirect"]
+    events = oauth["settings"]["event_subscriptions"]
+    assert events["request_url"] == "https://YOUR-HOST/slack/events"
+    assert set(events["bot_events"]) == {"app_uninstalled", "tokens_revoked"}
+    assert oauth["settings"]["socket_mode_enabled"] is False

@@ -8,9 +8,10 @@ import datetime as dt
 import sqlite3
 
 import pytest
+from sqlalchemy import text
 
 from bot.model import ChannelRef, FeedItem, Schedule
-from bot.storage import MIGRATIONS, SqlStore, database_url, describe
+from bot.storage import MIGRATIONS, InstallationKey, SqlStore, database_url, describe
 from summarizer.model import Article, Brief, Quote, Sentence
 
 CH = ChannelRef("discord", "123", "G9")
@@ -74,6 +75,108 @@ async def test_schedules(store) -> None:
     assert await store.schedule_of(CH) == Schedule(CH, dt.time(8, 0), "Asia/Tokyo")
     assert await store.clear_schedule(CH) and not await store.clear_schedule(CH)
     assert await store.schedules() == []
+
+
+async def test_a_version_6_database_keys_channels_by_workspace_and_keeps_its_data(request, tmp_path) -> None:
+    for target in (str(tmp_path / "v6.sqlite3"), request.getfixturevalue("postgres_url")):
+        old = await SqlStore.open(target, migrate=False)
+        await old.migrate(upto=6)
+        team = ChannelRef("slack", "C1", "T1")
+        day = dt.date(2026, 12, 3)
+        async with old.engine.begin() as conn:  # rows as the release before wrote them
+            for url, include in (("https://f.example/a", ""), ("https://f.example/b", "x")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO subscriptions (platform, channel, workspace, url, include, exclude, created)"
+                        " VALUES ('slack', 'C1', 'T1', :url, :include, '', '2026-12-01')"
+                    ),
+                    {"url": url, "include": include},
+                )
+            ids = (await conn.execute(text("SELECT id FROM subscriptions ORDER BY id"))).scalars().all()
+            await conn.execute(text("INSERT INTO schedules VALUES ('slack', 'C1', 'T1', '07:30', 'Europe/Berlin')"))
+            await conn.execute(
+                text(
+                    "INSERT INTO digest_runs (platform, channel, day, status, started, finished, posted, owner)"
+                    " VALUES ('slack', 'C1', :day, 'done', :now, :now, 3, 'i1')"
+                ),
+                {"day": day.isoformat(), "now": NOW.isoformat()},
+            )
+        await old.close()
+        first, second = (ids[0], "https://f.example/a"), (ids[1], "https://f.example/b")
+        s = await SqlStore.open(target)
+        try:
+            assert await s.schema_version() == len(MIGRATIONS)
+            subs = await s.subscriptions(team)
+            assert [(x.id, x.url, x.include) for x in subs] == [(*first, ()), (*second, ("x",))]
+            assert (await s.add_subscription(team, "https://f.example/c", (), ())).id > ids[1]
+            assert await s.schedule_of(team) == Schedule(team, dt.time(7, 30), "Europe/Berlin")
+            # The day's digest stays delivered: not claimed again after the upgrade.
+            assert (await s.digest_run(team, day)).status == "done"
+            assert await s.claim_digest(team, day, "i2", NOW, NOW + LEASE) is None
+            assert await s.integrity_ok()
+        finally:
+            await s.close()
+
+
+async def test_one_channel_id_in_two_workspaces_is_two_channels(store) -> None:
+    """A Slack Connect channel has one id in both organisations: neither sees the other's rows."""
+    a, b = ChannelRef("slack", "C1", "T1"), ChannelRef("slack", "C1", "T2")
+    await store.add_subscription(a, "https://f.example/rss", ("ukraine",), ())
+    await store.add_subscription(b, "https://f.example/rss", (), ())
+    assert [(s.channel, s.include) for s in await store.subscriptions(a)] == [(a, ("ukraine",))]
+    assert await store.remove_subscription(b, "https://f.example/rss") is not None
+    assert [s.channel for s in await store.subscriptions()] == [a]
+    await store.set_schedule(Schedule(a, dt.time(7, 0), "UTC"))
+    await store.set_schedule(Schedule(b, dt.time(9, 0), "UTC"))
+    assert (await store.schedule_of(a)).time == dt.time(7, 0)
+    assert await store.clear_schedule(b)
+    assert await store.schedules() == [Schedule(a, dt.time(7, 0), "UTC")]
+    day = dt.date(2026, 12, 3)
+    assert await store.claim_digest(a, day, "i1", NOW, NOW + LEASE) is not None
+    assert await store.claim_digest(b, day, "i1", NOW, NOW + LEASE) is not None  # its own run
+    await store.finish_digest(a, day)
+    assert (await store.digest_run(b, day)).status != "done"
+
+
+async def test_installations_are_kept_replaced_and_deleted_by_team_or_organisation(store) -> None:
+    bot = InstallationKey("slack", "", "T1", "", "bot")
+    await store.put_installation(bot, "sealed-1")
+    await store.put_installation(bot, "sealed-2")
+    assert await store.get_installation(bot) == "sealed-2"
+    org = [InstallationKey("slack", "E1", team, "", "bot") for team in ("T2", "T3", "")]
+    for key in org:
+        await store.put_installation(key, "x")
+    await store.put_installation(InstallationKey("slack", "E1", "T2", "U1", "installation"), "y")
+    assert len(await store.installations("slack")) == 5
+    assert await store.delete_installations("slack", "E1", "T2", kind="bot") == 1
+    assert await store.delete_installations("slack", "E1", None) == 3  # the organisation's rest
+    assert [k for k, _data in await store.installations("slack")] == [bot]
+    assert await store.get_installation(org[0]) is None
+
+
+async def test_a_workspace_is_forgotten_with_its_feeds_schedule_and_digests(store) -> None:
+    day = dt.date(2026, 12, 3)
+    chans = [ChannelRef("slack", "C1", "T1"), ChannelRef("slack", "C2", "E1/T2"), ChannelRef("slack", "C3", "E1/T3")]
+    keep = ChannelRef("slack", "C4", "T9")
+    for ch in [*chans, keep]:
+        await store.add_subscription(ch, "https://f.example/rss", (), ())
+        await store.set_schedule(Schedule(ch, dt.time(7, 0), "UTC"))
+        await store.claim_digest(ch, day, "i1", NOW, NOW + LEASE)
+    assert await store.forget_workspace("slack", "T1") == 3
+    assert await store.forget_workspace("slack", "E1/", prefix=True) == 6
+    assert [s.channel for s in await store.subscriptions()] == [keep]
+    assert [s.channel for s in await store.schedules()] == [keep]
+    assert await store.digest_run(keep, day) is not None
+    assert await store.forget_workspace("discord", "T9") == 0
+
+
+async def test_a_remembered_key_is_consumed_once_and_not_after_it_ran_out(store) -> None:
+    assert await store.once("state:a", NOW, NOW + dt.timedelta(minutes=10))
+    assert await store.once("state:b", NOW, NOW + dt.timedelta(minutes=10))
+    assert await store.consume("state:a", NOW + dt.timedelta(minutes=1))
+    assert not await store.consume("state:a", NOW + dt.timedelta(minutes=1))  # replayed
+    assert not await store.consume("state:b", NOW + dt.timedelta(minutes=11))  # ran out
+    assert not await store.consume("state:never", NOW)
 
 
 async def test_feed_state_keeps_validators_across_failures(store) -> None:

@@ -4,6 +4,12 @@ It enforces the rules of ../shared/docs/platforms.md §1 the way Slack fails: ``
 blocks, a section text over 3,000 or a header over 150 characters; a ``response_url`` used more than 5
 times or after 30 minutes; a 429 with ``Retry-After`` on demand. Its clock is injectable.
 
+OAuth: :meth:`FakeSlack.authorize` stands for an installer approving the app in a workspace (it
+returns the ``code`` Slack would put on the redirect); ``oauth.v2.access`` trades it once for a bot
+token of that workspace (with a refresh token when ``rotation`` is on, and refreshes it), and, with
+``check_tokens``, every Web API call must carry a live token (``invalid_auth`` otherwise) and
+``auth.test`` answers for the token's own workspace.
+
 Socket Mode with several connections (an app may hold up to ten, e.g. one per instance): each envelope
 goes to one open connection, in turn, as Slack spreads them; a closed connection gets nothing more.
 """
@@ -11,6 +17,8 @@ goes to one open connection, in turn, as Slack spreads them; a closed connection
 from __future__ import annotations
 
 import asyncio
+import base64
+import itertools
 import json
 import time
 import uuid
@@ -33,6 +41,21 @@ class Call:
     headers: dict[str, str]
     body: dict[str, Any]
     at: float
+
+
+@dataclass
+class Workspace:
+    """A workspace (or organisation) the app can be installed in."""
+
+    team_id: str | None
+    enterprise_id: str | None = None
+    org: bool = False
+    rotation: bool = False
+    expires_in: int = 43_200
+
+    @property
+    def key(self) -> str:
+        return self.enterprise_id if self.org and self.enterprise_id else self.team_id or ""
 
 
 @dataclass
@@ -61,6 +84,16 @@ class FakeSlack:
     _runner: web.AppRunner | None = None
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     acked: asyncio.Event = field(default_factory=asyncio.Event)
+    #: OAuth: the app's credentials (checked on oauth.v2.access), codes waiting to be traded, live tokens.
+    client_id: str = "111.222"
+    client_secret: str = "fake-client-secret"
+    check_tokens: bool = False
+    codes: dict[str, Workspace] = field(default_factory=dict)
+    tokens: dict[str, Workspace] = field(default_factory=dict)
+    refresh_tokens: dict[str, Workspace] = field(default_factory=dict)
+    #: Every token and refresh token ever issued (a database dump must show none of them).
+    issued: list[str] = field(default_factory=list)
+    _serial: Any = field(default_factory=lambda: itertools.count(1))
 
     async def start(self) -> None:
         app = web.Application()
@@ -89,6 +122,73 @@ class FakeSlack:
     def fail_next(self, n: int, status: int = 500) -> None:
         """The next ``n`` Web API calls answer ``status`` (a server error)."""
         self._failures += [status] * n
+
+    def authorize(
+        self,
+        team_id: str | None,
+        enterprise_id: str | None = None,
+        *,
+        org: bool = False,
+        rotation: bool = False,
+        expires_in: int = 43_200,
+    ) -> str:
+        """An installer approved the app: the one-time ``code`` Slack sends to the redirect URL."""
+        code = f"code-{next(self._serial)}"
+        self.codes[code] = Workspace(team_id, enterprise_id, org, rotation, expires_in)
+        return code
+
+    def revoke(self, key: str) -> None:
+        """Slack forgets the tokens of a workspace (or an organisation): the app was uninstalled."""
+        for table in (self.tokens, self.refresh_tokens):
+            for token in [t for t, w in table.items() if w.key == key]:
+                del table[token]
+
+    def token_of(self, call: Call) -> str:
+        return call.headers.get("Authorization", "").removeprefix("Bearer ")
+
+    def _new_token(self, workspace: Workspace) -> dict[str, Any]:
+        n = next(self._serial)
+        prefix = "xoxe.xoxb-1" if workspace.rotation else "xoxb"
+        token = f"{prefix}-{workspace.key}-{n}-{uuid.uuid4().hex[:16]}"
+        self.tokens[token] = workspace
+        self.issued.append(token)
+        out: dict[str, Any] = {"access_token": token, "token_type": "bot"}
+        if workspace.rotation:
+            refresh = f"xoxe-1-{workspace.key}-{n}-{uuid.uuid4().hex[:16]}"
+            self.refresh_tokens[refresh] = workspace
+            self.issued.append(refresh)
+            out.update(refresh_token=refresh, expires_in=workspace.expires_in)
+        return out
+
+    def _oauth_access(self, request: web.Request, body: dict[str, Any]) -> web.Response:
+        basic = request.headers.get("Authorization", "").removeprefix("Basic ")
+        given = base64.b64decode(basic).decode() if basic else f"{body.get('client_id')}:{body.get('client_secret')}"
+        if given != f"{self.client_id}:{self.client_secret}":
+            return web.json_response({"ok": False, "error": "invalid_client_id"})
+        if body.get("grant_type") == "refresh_token":
+            workspace = self.refresh_tokens.pop(str(body.get("refresh_token")), None)
+            if workspace is None:
+                return web.json_response({"ok": False, "error": "invalid_refresh_token"})
+        else:
+            found = self.codes.pop(str(body.get("code")), None)  # a code is good once
+            if found is None:
+                return web.json_response({"ok": False, "error": "invalid_code"})
+            workspace = found
+        team = {"id": workspace.team_id, "name": f"Team {workspace.team_id}"} if workspace.team_id else None
+        enterprise = {"id": workspace.enterprise_id, "name": "Org"} if workspace.enterprise_id else None
+        return web.json_response(
+            {
+                "ok": True,
+                "app_id": "A1",
+                "authed_user": {"id": f"U-installer-{workspace.key}"},
+                "scope": "commands,chat:write,chat:write.public,users:read,channels:history,groups:history",
+                "bot_user_id": f"UBOT-{workspace.key}",
+                "team": team,
+                "enterprise": enterprise,
+                "is_enterprise_install": workspace.org,
+                **self._new_token(workspace),
+            }
+        )
 
     def issue_response_url(self) -> str:
         rid = uuid.uuid4().hex
@@ -152,7 +252,25 @@ class FakeSlack:
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry)}
             )
+        if method == "oauth.v2.access":
+            return self._oauth_access(request, body)
+        token = self.token_of(self.calls[-1]) or str(body.get("token") or "")
+        owner = self.tokens.get(token)
+        if self.check_tokens and method != "apps.connections.open" and owner is None:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
         if method == "auth.test":
+            if owner is not None:
+                return web.json_response(
+                    {
+                        "ok": True,
+                        "user_id": f"UBOT-{owner.key}",
+                        "team_id": owner.team_id,
+                        "enterprise_id": owner.enterprise_id,
+                        "bot_id": f"BBOT-{owner.key}",
+                        "user": "briefbot",
+                        "is_enterprise_install": owner.org,
+                    }
+                )
             return web.json_response(
                 {"ok": True, "user_id": "UBOT", "team_id": "T1", "bot_id": "BBOT", "user": "briefbot"}
             )
