@@ -19,5 +19,5 @@ def feeds_text(reply: FeedsReply, hint: str, escape: Callable[[str], str] = lamb
             lines.append(f"    {warn} an item was left out of the digest ({when}): {escape(f.item_error)}")
     text = "\n".join(lines) or hint
     if reply.schedule is not None:
-        text += f"\nDaily digest at {reply.schedule.time.strftime('%H:%M')} {reply.schedule.tz}."
+        text += f"\nDigest at {reply.schedule.when}."
     return text

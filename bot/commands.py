@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import BadCommand, BadUrl
-from bot.model import ChannelRef, Command, CommandName
+from bot.model import DAY_SETS, WEEKDAYS, ChannelRef, Command, CommandName
 
 _Make = Callable[..., Command]
 
@@ -47,8 +47,9 @@ COMMANDS: dict[CommandName, Usage] = {
     "unsubscribe": Usage("unsubscribe <feed-url|id>", "remove a feed from this channel", admin=True),
     "feeds": Usage("feeds", "this channel's feeds with their health"),
     "schedule": Usage(
-        "schedule <HH:MM> [time zone] | schedule off",
-        "when the daily digest is posted, e.g. `schedule 07:30 Europe/Berlin`",
+        "schedule <HH:MM> [time zone] [days] | schedule off",
+        "when the digest is posted, e.g. `schedule 07:30 Europe/Berlin`, `schedule 07:30 Europe/Berlin weekdays`"
+        " or `schedule 08:00 UTC mon,wed,fri` (days: daily, weekdays, weekends, or days such as mon-fri,sun)",
         admin=True,
     ),
     "help": Usage("help [command]", "this help, or one command's"),
@@ -203,15 +204,58 @@ def _schedule(rest: str, base: _Make) -> Command:
     words = rest.split()
     if words == ["off"]:
         return base("schedule", target="off")
-    if not 1 <= len(words) <= 2:
+    if not 1 <= len(words) <= 3:
         raise BadCommand(usage("schedule"))
     m = _TIME.match(words[0])
     if not m:
         raise BadCommand(usage("schedule") + " (time: 24-hour HH:MM)")
-    tz = words[1] if len(words) == 2 else "UTC"
+    tz: str | None = None
+    days: tuple[int, ...] | None = None
+    for word in words[1:]:
+        found = parse_days(word)
+        if found is not None and days is None:
+            days = found
+        elif found is None and tz is None:
+            tz = word
+        else:  # two time zones, or days twice
+            raise BadCommand(usage("schedule"))
+    tz = tz or "UTC"
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise BadCommand(f"Unknown time zone {tz[:60]!r}: use an IANA name such as Europe/Berlin.") from None
+        raise BadCommand(
+            f"Unknown time zone or days {tz[:60]!r}: a time zone is an IANA name such as Europe/Berlin; "
+            "days are daily, weekdays, weekends, or such as mon,wed,fri or mon-fri."
+        ) from None
     time = dt.time(int(m.group(1)), int(m.group(2)))
-    return base("schedule", time=time, tz=tz)
+    return base("schedule", time=time, tz=tz, days=days or ())
+
+
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_NAMES = {
+    **{name: n for n, name in enumerate(WEEKDAYS)},
+    **{name: n for n, name in enumerate(_FULL_DAYS)},
+    **{name: n for n, name in enumerate(("mo", "tu", "we", "th", "fr", "sa", "su"))},
+    "tues": 1, "thur": 3, "thurs": 3,
+}  # fmt: skip
+
+
+def parse_days(word: str) -> tuple[int, ...] | None:
+    """The weekdays ``word`` names (``weekdays``, ``mon,wed,fri``, ``mon-fri``, ``daily``), or ``None``.
+
+    Every day is ``()``, as a schedule without days.
+    """
+    word = word.lower().strip(",")
+    if word in ("daily", "everyday", "every-day", "all"):
+        return ()
+    if word in DAY_SETS:
+        return DAY_SETS[word]
+    chosen: set[int] = set()
+    for part in word.split(","):
+        first, dash, last = part.partition("-")
+        if first not in _DAY_NAMES or (dash and last not in _DAY_NAMES):
+            return None
+        start, end = _DAY_NAMES[first], _DAY_NAMES[last] if dash else _DAY_NAMES[first]
+        span = range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)]  # fri-mon wraps
+        chosen.update(span)
+    return () if len(chosen) == 7 else tuple(sorted(chosen))

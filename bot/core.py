@@ -263,9 +263,10 @@ class Core:
                 "Daily digest turned off." if had else "This channel had no daily digest.", ephemeral=False
             )
         if cmd.time is None:
-            raise UserError("Usage: schedule <HH:MM> [time zone] | schedule off")
-        await self.store.set_schedule(Schedule(cmd.channel, cmd.time, cmd.tz))
-        return TextReply(f"Daily digest set for {cmd.time.strftime('%H:%M')} {cmd.tz}.", ephemeral=False)
+            raise UserError("Usage: schedule <HH:MM> [time zone] [days] | schedule off")
+        schedule = Schedule(cmd.channel, cmd.time, cmd.tz, cmd.days)
+        await self.store.set_schedule(schedule)
+        return TextReply(f"Digest set for {schedule.when}.", ephemeral=False)
 
     async def _check_rate(self, cmd: Command) -> None:
         """Count a brief against its user's and its channel's limits, or refuse it saying when to retry.

@@ -40,6 +40,7 @@ class Command:
     tz: str = ""
     since: dt.timedelta | None = None
     topic: str = ""
+    days: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +56,41 @@ class Subscription:
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """When a channel gets its daily digest: local time of day in an IANA time zone."""
+    """When a channel gets its digest: a local time of day in an IANA time zone, on some days of the week.
+
+    ``days``: the weekdays it runs on (0 = Monday ... 6 = Sunday, as :meth:`datetime.date.weekday`),
+    sorted; empty for every day.
+    """
 
     channel: ChannelRef
     time: dt.time
     tz: str
+    days: tuple[int, ...] = ()
+
+    def runs_on(self, day: dt.date) -> bool:
+        """Whether a digest is due on the local ``day``."""
+        return not self.days or day.weekday() in self.days
+
+    @property
+    def when(self) -> str:
+        """``07:30 Europe/Berlin``, then the days unless every day: ``on weekdays``, ``on Mon, Wed and Fri``."""
+        return f"{self.time.strftime('%H:%M')} {self.tz}{days_text(self.days)}"
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: Names of day sets, as typed and as shown.
+DAY_SETS = {"weekdays": (0, 1, 2, 3, 4), "weekends": (5, 6)}
+
+
+def days_text(days: tuple[int, ...]) -> str:
+    """`` on weekdays`` / `` on Mon, Wed and Fri``; empty for every day."""
+    if not days or len(days) == 7:
+        return ""
+    for name, chosen in DAY_SETS.items():
+        if days == chosen:
+            return f" on {name}"
+    names = [WEEKDAYS[d].capitalize() for d in days]
+    return " on " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
-"""When daily digests are due (pure), and the loop that posts them.
+"""When digests are due (pure), and the loop that posts them.
 
-A schedule is a local time of day in an IANA time zone. :func:`next_run` and :func:`due_day` work in
+A schedule is a local time of day in an IANA time zone, every day or on chosen days of the week
+(``weekdays``, ``mon,wed,fri``: days of the local calendar). :func:`next_run` and :func:`due_day` work in
 that zone, so 07:30 Europe/Berlin is 07:30 on the wall clock on both sides of a DST change; a time that
 does not exist on the day clocks spring forward (02:30) runs at the same instant one hour later on the
 wall clock, and a time that happens twice runs at the first.
@@ -35,20 +36,21 @@ def _local_run(day: dt.date, schedule: Schedule) -> dt.datetime:
 
 
 def next_run(now: dt.datetime, schedule: Schedule) -> dt.datetime:
-    """The first run of ``schedule`` at or after ``now`` (an aware datetime), in UTC."""
+    """The first run of ``schedule`` at or after ``now`` (an aware datetime), in UTC, on one of its days."""
     local = now.astimezone(ZoneInfo(schedule.tz))
-    for offset in range(3):
-        at = _local_run(local.date() + dt.timedelta(days=offset), schedule).astimezone(dt.UTC)
-        if at >= now:
+    for offset in range(9):  # a week, and the day before and after it
+        day = local.date() + dt.timedelta(days=offset)
+        at = _local_run(day, schedule).astimezone(dt.UTC)
+        if at >= now and schedule.runs_on(day):
             return at
-    raise AssertionError("unreachable: a day always has a run")
+    raise AssertionError("unreachable: a schedule runs on at least one day a week")
 
 
 def due_day(now: dt.datetime, schedule: Schedule) -> dt.date | None:
-    """The local day whose digest is due at ``now`` (its time has passed today), else ``None``."""
+    """The local day whose digest is due at ``now`` (its time has passed today, one of its days), else ``None``."""
     local = now.astimezone(ZoneInfo(schedule.tz))
     at = _local_run(local.date(), schedule).astimezone(dt.UTC)
-    return local.date() if now >= at else None
+    return local.date() if now >= at and schedule.runs_on(local.date()) else None
 
 
 async def run_schedule(

@@ -191,6 +191,10 @@ MIGRATIONS: tuple[str | tuple[str, str], ...] = (
         PRIMARY KEY (platform, enterprise, team, user_id, kind)
     );
     """,
+    # 9: a schedule's days of the week ("0,1,2,3,4": weekdays, Monday = 0); '' for every day.
+    """
+    ALTER TABLE schedules ADD COLUMN days TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 
@@ -513,12 +517,17 @@ class SqlStore:
         async with self._tx() as conn:
             await conn.execute(
                 text(
-                    """INSERT INTO schedules (platform, channel, workspace, time, tz)
-                       VALUES (:platform, :channel, :workspace, :time, :tz)
+                    """INSERT INTO schedules (platform, channel, workspace, time, tz, days)
+                       VALUES (:platform, :channel, :workspace, :time, :tz, :days)
                        ON CONFLICT (platform, workspace, channel)
-                       DO UPDATE SET time = excluded.time, tz = excluded.tz"""
+                       DO UPDATE SET time = excluded.time, tz = excluded.tz, days = excluded.days"""
                 ),
-                {**_channel(schedule.channel), "time": schedule.time.strftime("%H:%M"), "tz": schedule.tz},
+                {
+                    **_channel(schedule.channel),
+                    "time": schedule.time.strftime("%H:%M"),
+                    "tz": schedule.tz,
+                    "days": ",".join(map(str, schedule.days)),
+                },
             )
 
     async def clear_schedule(self, channel: ChannelRef) -> bool:
@@ -1102,7 +1111,10 @@ def _digest_run(row: RowMapping) -> DigestRun:
 
 
 def _schedule(r: RowMapping) -> Schedule:
-    return Schedule(ChannelRef(r["platform"], r["channel"], r["workspace"]), dt.time.fromisoformat(r["time"]), r["tz"])
+    days = tuple(int(d) for d in str(r["days"]).split(",") if d)
+    return Schedule(
+        ChannelRef(r["platform"], r["channel"], r["workspace"]), dt.time.fromisoformat(r["time"]), r["tz"], days
+    )
 
 
 async def _subscriptions(conn: AsyncConnection, channel: ChannelRef | None) -> list[Subscription]:

@@ -58,6 +58,7 @@ INVITE_PERMISSIONS = discord.Permissions(
 #: Discord's error code for "A thread has already been created for this message".
 THREAD_EXISTS = 160004
 _ZONES = sorted(zoneinfo.available_timezones())
+_DAY_CHOICES = ("daily", "weekdays", "weekends", "mon,wed,fri", "tue,thu", "mon-sat")
 
 
 def point_at(api_base: str, gateway_url: str) -> None:
@@ -186,12 +187,23 @@ class DiscordAdapter:
 
         tree.add_command(feeds)
 
-        @tree.command(name="schedule", description="When this channel's daily digest is posted")
-        @app_commands.describe(time="24-hour time, e.g. 07:30, or off", timezone="IANA time zone, e.g. Europe/Berlin")
+        @tree.command(name="schedule", description="When this channel's digest is posted")
+        @app_commands.describe(
+            time="24-hour time, e.g. 07:30, or off",
+            timezone="IANA time zone, e.g. Europe/Berlin",
+            days="daily (default), weekdays, weekends, or days such as mon,wed,fri",
+        )
         @app_commands.default_permissions(manage_guild=True)
         @app_commands.guild_only()
-        async def schedule(interaction: discord.Interaction, time: str, timezone: str | None = None) -> None:
-            await self.answer(interaction, f"schedule {time} {timezone or ''}".strip())
+        async def schedule(
+            interaction: discord.Interaction, time: str, timezone: str | None = None, days: str | None = None
+        ) -> None:
+            await self.answer(interaction, " ".join(w for w in ("schedule", time, timezone, days) if w))
+
+        @schedule.autocomplete("days")
+        async def day_sets(_interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+            wanted = current.lower()
+            return [app_commands.Choice(name=d, value=d) for d in _DAY_CHOICES if wanted in d][:25]
 
         @schedule.autocomplete("timezone")
         async def zones(_interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

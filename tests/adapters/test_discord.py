@@ -92,10 +92,12 @@ async def test_config_commands_check_manage_server(fake_discord, core) -> None:
         await fake_discord.wait(lambda: len(listed.responded) >= 2)
         assert "news.example/rss" in listed.responded[1]["embeds"][0]["description"]
         scheduled = await fake_discord.send_interaction(
-            "schedule", [option("time", "07:30"), option("timezone", "Europe/Berlin")], admin=True
+            "schedule",
+            [option("time", "07:30"), option("timezone", "Europe/Berlin"), option("days", "weekdays")],
+            admin=True,
         )
         await fake_discord.wait(lambda: len(scheduled.responded) >= 2)
-        assert "07:30 Europe/Berlin" in scheduled.responded[1]["content"]
+        assert "07:30 Europe/Berlin on weekdays" in scheduled.responded[1]["content"]
 
 
 async def test_help_answers_at_once_ephemeral(fake_discord, core) -> None:

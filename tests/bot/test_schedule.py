@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from bot.model import ChannelRef, Schedule
 from bot.schedule import due_day, next_run, run_schedule
@@ -121,3 +122,65 @@ async def test_a_database_away_for_a_while_does_not_stop_the_scheduler() -> None
     with contextlib.suppress(TimeoutError):
         await run_schedule(schedules, send, lambda: now, nap)
     assert naps[:2] == [5.0, 5.0] and sent == ["C1"]
+
+
+def test_days_are_parsed_in_every_usual_spelling() -> None:
+    import pytest
+
+    from bot.commands import parse_command, parse_days
+    from bot.errors import BadCommand
+
+    assert parse_days("weekdays") == (0, 1, 2, 3, 4) and parse_days("weekends") == (5, 6)
+    assert parse_days("mon,wed,fri") == (0, 2, 4) == parse_days("Monday,Wednesday,Friday")
+    assert parse_days("mon-fri") == (0, 1, 2, 3, 4) and parse_days("fri-mon") == (0, 4, 5, 6)
+    assert parse_days("daily") == () == parse_days("mon-sun")
+    assert parse_days("Europe/Berlin") is None and parse_days("mon,xyz") is None and parse_days("") is None
+    ch = ChannelRef("slack", "C1", "T1")
+    cmd = parse_command("schedule 07:30 Europe/Berlin weekdays", ch)
+    assert (cmd.time, cmd.tz, cmd.days) == (dt.time(7, 30), "Europe/Berlin", (0, 1, 2, 3, 4))
+    cmd = parse_command("schedule 08:00 mon,wed,fri", ch)  # days without a zone: UTC
+    assert (cmd.tz, cmd.days) == ("UTC", (0, 2, 4))
+    assert parse_command("schedule 08:00 UTC", ch).days == ()
+    for bad in ("schedule 08:00 UTC UTC", "schedule 08:00 weekdays mon", "schedule 08:00 Mars/Base weekdays"):
+        with pytest.raises(BadCommand):
+            parse_command(bad, ch)
+
+
+def test_the_days_are_shown_as_people_say_them() -> None:
+    base = Schedule(ChannelRef("slack", "C1"), dt.time(7, 30), "Europe/Berlin")
+    assert base.when == "07:30 Europe/Berlin"
+    assert Schedule(base.channel, base.time, base.tz, (0, 1, 2, 3, 4)).when == "07:30 Europe/Berlin on weekdays"
+    assert Schedule(base.channel, base.time, base.tz, (0, 2, 4)).when == "07:30 Europe/Berlin on Mon, Wed and Fri"
+    assert Schedule(base.channel, base.time, base.tz, (6,)).when == "07:30 Europe/Berlin on Sun"
+
+
+async def test_a_week_of_weekday_digests_across_the_autumn_dst_change() -> None:
+    """Saturday 24 to Saturday 31 October 2026 in Berlin (CEST until Sunday 25, 03:00, CET after): five digests,
+    Monday to Friday, each at 07:30 on the wall clock, none at the weekend."""
+    weekdays = Schedule(ChannelRef("slack", "C1"), dt.time(7, 30), "Europe/Berlin", (0, 1, 2, 3, 4))
+    now = [utc(2026, 10, 24, 0, 0)]
+    sent: list[dt.datetime] = []
+    days: set[dt.date] = set()
+
+    async def schedules() -> list[Schedule]:
+        return [weekdays]
+
+    async def send(_schedule: Schedule, day: dt.date) -> None:
+        if day not in days:  # the store's claim: once per local day
+            days.add(day)
+            sent.append(now[0])
+
+    async def sleep(seconds: float) -> None:
+        now[0] += dt.timedelta(seconds=seconds)
+        if now[0] >= utc(2026, 10, 31, 23, 0):
+            raise TimeoutError
+
+    with contextlib.suppress(TimeoutError):
+        await run_schedule(schedules, send, lambda: now[0], sleep, max_wait=3600)
+    local = [t.astimezone(ZoneInfo("Europe/Berlin")) for t in sent]
+    assert [t.strftime("%a %d %H:%M") for t in local] == [
+        "Mon 26 07:30", "Tue 27 07:30", "Wed 28 07:30", "Thu 29 07:30", "Fri 30 07:30",
+    ]  # fmt: skip
+    assert sent[0] == utc(2026, 10, 26, 6, 30)  # CET: UTC+1
+    assert next_run(utc(2026, 10, 23, 7, 0), weekdays) == utc(2026, 10, 26, 6, 30)  # Friday after 07:30: Monday
+    assert due_day(utc(2026, 10, 24, 9, 0), weekdays) is None  # a Saturday

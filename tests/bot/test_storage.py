@@ -75,6 +75,11 @@ async def test_schedules(store) -> None:
     assert await store.schedule_of(CH) == Schedule(CH, dt.time(8, 0), "Asia/Tokyo")
     assert await store.clear_schedule(CH) and not await store.clear_schedule(CH)
     assert await store.schedules() == []
+    weekdays = Schedule(CH, dt.time(7, 30), "Europe/Berlin", (0, 1, 2, 3, 4))
+    await store.set_schedule(weekdays)
+    assert await store.schedules() == [weekdays]
+    await store.set_schedule(Schedule(CH, dt.time(7, 30), "Europe/Berlin"))  # back to every day
+    assert (await store.schedule_of(CH)).days == ()
 
 
 async def test_a_version_6_database_keys_channels_by_workspace_and_keeps_its_data(request, tmp_path) -> None:
