@@ -153,6 +153,44 @@ def parse_command(text: str, channel: ChannelRef, user: str = "", *, is_admin: b
     return _schedule(rest, base)
 
 
+#: A web link in a chat message: Slack's ``<https://…|label>`` or ``<https://…>``, or a bare URL.
+_LINK = re.compile(r"<(https?://[^\s<>|]+)(?:\|[^>]*)?>|(?<![\w<])(https?://[^\s<>|\)\]\}\"']+)", re.IGNORECASE)
+#: Characters a message without a link needs to be briefed as a text (a few sentences of news).
+MIN_MESSAGE_CHARS = 280
+
+
+def first_link(text: str) -> str | None:
+    """The first web link in a chat message, as written (trailing punctuation dropped)."""
+    for m in _LINK.finditer(text or ""):
+        link = (m.group(1) or m.group(2)).rstrip(".,;:!?")
+        if link:
+            return link
+    return None
+
+
+def message_command(text: str, channel: ChannelRef, user: str = "") -> Command:
+    """The brief of a chat message (a shortcut or a context menu on it): its first link, or its text.
+
+    Raises :class:`BadCommand` with one line for a message with no link and too little text (an image,
+    a reaction-sized reply).
+    """
+    text = (text or "").strip()
+    link = first_link(text)
+    if link is not None:
+        try:
+            url = check_url(link)
+        except BadUrl as err:
+            raise BadCommand(str(err)) from None
+        return Command("brief", channel=channel, user=user, url=url)
+    if len(text) < MIN_MESSAGE_CHARS:
+        raise BadCommand("That message has no link, and too little text to brief.")
+    if len(text) > MAX_COMMAND_CHARS:
+        raise BadCommand(
+            f"That message is too long to brief ({len(text):,} characters; at most {MAX_COMMAND_CHARS:,})."
+        )
+    return Command("brief", channel=channel, user=user, text=text)
+
+
 def _article_command(name: CommandName, rest: str, base: _Make) -> Command:
     first, _, after = rest.partition(" ")
     if _URL.match(first):

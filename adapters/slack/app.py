@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -34,6 +35,8 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -52,8 +55,8 @@ from adapters.slack.oauth import (
     WorkspaceClients,
     workspace_key,
 )
-from adapters.slack.render import digest_headline, pack, render, story_blocks
-from bot.commands import parse_command
+from adapters.slack.render import MAX_BLOCKS, digest_headline, pack, render, share_block, story_blocks
+from bot.commands import first_link, message_command, parse_command
 from bot.core import Core, post_digest
 from bot.errors import UserError
 from bot.model import BriefReply, ChannelRef, DigestReply, Reply, TextReply
@@ -62,6 +65,11 @@ from bot.retry import with_retries
 log = logging.getLogger(__name__)
 
 SLASH_COMMANDS = ("/brief", "/quotes", "/actors", "/digest")
+#: The message shortcut ("Brief this link") and the button that shares its answer in the thread.
+BRIEF_SHORTCUT = "brief_message"
+SHARE_ACTION = "briefbot_share"
+#: Characters a button's value holds (Block Kit).
+SHARE_VALUE_MAX = 2000
 ADMIN_COMMANDS = frozenset({"subscribe", "unsubscribe", "schedule"})
 #: ``response_url`` accepts 5 messages; the last one we send may be a "truncated" note.
 MAX_RESPONSES = 5
@@ -182,6 +190,8 @@ class SlackAdapter:
         )
         for name in SLASH_COMMANDS:
             self.app.command(name)(self._on_command)
+        self.app.shortcut(BRIEF_SHORTCUT)(self._on_message_shortcut)
+        self.app.action(SHARE_ACTION)(self._on_share)
         if oauth is not None:
             self.app.event("app_uninstalled")(self._on_uninstalled)
             self.app.event("tokens_revoked")(self._on_tokens_revoked)
@@ -217,9 +227,103 @@ class SlackAdapter:
             reply = TextReply("Something went wrong on our side. Please try again later.", error=True)
         await self._respond(respond, reply)
 
-    async def _respond(self, respond: Any, reply: Reply) -> None:  # noqa: ANN401
-        public = isinstance(reply, (BriefReply, DigestReply))
+    async def _on_message_shortcut(self, ack: AsyncAck, shortcut: dict[str, Any], respond: AsyncRespond) -> None:
+        """The "Brief this link" shortcut on a message: its first link (or its text) briefed, for the asker only.
+
+        The answer carries a button that shares it in the message's thread.
+        """
+        await ack()
+        message = shortcut.get("message") or {}
+        team = (shortcut.get("team") or {}).get("id")
+        enterprise = (shortcut.get("enterprise") or {}).get("id") if shortcut.get("enterprise") else None
+        channel = ChannelRef("slack", (shortcut.get("channel") or {}).get("id", ""), self.workspace(enterprise, team))
+        user = (shortcut.get("user") or {}).get("id", "")
+        try:
+            cmd = message_command(_message_text(message), channel, user)
+        except UserError as err:
+            await respond(response_type="ephemeral", **render(TextReply(str(err), error=True))[0])
+            return
+        reply = await self.core.handle(cmd)
+        ts = str(message.get("ts") or shortcut.get("message_ts") or "")
+        share = {"ts": ts, "thread": str(message.get("thread_ts") or ts), "url": cmd.url}
+        if len(json.dumps(share)) > SHARE_VALUE_MAX:  # a very long link: the click reads the message again
+            share["url"] = ""
+        await self._respond(respond, reply, public=False, share=share if isinstance(reply, BriefReply) else None)
+
+    async def _on_share(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        """The share button of a message's brief: the brief goes to that message's thread, for everyone."""
+        await ack()
+        try:
+            value = json.loads(action.get("value") or "{}")
+            ts, thread, url = str(value["ts"]), str(value["thread"]), str(value.get("url") or "")
+        except (ValueError, KeyError, TypeError):
+            await respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text="That button is broken; brief the message again.",
+            )
+            return
+        channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
+        team = (body.get("team") or {}).get("id")
+        enterprise = (body.get("enterprise") or {}).get("id") if body.get("enterprise") else None
+        channel = ChannelRef("slack", channel_id, self.workspace(enterprise, team))
+        user = (body.get("user") or {}).get("id", "")
+        try:
+            if url:
+                cmd = message_command(url, channel, user)
+            else:  # a text: read the message again (not carried in the button, which holds 2,000 characters)
+                cmd = message_command(await self._message_text(client, channel_id, ts, thread), channel, user)
+        except (UserError, SlackApiError) as err:
+            text = str(err) if isinstance(err, UserError) else "That message cannot be read any more."
+            await respond(response_type="ephemeral", replace_original=False, text=text)
+            return
+        reply = await self.core.handle(cmd)
+        if not isinstance(reply, BriefReply):
+            await respond(response_type="ephemeral", replace_original=False, **render(reply)[0])
+            return
+        try:
+            for message in render(reply):
+                await client.chat_postMessage(channel=channel_id, thread_ts=thread, **message)
+        except SlackApiError as err:
+            log.warning("sharing a brief in %s failed: %s", channel_id, err.response.get("error"))
+            await respond(response_type="ephemeral", replace_original=False, text=_share_failed(err))
+            return
+        await respond(response_type="ephemeral", replace_original=True, text="Shared in the thread.")
+
+    @staticmethod
+    async def _message_text(client: AsyncWebClient, channel: str, ts: str, thread: str) -> str:
+        if thread != ts:
+            found = await client.conversations_replies(channel=channel, ts=thread, latest=ts, inclusive=True, limit=200)
+        else:
+            found = await client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
+        for message in found.get("messages") or []:
+            if message.get("ts") == ts:
+                return _message_text(message)
+        raise UserError("That message is gone.")
+
+    async def _respond(
+        self,
+        respond: Any,  # noqa: ANN401
+        reply: Reply,
+        *,
+        public: bool | None = None,
+        share: dict[str, str] | None = None,
+    ) -> None:
+        """Send a reply through ``response_url``: briefs and digests in the channel unless ``public`` says.
+
+        ``share``: a "Share in thread" button goes under the reply, with these values.
+        """
+        if public is None:
+            public = isinstance(reply, (BriefReply, DigestReply))
         messages = render(reply)
+        if share is not None:
+            button = share_block(json.dumps(share, separators=(",", ":")))
+            if len(messages[-1].get("blocks") or []) < MAX_BLOCKS:
+                messages[-1] = {**messages[-1], "blocks": [*messages[-1]["blocks"], button]}
+            else:
+                messages.append({"text": "Share", "blocks": [button]})
         if len(messages) > MAX_RESPONSES:
             note = pack([], f"(cut: {len(messages) - MAX_RESPONSES + 1} more parts; use `/brief digest` later)")
             messages = messages[: MAX_RESPONSES - 1] + note
@@ -359,6 +463,24 @@ class SlackAdapter:
             await asyncio.Event().wait()
         finally:
             await runner.cleanup()
+
+
+def _message_text(message: dict[str, Any]) -> str:
+    """What a Slack message says: its text, or (a bot's or an unfurl's) its attachments' links and text."""
+    text = str(message.get("text") or "")
+    if first_link(text) is None:
+        for extra in message.get("attachments") or []:
+            link = extra.get("original_url") or extra.get("title_link") or extra.get("from_url")
+            if link:
+                return f"{text} <{link}>".strip()
+    return text
+
+
+def _share_failed(err: SlackApiError) -> str:
+    code = str(err.response.get("error") or "")
+    if code in ("not_in_channel", "channel_not_found"):
+        return "briefbot cannot post in this channel: invite it first (`/invite @briefbot`)."
+    return "Slack did not take the brief; please try again."
 
 
 class SlackUnavailable(Exception):

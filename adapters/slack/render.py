@@ -201,6 +201,21 @@ def render_digest(reply: DigestReply) -> list[Message]:
     return pack(blocks, digest.title or "News digest")
 
 
+def share_block(value: str) -> Block:
+    """The "Share in thread" button under a brief only its asker sees (``value``: what the click needs)."""
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": "briefbot_share",
+                "text": {"type": "plain_text", "text": "Share in thread"},
+                "value": value,
+            }
+        ],
+    }
+
+
 def render(reply: Reply) -> list[Message]:
     """Any reply of the core."""
     if isinstance(reply, BriefReply):

@@ -309,6 +309,10 @@ def test_manifest_declares_every_slash_command_and_scope() -> None:
         manifest["oauth_config"]["scopes"]["bot"]
     )
     assert manifest["settings"]["socket_mode_enabled"] is True
+    from adapters.slack.app import BRIEF_SHORTCUT
+
+    assert [(c["type"], c["callback_id"]) for c in manifest["features"]["shortcuts"]] == [("message", BRIEF_SHORTCUT)]
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
 
 
 def test_the_oauth_manifest_matches_the_other_and_asks_for_what_oauth_mode_needs() -> None:
@@ -329,3 +333,137 @@ def test_the_oauth_manifest_matches_the_other_and_asks_for_what_oauth_mode_needs
     assert events["request_url"] == "https://YOUR-HOST/slack/events"
     assert set(events["bot_events"]) == {"app_uninstalled", "tokens_revoked"}
     assert oauth["settings"]["socket_mode_enabled"] is False
+    assert oauth["features"]["shortcuts"] == token_mode["features"]["shortcuts"]
+    assert oauth["settings"]["interactivity"] == {"is_enabled": True, "request_url": "https://YOUR-HOST/slack/events"}
+
+
+LONG_TEXT = (
+    "Foreign Minister Sergei Lavrov said on Thursday that Russia would not accept the deployment of new "
+    "missiles near its borders. Secretary of State Antony Blinken told reporters in Stockholm that the "
+    "United States was ready to answer any aggression with severe economic measures. The two ministers "
+    "met for thirty minutes on the sidelines of a security conference and agreed to keep talking."
+)
+
+
+def interactive(payload: dict) -> tuple[str, dict[str, str]]:
+    body = urlencode({"payload": json.dumps(payload)})
+    return body, signed(body)
+
+
+def shortcut_payload(fake: FakeSlack, message: dict) -> dict:
+    return {
+        "type": "message_action",
+        "callback_id": "brief_message",
+        "trigger_id": "1.2.3",
+        "response_url": fake.issue_response_url(),
+        "team": {"id": "T1", "domain": "example"},
+        "channel": {"id": "C1", "name": "news"},
+        "user": {"id": "U1", "name": "someone"},
+        "message": message,
+        "message_ts": message.get("ts", ""),
+        "api_app_id": "A1",
+        "token": "deprecated",
+    }
+
+
+def share_payload(fake: FakeSlack, value: str) -> dict:
+    return {
+        "type": "block_actions",
+        "trigger_id": "1.2.4",
+        "response_url": fake.issue_response_url(),
+        "team": {"id": "T1", "domain": "example"},
+        "channel": {"id": "C1", "name": "news"},
+        "user": {"id": "U2", "name": "other"},
+        "container": {"type": "message", "message_ts": "1", "channel_id": "C1", "is_ephemeral": True},
+        "actions": [{"type": "button", "action_id": "briefbot_share", "block_id": "b", "value": value,
+                     "action_ts": "1"}],
+        "api_app_id": "A1",
+        "token": "deprecated",
+    }  # fmt: skip
+
+
+async def shortcut(fake: FakeSlack, url: str, message: dict) -> dict:
+    before = len(fake.answered)
+    body, headers = interactive(shortcut_payload(fake, message))
+    status, _text, elapsed = await post(url, body, headers)
+    assert status == 200 and elapsed < 3.0
+    await wait_for(lambda: len(fake.answered) > before)
+    return fake.answered[-1]
+
+
+def share_value(answer: dict) -> str:
+    buttons = [e for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == ["briefbot_share"]
+    return buttons[0]["value"]
+
+
+async def test_a_message_shortcut_briefs_its_link_for_the_asker_and_shares_it_in_the_thread(
+    fake_slack, slack_http
+) -> None:
+    url, _adapter = slack_http
+    ts = fake_slack.add_message("C1", f"Worth a read: <{ARTICLE}|the story> (via a colleague)")
+    answer = await shortcut(
+        fake_slack, url, {"type": "message", "user": "U9", "ts": ts, "text": fake_slack.posted[-1]["text"]}
+    )
+    assert answer["response_type"] == "ephemeral"  # the asker's only
+    assert "Antony Blinken" in json.dumps(answer["blocks"], ensure_ascii=False)
+    assert not fake_slack.api_calls("chat.postMessage")
+    body, headers = interactive(share_payload(fake_slack, share_value(answer)))
+    status, _text, _elapsed = await post(url, body, headers)
+    assert status == 200
+    await wait_for(lambda: len(fake_slack.api_calls("chat.postMessage")) >= 1)
+    posted = fake_slack.api_calls("chat.postMessage")
+    assert {c.body["thread_ts"] for c in posted} == {ts} and {c.body["channel"] for c in posted} == {"C1"}
+    assert "Antony Blinken" in json.dumps([c.body for c in posted], ensure_ascii=False)
+    await wait_for(lambda: fake_slack.answered[-1].get("text") == "Shared in the thread.")
+    assert fake_slack.answered[-1].get("replace_original") in (True, "true")
+
+
+async def test_a_message_without_a_link_is_briefed_from_its_text_and_shared_by_reading_it_again(
+    fake_slack, slack_http
+) -> None:
+    url, _adapter = slack_http
+    parent = fake_slack.add_message("C1", "Morning all")
+    ts = fake_slack.add_message("C1", LONG_TEXT, thread_ts=parent)
+    answer = await shortcut(fake_slack, url, {"type": "message", "user": "U9", "ts": ts, "thread_ts": parent,
+                                              "text": LONG_TEXT})  # fmt: skip
+    assert "Lavrov" in json.dumps(answer["blocks"], ensure_ascii=False)
+    value = json.loads(share_value(answer))
+    assert value == {"ts": ts, "thread": parent, "url": ""}
+    body, headers = interactive(share_payload(fake_slack, share_value(answer)))
+    await post(url, body, headers)
+    await wait_for(lambda: len(fake_slack.api_calls("chat.postMessage")) >= 1)
+    assert fake_slack.api_calls("conversations.replies")  # the text was read again, not carried in the button
+    assert {c.body["thread_ts"] for c in fake_slack.api_calls("chat.postMessage")} == {parent}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"type": "message", "user": "U9", "ts": "1.0", "text": "",
+         "files": [{"id": "F1", "mimetype": "image/png", "name": "chart.png"}]},
+        {"type": "message", "user": "U9", "ts": "1.0", "text": "lol, agreed"},
+        {"type": "message", "user": "U9", "ts": "1.0", "text": "see <https://news.example/gone>"},
+    ],
+    ids=["only an image", "little text", "a page that is not there"],
+)  # fmt: skip
+async def test_a_message_with_nothing_to_brief_gets_one_clear_line(fake_slack, slack_http, message) -> None:
+    url, _adapter = slack_http
+    answer = await shortcut(fake_slack, url, message)
+    assert answer["response_type"] == "ephemeral"
+    assert len(answer["text"].splitlines()) == 1 and "Traceback" not in answer["text"]
+    assert "no link, and too little text" in answer["text"] or "404" in answer["text"]
+    assert "blocks" not in answer or not [b for b in answer["blocks"] if b["type"] == "actions"]
+
+
+@pytest.mark.parametrize(
+    "value", ["", "not json", '{"ts": 1}', '["a"]', '{"ts": "1", "thread": "1", "url": "javascript:x"}']
+)
+async def test_a_forged_share_button_value_gets_one_line(fake_slack, slack_http, value: str) -> None:
+    url, _adapter = slack_http
+    body, headers = interactive(share_payload(fake_slack, value))
+    status, _text, _elapsed = await post(url, body, headers)
+    assert status == 200
+    await wait_for(lambda: len(fake_slack.answered) >= 1)
+    assert len(fake_slack.answered[-1]["text"].splitlines()) == 1
+    assert not fake_slack.api_calls("chat.postMessage")

@@ -190,6 +190,15 @@ class FakeSlack:
             }
         )
 
+    def add_message(self, channel: str, text: str, user: str = "U9", thread_ts: str | None = None) -> str:
+        """A person's message in ``channel`` (in a thread when ``thread_ts``); its ``ts``."""
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        message: dict[str, Any] = {"type": "message", "ts": f"{self._last_ts:.6f}", "user": user, "text": text}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        self.posted.append({**message, "channel": channel})
+        return str(message["ts"])
+
     def issue_response_url(self) -> str:
         rid = uuid.uuid4().hex
         self._responses[rid] = (self.clock(), 0)
@@ -304,11 +313,21 @@ class FakeSlack:
     def _history(self, method: str, body: dict[str, Any]) -> list[dict[str, Any]]:
         """Newest first (history) or parent then replies (replies); metadata only when asked for."""
         channel = [m for m in self.posted if m["channel"] == body.get("channel")]
+        oldest = float(body.get("oldest") or 0)
+        latest = float(body.get("latest") or "inf")
+        inclusive = str(body.get("inclusive", "")).lower() in ("1", "true")
+
+        def within(m: dict[str, Any]) -> bool:
+            ts = float(m["ts"])
+            return (ts > oldest or (inclusive and ts == oldest)) and (ts < latest or (inclusive and ts == latest))
+
         if method == "conversations.history":
-            oldest = float(body.get("oldest") or 0)
-            found = [m for m in reversed(channel) if "thread_ts" not in m and float(m["ts"]) > oldest]
+            found = [m for m in reversed(channel) if ("thread_ts" not in m or m["thread_ts"] == m["ts"]) and within(m)]
+            found = found[: int(body.get("limit") or 100)]
         else:
-            found = [m for m in channel if m["ts"] == body.get("ts") or m.get("thread_ts") == body.get("ts")]
+            found = [
+                m for m in channel if (m["ts"] == body.get("ts") or m.get("thread_ts") == body.get("ts")) and within(m)
+            ]
         with_meta = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
         return [{k: v for k, v in m.items() if k != "channel" and (with_meta or k != "metadata")} for m in found]
 
