@@ -88,7 +88,10 @@ def check_url(text: str) -> str:
     if not m:
         raise BadUrl(f"Not a web address: {text.strip()[:80]!r}. Links start with http:// or https://.")
     url = m.group(1)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[": an unclosed IPv6 bracket
+        raise BadUrl("That link is malformed.") from None
     if not parts.hostname:
         raise BadUrl("That link has no host name.")
     if parts.username or parts.password:

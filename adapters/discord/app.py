@@ -23,9 +23,10 @@ import asyncio
 import datetime as dt
 import functools
 import logging
+import re
 import zoneinfo
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import aiohttp
 import discord
@@ -34,10 +35,10 @@ from discord import app_commands
 
 from adapters.discord.render import cut, pack, render, story_embeds
 from adapters.discord.render import digest_headline as headline_embeds
-from bot.commands import parse_command
+from bot.commands import first_link, message_command, parse_command
 from bot.core import Core, post_digest
 from bot.errors import UserError
-from bot.model import ChannelRef, DigestReply, Reply, TextReply
+from bot.model import BriefReply, ChannelRef, DigestReply, Reply, TextReply
 from bot.retry import with_retries
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,60 @@ def _transient(err: BaseException) -> bool:
     return isinstance(err, aiohttp.ClientError | TimeoutError | discord.DiscordServerError)
 
 
+def _message_text(message: discord.Message) -> str:
+    """What a message says: its text, or the link of its first embed (a link preview) when it has none."""
+    text = message.content or ""
+    if first_link(text) is None:
+        for embed in message.embeds:
+            if embed.url:
+                return f"{text} {embed.url}".strip()
+    return text
+
+
+#: A share button's custom_id: the message whose brief it shares (Discord keeps custom_ids to 100 characters).
+SHARE_ID = "briefbot:share:{message}"
+SHARE_TEMPLATE = r"briefbot:share:(?P<message>[0-9]{1,20})"
+
+
+class ShareButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=SHARE_TEMPLATE):
+    """The persistent "Share in thread" button under a brief shown to one person (see :func:`share_button`)."""
+
+    #: The adapter that answers the click (set by :func:`share_button`).
+    bound: ClassVar[DiscordAdapter | None] = None
+
+    def __init__(self, message_id: int) -> None:
+        """A button sharing the brief of the message ``message_id``."""
+        super().__init__(
+            discord.ui.Button(
+                label="Share in thread",
+                style=discord.ButtonStyle.primary,
+                custom_id=SHARE_ID.format(message=message_id),
+            )
+        )
+        self.message_id = message_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ShareButton:
+        """The button of a click, rebuilt from its custom_id (after a restart too)."""
+        return cls(int(match["message"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Share the brief in the message's thread."""
+        if self.bound is not None:
+            await self.bound.share(interaction, self.message_id)
+
+
+def share_button(adapter: DiscordAdapter) -> type[ShareButton]:
+    """:class:`ShareButton` answered by ``adapter`` (one class per adapter: no state shared between bots)."""
+
+    class Bound(ShareButton, template=SHARE_TEMPLATE):
+        bound = adapter
+
+    return Bound
+
+
 def to_discord(message: dict[str, Any]) -> dict[str, Any]:
     """A rendered message as discord.py keyword arguments."""
     return {"content": message.get("content"), "embeds": [discord.Embed.from_dict(e) for e in message["embeds"]]}
@@ -119,6 +174,9 @@ class DiscordAdapter:
         self.errors: list[BaseException] = []
         self.tree.error(self._on_error)
         self._register()
+        # Buttons keep working after a restart: discord.py routes a click by its custom_id's pattern.
+        self._share = share_button(self)
+        self.client.add_dynamic_items(self._share)
 
     async def _on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         self.errors.append(error)
@@ -205,10 +263,82 @@ class DiscordAdapter:
             wanted = current.lower()
             return [app_commands.Choice(name=d, value=d) for d in _DAY_CHOICES if wanted in d][:25]
 
+        @app_commands.guild_only()
+        async def brief_message(interaction: discord.Interaction, message: discord.Message) -> None:
+            await self.brief_message(interaction, message)
+
+        tree.add_command(app_commands.ContextMenu(name="Brief", callback=brief_message))
+
         @schedule.autocomplete("timezone")
         async def zones(_interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
             wanted = current.lower()
             return [app_commands.Choice(name=z, value=z) for z in _ZONES if wanted in z.lower()][:25]
+
+    async def brief_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """The "Brief" context menu on a message: its first link (or its text), for the asker only.
+
+        The answer carries a persistent "Share in thread" button.
+        """
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            cmd = message_command(_message_text(message), self._channel(interaction), str(interaction.user.id))
+        except UserError as err:
+            reply: Reply = TextReply(str(err), error=True)
+        else:
+            reply = await self.core.handle(cmd)
+        messages = render(reply)
+        view = None
+        if isinstance(reply, BriefReply):
+            view = discord.ui.View(timeout=None)
+            view.add_item(self._share(message.id))
+        try:
+            last = len(messages) - 1
+            if view is not None and last == 0:
+                await interaction.edit_original_response(**to_discord(messages[0]), view=view)
+            else:
+                await interaction.edit_original_response(**to_discord(messages[0]))
+            for n, part in enumerate(messages[1:], 1):
+                if view is not None and n == last:
+                    await interaction.followup.send(**to_discord(part), ephemeral=True, view=view)
+                else:
+                    await interaction.followup.send(**to_discord(part), ephemeral=True)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as err:
+            self.errors.append(err)
+            log.error("Discord reply failed: %s", err)
+
+    async def share(self, interaction: discord.Interaction, message_id: int) -> None:
+        """The share button: the brief shown to its asker goes to the thread of the message it briefs."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        shown = interaction.message
+        embeds = list(shown.embeds) if shown is not None else []
+        if not embeds or interaction.channel_id is None:
+            await interaction.followup.send("There is no brief to share here any more.", ephemeral=True)
+            return
+        try:
+            thread = await self._thread_of(interaction.channel_id, message_id, embeds[0].title or "Brief")
+            await thread.send(embeds=embeds)
+        except discord.Forbidden:
+            await interaction.followup.send("briefbot may not open a thread or post in it here.", ephemeral=True)
+            return
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as err:
+            log.warning("sharing a brief in %s failed: %s", interaction.channel_id, err)
+            await interaction.followup.send("Discord did not take the brief; please try again.", ephemeral=True)
+            return
+        await interaction.followup.send("Shared in the thread.", ephemeral=True)
+
+    async def _thread_of(self, channel_id: int, message_id: int, title: str) -> discord.abc.Messageable:
+        """The thread on a message: opened now, or the one it has (a thread takes its message's id)."""
+        channel = await self._messageable(str(channel_id))
+        if isinstance(channel, discord.Thread):  # the message is itself in a thread
+            return channel
+        if not isinstance(channel, discord.TextChannel):
+            return channel
+        try:
+            return await channel.get_partial_message(message_id).create_thread(name=cut(title, 100))
+        except discord.HTTPException as err:
+            if err.code != THREAD_EXISTS:
+                raise
+            return await self._messageable(str(message_id))
 
     def _channel(self, interaction: discord.Interaction) -> ChannelRef:
         return ChannelRef("discord", str(interaction.channel_id or ""), str(interaction.guild_id or ""))

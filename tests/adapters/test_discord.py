@@ -117,7 +117,8 @@ async def test_synced_command_json(fake_discord, core) -> None:
     finally:
         await adapter.client.close()
     by_name = {c["name"]: c for c in fake_discord.synced}
-    assert set(by_name) == {"brief", "quotes", "actors", "digest", "help", "feeds", "schedule"}
+    assert set(by_name) == {"brief", "quotes", "actors", "digest", "help", "feeds", "schedule", "Brief"}
+    assert by_name["Brief"]["type"] == 3 and by_name["brief"]["type"] == 1  # the message context menu
     assert by_name["brief"]["options"][0]["type"] == 3 and by_name["brief"]["options"][0]["required"]
     assert str(by_name["feeds"]["default_member_permissions"]) == "32"
     assert str(by_name["schedule"]["default_member_permissions"]) == "32"
@@ -220,3 +221,55 @@ async def test_history_pages_as_discord_does_before_after_and_around(fake_discor
     assert after == ["message 2", "message 3", "message 4"]
     assert sorted(around) == ["message 2", "message 3", "message 4"]
     assert every == [f"message {n}" for n in range(7)]
+
+
+async def test_the_brief_context_menu_answers_the_asker_and_shares_in_the_thread_after_a_restart(
+    fake_discord, core
+) -> None:
+    from tests.adapters.test_slack import LONG_TEXT
+
+    target = fake_discord.add_user_message(f"Worth a read: {ARTICLE}")
+    adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
+    async with running(adapter):
+        asked = await fake_discord.send_message_command("Brief", target)
+        await fake_discord.wait(lambda: len(asked.responded) >= 2)
+        defer, answer = asked.responded[0], asked.responded[1]
+        assert defer["type"] == 5 and defer["data"]["flags"] == 64  # thinking, for the asker only
+        assert "Ukraine" in answer["embeds"][0]["title"]
+        [button] = [c for row in answer["components"] for c in row["components"]]
+        assert button["custom_id"] == f"briefbot:share:{target['id']}" and button["label"] == "Share in thread"
+        shown = dict(fake_discord.add_user_message(""))  # the ephemeral answer the button sits on
+        shown.update(embeds=answer["embeds"], components=answer["components"], flags=64)
+        clicked = await fake_discord.click(button["custom_id"], shown)
+        await fake_discord.wait(lambda: len(clicked.responded) >= 2)
+        in_thread = fake_discord.channel_messages(target["id"])  # a thread takes its message's id
+        assert len(in_thread) == 1 and "Ukraine" in in_thread[0]["embeds"][0]["title"]
+        assert clicked.responded[-1]["content"] == "Shared in the thread."
+        # Context menus on a message without a link: its text, or one clear line.
+        text_message = fake_discord.add_user_message(LONG_TEXT)
+        image = {"id": "7", "filename": "chart.png", "size": 1, "url": "https://cdn.example/c.png",
+                 "proxy_url": "https://cdn.example/c.png"}  # fmt: skip
+        image_only = fake_discord.add_user_message("", attachments=[image])
+        short = fake_discord.add_user_message("lol, agreed")
+        by_text = await fake_discord.send_message_command("Brief", text_message)
+        refused = [await fake_discord.send_message_command("Brief", m) for m in (image_only, short)]
+        await fake_discord.wait(lambda: all(len(r.responded) >= 2 for r in [by_text, *refused]))
+        assert "Lavrov" in str(by_text.responded[1]["embeds"])
+        for record in refused:
+            assert record.responded[1]["content"] == "That message has no link, and too little text to brief."
+            assert not record.responded[1].get("components")
+    assert adapter.errors == []
+    # After a restart, the button of the first answer still works: the thread it made is used again.
+    again = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
+    async with running(again):
+        clicked = await fake_discord.click(button["custom_id"], shown)
+        await fake_discord.wait(lambda: len(clicked.responded) >= 2)
+        assert clicked.responded[-1]["content"] == "Shared in the thread."
+        assert len(fake_discord.channel_messages(target["id"])) == 2
+    assert again.errors == []
+
+
+async def test_the_context_menu_is_synced_as_a_message_command(fake_discord, core) -> None:
+    adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
+    payload = [c.to_dict(adapter.tree) for c in adapter.tree.get_commands(type=discord.AppCommandType.message)]
+    assert [(c["name"], c["type"]) for c in payload] == [("Brief", 3)]

@@ -75,6 +75,12 @@ def test_bad_commands_say_why(text: str, error: type[Exception], fragment: str) 
         parse_command(text, CH)
 
 
+def test_a_malformed_link_is_a_user_error() -> None:
+    for text in ("brief http://[", "brief https://[::1", "subscribe http://]x"):
+        with pytest.raises(UserError):
+            parse_command(text, CH)
+
+
 def test_oversized_command_is_refused() -> None:
     with pytest.raises(BadCommand, match="too long"):
         parse_command("brief " + "word " * MAX_COMMAND_CHARS, CH)

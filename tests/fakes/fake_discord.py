@@ -150,16 +150,52 @@ class FakeDiscord:
         guild_id: str = GUILD_ID,
     ) -> Interaction:
         """Dispatch INTERACTION_CREATE for a slash command (``sub``: a subcommand of group ``name``)."""
-        iid, token = self._id(), f"tok-{len(self.interactions)}"
         opts = options or []
         if sub is not None:
             opts = [{"type": 1, "name": sub, "options": opts}]
-        channel_id = self.channel_of(guild_id)
+        data = {"id": self._id(), "name": name, "type": 1, "options": opts}
+        return await self._interact(2, data, admin=admin, guild_id=guild_id)
+
+    def add_user_message(
+        self, content: str, channel_id: str = CHANNEL_ID, *, embeds: list[dict[str, Any]] | None = None,
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """A message a person posted (as the API gives it); stored in the channel's history."""
+        message = self._message({"content": content, "embeds": embeds or []}, channel_id)
+        message.update(author=USER, attachments=attachments or [])
+        return message
+
+    async def send_message_command(
+        self, name: str, message: dict[str, Any], *, guild_id: str = GUILD_ID
+    ) -> Interaction:
+        """Dispatch a message context menu command (``name``) on ``message``, resolved as Discord sends it."""
+        data = {"id": self._id(), "name": name, "type": 3, "target_id": message["id"],
+                "resolved": {"messages": {message["id"]: message}}}  # fmt: skip
+        return await self._interact(2, data, guild_id=guild_id, channel_id=message["channel_id"])
+
+    async def click(self, custom_id: str, message: dict[str, Any], *, guild_id: str = GUILD_ID) -> Interaction:
+        """Dispatch a button click (``custom_id``) on ``message`` (the message that carries the button)."""
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._interact(3, data, guild_id=guild_id, channel_id=message["channel_id"], message=message)
+
+    async def _interact(
+        self,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        admin: bool = False,
+        guild_id: str = GUILD_ID,
+        channel_id: str | None = None,
+        message: dict[str, Any] | None = None,
+    ) -> Interaction:
+        iid, token = self._id(), f"tok-{len(self.interactions)}"
+        channel_id = channel_id or self.channel_of(guild_id)
         payload = {
             "id": iid,
             "application_id": APP_ID,
-            "type": 2,
-            "data": {"id": self._id(), "name": name, "type": 1, "options": opts},
+            "type": kind,
+            "data": data,
+            **({"message": message} if message is not None else {}),
             "guild_id": guild_id,
             "channel_id": channel_id,
             "channel": {
@@ -264,7 +300,7 @@ class FakeDiscord:
             "pinned": False,
             "type": 0,
             "flags": body.get("flags", 0),
-            "components": [],
+            "components": body.get("components") or [],
         }
         self.messages.append(message)
         return message
@@ -319,7 +355,10 @@ class FakeDiscord:
                 }
             )
         if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
-            self.synced = [{**c, "id": self._id(), "application_id": APP_ID, "version": "1"} for c in body]
+            # Discord answers a context menu command with an empty description, as slash commands have theirs.
+            self.synced = [
+                {"description": "", **c, "id": self._id(), "application_id": APP_ID, "version": "1"} for c in body
+            ]
             return json_response(self.synced)
         if parts[0] == "interactions" and parts[-1] == "callback":
             token = parts[2]
@@ -347,6 +386,9 @@ class FakeDiscord:
             return json_response(self._message(body))
         if parts[0] == "channels" and len(parts) == 2 and method == "GET" and parts[1] in self.threads:
             return json_response(self.threads[parts[1]])
+        if parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages" and method == "GET":
+            found = [m for m in self.messages if m["channel_id"] == parts[1] and m["id"] == parts[3]]
+            return json_response(found[0]) if found else error(10008, "Unknown Message", 404)
         if parts[0] == "channels" and parts[-1] == "messages" and method == "GET":
             return json_response(self._history(parts[1], request.query))
         if parts[0] == "channels" and len(parts) == 2 and method == "GET":

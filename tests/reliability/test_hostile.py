@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from adapters.discord.render import render as discord_render
 from adapters.slack.render import render as slack_render
-from bot.commands import parse_command
+from bot.commands import MAX_COMMAND_CHARS, MIN_MESSAGE_CHARS, check_url, message_command, parse_command
 from bot.core import Core
 from bot.errors import UserError
 from bot.feeds import parse_feed
@@ -221,6 +221,33 @@ def test_parser_fuzz(text: str) -> None:
         parse_command(text, CH)
     except UserError as err:
         assert 0 < len(str(err)) < 2_000
+
+
+MESSAGE_TEXT = st.one_of(
+    st.text(max_size=600),
+    st.builds(lambda a, link, b: f"{a}{link}{b}", st.text(max_size=80),
+              st.sampled_from(["<https://a.example/x|label>", "https://a.example/y.", "<http://127.0.0.1/>",
+                               "<javascript:alert(1)>", "<https://a.example/" + "z" * 3000 + ">", "<mailto:a@b.c>",
+                               "https://", "<https://a.example/x|", "(https://a.example/p)"]),
+              st.text(max_size=80)),
+    st.just("w " * 15_000),
+)  # fmt: skip
+
+
+@settings(max_examples=5_000, deadline=None)
+@given(MESSAGE_TEXT)
+def test_a_message_to_brief_is_a_checked_link_its_text_or_one_line(text: str) -> None:
+    """What a shortcut or a context menu is given: any message text (it is input like a command)."""
+    try:
+        cmd = message_command(text, CH, "U1")
+    except UserError as err:
+        assert 0 < len(str(err)) < 300 and "\n" not in str(err)
+        return
+    assert cmd.name == "brief" and bool(cmd.url) != bool(cmd.text)
+    if cmd.url:
+        assert cmd.url == check_url(cmd.url) and cmd.url.lower().startswith(("http://", "https://"))
+    else:
+        assert MIN_MESSAGE_CHARS <= len(cmd.text) <= MAX_COMMAND_CHARS
 
 
 @settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
