@@ -32,6 +32,7 @@ from bot.fetch import Download, Kind
 from bot.limits import seconds_text
 from bot.metrics import Metrics
 from bot.model import (
+    STORY_ACTIONS,
     BriefReply,
     ChannelRef,
     Command,
@@ -40,6 +41,7 @@ from bot.model import (
     FeedsReply,
     Reply,
     Schedule,
+    SourcesReply,
     Subscription,
     TextReply,
 )
@@ -550,6 +552,26 @@ class Core:
         results = await asyncio.gather(*(one(i, s) for i, s in chosen))
         return [r for r in results if r is not None]
 
+    async def story_action(self, channel: ChannelRef, day: dt.date, n: int, action: str, user: str = "") -> Reply:
+        """A digest story's button: ``brief`` (its lead article), ``quotes`` or ``sources`` of story ``n``.
+
+        The story is found in the stored plan of ``channel``'s digest of ``day`` (days later, on any
+        instance, after restarts); the brief comes from the cache first, so a story whose page is gone
+        is still answered. Never raises for anything a user or a page can cause (as :meth:`handle`).
+        """
+        if action not in STORY_ACTIONS:
+            return TextReply("That button is not one of briefbot's.", error=True)
+        run = await self.store.digest_run(channel, day)
+        found = [m["story"] for m in (run.plan if run else ()) if isinstance(m.get("story"), dict)]
+        story = next((s for s in found if s.get("n") == n), None)
+        if story is None:
+            return TextReply("That digest is no longer kept, so its story cannot be found.", error=True)
+        sources = tuple((str(t), str(u)) for t, u in story.get("sources") or [])
+        if action == "sources" or not sources:
+            return SourcesReply(str(story.get("headline") or ""), sources)
+        cmd = Command("quotes" if action == "quotes" else "brief", channel=channel, user=user, url=sources[0][1])
+        return await self.handle(cmd)
+
     async def deliver_digest(self, schedule: Schedule, day: dt.date, poster: DigestPoster) -> bool:
         """Post a channel's scheduled digest for ``day`` unless it was delivered; whether it posted.
 
@@ -572,7 +594,7 @@ class Core:
         async with self._holding(channel, day, lease):
             if not claim.plan:
                 reply = await self.digest(channel, await self._since_last(channel), scheduled=True)
-                plan = tuple(poster.plan(reply))
+                plan = tuple(poster.plan(replace(reply, run_day=day)))
                 if not await self.store.set_digest_plan(channel, day, me, plan):
                     return False
                 posted, anchor, resumed, started = 0, "", False, self.clock()

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from summarizer.model import Actor, Brief, Digest
+from summarizer.model import Actor, Brief, Digest, Story
 
 Platform = Literal["slack", "discord", "cli"]
 CommandName = Literal["brief", "quotes", "actors", "digest", "subscribe", "unsubscribe", "feeds", "schedule", "help"]
@@ -172,10 +172,36 @@ class BriefReply:
 
 @dataclass(frozen=True, slots=True)
 class DigestReply:
-    """A digest of the channel's feeds."""
+    """A digest of the channel's feeds.
+
+    ``run_day``: the local day of the scheduled run that posts it (its stored plan answers the story
+    buttons); ``None`` for a digest asked for with the ``digest`` command, which has no buttons.
+    """
 
     digest: Digest
     failed_feeds: tuple[str, ...] = ()
+    run_day: dt.date | None = None
+
+
+#: What a digest story's buttons ask for: its lead article's brief, that brief's quotes, its sources.
+STORY_ACTIONS = ("brief", "quotes", "sources")
+
+
+def story_ref(story: Story, n: int) -> dict[str, Any]:
+    """What a stored digest plan keeps of story ``n`` for its buttons (JSON)."""
+    return {
+        "n": n,
+        "headline": story.headline,
+        "sources": [[s.title, s.url] for s in story.sources],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesReply:
+    """The sources of one digest story (its "Sources" button)."""
+
+    headline: str
+    sources: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,4 +222,4 @@ class TextReply:
     ref: str = ""
 
 
-Reply = BriefReply | DigestReply | FeedsReply | TextReply
+Reply = BriefReply | DigestReply | FeedsReply | SourcesReply | TextReply

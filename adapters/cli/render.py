@@ -6,7 +6,17 @@ import json
 import textwrap
 from typing import assert_never
 
-from bot.model import BRIEF_ACTORS, VIEW_ACTORS, BriefReply, DigestReply, FeedsReply, Reply, TextReply, actors_shown
+from bot.model import (
+    BRIEF_ACTORS,
+    VIEW_ACTORS,
+    BriefReply,
+    DigestReply,
+    FeedsReply,
+    Reply,
+    SourcesReply,
+    TextReply,
+    actors_shown,
+)
 from summarizer.model import Actor, Brief, Digest, Quote
 
 _KIND_TITLES = {"person": "People", "organization": "Organisations", "place": "Places", "group": "Groups"}
@@ -180,6 +190,10 @@ def render_reply(reply: Reply, fmt: str) -> str:
             for f in reply.feeds
         ]
         return "\n".join(lines or ["No feeds."]) + "\n"
+    if isinstance(reply, SourcesReply):
+        if fmt == "json":
+            return json.dumps({"headline": reply.headline, "sources": [list(s) for s in reply.sources]}) + "\n"
+        return "\n".join([reply.headline, *(f"- {title or url}: {url}" for title, url in reply.sources)]) + "\n"
     if isinstance(reply, TextReply):
         return (json.dumps({"text": reply.text, "error": reply.error}) if fmt == "json" else reply.text) + "\n"
     assert_never(reply)

@@ -38,7 +38,7 @@ from adapters.discord.render import digest_headline as headline_embeds
 from bot.commands import first_link, message_command, parse_command
 from bot.core import Core, post_digest
 from bot.errors import UserError
-from bot.model import BriefReply, ChannelRef, DigestReply, Reply, TextReply
+from bot.model import STORY_ACTIONS, BriefReply, ChannelRef, DigestReply, Reply, TextReply, story_ref
 from bot.retry import with_retries
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,52 @@ def share_button(adapter: DiscordAdapter) -> type[ShareButton]:
     return Bound
 
 
+#: A digest story button's custom_id: what it asks, the digest's day, the story's number.
+STORY_ID = "briefbot:story:{action}:{day}:{n}"
+STORY_TEMPLATE = (
+    r"briefbot:story:(?P<action>brief|quotes|sources):(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2}):(?P<n>[0-9]{1,3})"
+)
+STORY_LABELS = {"brief": "Brief", "quotes": "Quotes", "sources": "Sources"}
+
+
+class StoryButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=STORY_TEMPLATE):
+    """A button under a digest story (see :func:`story_button`), answered from the stored digest plan."""
+
+    bound: ClassVar[DiscordAdapter | None] = None
+
+    def __init__(self, action: str, day: str, n: int) -> None:
+        """The ``action`` button of story ``n`` of the digest of ``day``."""
+        super().__init__(
+            discord.ui.Button(
+                label=STORY_LABELS[action],
+                style=discord.ButtonStyle.secondary,
+                custom_id=STORY_ID.format(action=action, day=day, n=n),
+            )
+        )
+        self.action, self.day, self.n = action, day, n
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> StoryButton:
+        """The button of a click, rebuilt from its custom_id (after a restart, days later)."""
+        return cls(match["action"], match["day"], int(match["n"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Answer the click."""
+        if self.bound is not None:
+            await self.bound.story(interaction, self.action, self.day, self.n)
+
+
+def story_button(adapter: DiscordAdapter) -> type[StoryButton]:
+    """:class:`StoryButton` answered by ``adapter``."""
+
+    class Bound(StoryButton, template=STORY_TEMPLATE):
+        bound = adapter
+
+    return Bound
+
+
 def to_discord(message: dict[str, Any]) -> dict[str, Any]:
     """A rendered message as discord.py keyword arguments."""
     return {"content": message.get("content"), "embeds": [discord.Embed.from_dict(e) for e in message["embeds"]]}
@@ -176,7 +222,8 @@ class DiscordAdapter:
         self._register()
         # Buttons keep working after a restart: discord.py routes a click by its custom_id's pattern.
         self._share = share_button(self)
-        self.client.add_dynamic_items(self._share)
+        self._story = story_button(self)
+        self.client.add_dynamic_items(self._share, self._story)
 
     async def _on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         self.errors.append(error)
@@ -326,6 +373,28 @@ class DiscordAdapter:
             return
         await interaction.followup.send("Shared in the thread.", ephemeral=True)
 
+    async def story(self, interaction: discord.Interaction, action: str, day: str, n: int) -> None:
+        """A digest story's button: the answer goes to the one who clicked (ephemeral, as in Slack)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            when = dt.date.fromisoformat(day)
+        except ValueError:
+            reply: Reply = TextReply("That button is not one of briefbot's.", error=True)
+        else:
+            # The stories sit in the digest's thread: the digest is its parent channel's.
+            where = interaction.channel
+            parent = where.parent_id if isinstance(where, discord.Thread) else interaction.channel_id
+            channel = ChannelRef("discord", str(parent or ""), str(interaction.guild_id or ""))
+            reply = await self.core.story_action(channel, when, n, action, str(interaction.user.id))
+        messages = render(reply)
+        try:
+            await interaction.followup.send(**to_discord(messages[0]), ephemeral=True)
+            for part in messages[1:]:
+                await interaction.followup.send(**to_discord(part), ephemeral=True)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as err:
+            self.errors.append(err)
+            log.error("Discord reply failed: %s", err)
+
     async def _thread_of(self, channel_id: int, message_id: int, title: str) -> discord.abc.Messageable:
         """The thread on a message: opened now, or the one it has (a thread takes its message's id)."""
         channel = await self._messageable(str(channel_id))
@@ -373,7 +442,14 @@ class DiscordAdapter:
     # --- digests ---------------------------------------------------------------------------------
 
     async def _send(self, target: discord.abc.Messageable, message: dict[str, Any]) -> discord.Message:
-        sent = await target.send(**to_discord(message))
+        if message.get("buttons"):
+            day, n = message["buttons"]
+            view = discord.ui.View(timeout=None)
+            for action in STORY_ACTIONS:
+                view.add_item(self._story(action, str(day), int(n)))
+            sent = await target.send(**to_discord(message), view=view)
+        else:
+            sent = await target.send(**to_discord(message))
         await self._sleep(self.pace)
         return sent
 
@@ -393,10 +469,21 @@ class DiscordAdapter:
         await post_digest(self, channel, reply)
 
     def plan(self, reply: DigestReply) -> list[dict[str, Any]]:
-        """A digest's messages: the headline (in the channel), then the stories (in its thread)."""
+        """A digest's messages: the headline (in the channel), then the stories (in its thread).
+
+        A scheduled digest gives each story a message of its own with its buttons (Brief, Quotes,
+        Sources), and the story reference the buttons are answered from (kept in the plan, not sent).
+        """
         digest = reply.digest
-        embeds = [e for n, story in enumerate(digest.stories, 1) for e in story_embeds(n, story)]
-        return pack(headline_embeds(digest, reply.failed_feeds)) + pack(embeds)
+        head = pack(headline_embeds(digest, reply.failed_feeds))
+        if reply.run_day is None:
+            return head + pack([e for n, story in enumerate(digest.stories, 1) for e in story_embeds(n, story)])
+        day = reply.run_day.isoformat()
+        for n, story in enumerate(digest.stories, 1):
+            parts = pack(story_embeds(n, story))
+            parts[-1] = {**parts[-1], "story": story_ref(story, n), "buttons": [day, n]}
+            head += parts
+        return head
 
     async def send(self, channel: ChannelRef, message: dict[str, Any], anchor: str, key: str) -> str:
         """Post one digest message; for the first, the id of the thread opened on it (or of the channel)."""

@@ -11,7 +11,17 @@ from __future__ import annotations
 from typing import Any, assert_never
 
 from adapters.feeds_text import feeds_text
-from bot.model import BRIEF_ACTORS, VIEW_ACTORS, BriefReply, DigestReply, FeedsReply, Reply, TextReply, actors_shown
+from bot.model import (
+    BRIEF_ACTORS,
+    VIEW_ACTORS,
+    BriefReply,
+    DigestReply,
+    FeedsReply,
+    Reply,
+    SourcesReply,
+    TextReply,
+    actors_shown,
+)
 from summarizer.model import Actor, Brief, Digest, Quote, Story
 
 MAX_CONTENT = 2000
@@ -233,6 +243,10 @@ def render(reply: Reply) -> list[Message]:
     if isinstance(reply, FeedsReply):
         text = feeds_text(reply, "No feeds yet: `/feeds subscribe` adds one.")
         return pack(make_embed("Feeds of this channel", text))
+    if isinstance(reply, SourcesReply):
+        links = [f"• [{cut(title or url, 150)}]({url})" for title, url in reply.sources]
+        count = len(reply.sources)
+        return pack(make_embed(cut(reply.headline or "Sources", 256), "\n".join(links) or f"{count} sources"))
     if isinstance(reply, TextReply):
         parts = split(reply.text, MAX_CONTENT) or ["(empty)"]
         return [{"content": p, "embeds": []} for p in parts]

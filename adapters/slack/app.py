@@ -25,6 +25,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -55,11 +56,19 @@ from adapters.slack.oauth import (
     WorkspaceClients,
     workspace_key,
 )
-from adapters.slack.render import MAX_BLOCKS, digest_headline, pack, render, share_block, story_blocks
+from adapters.slack.render import (
+    MAX_BLOCKS,
+    digest_headline,
+    pack,
+    render,
+    share_block,
+    story_blocks,
+    story_buttons,
+)
 from bot.commands import first_link, message_command, parse_command
 from bot.core import Core, post_digest
 from bot.errors import UserError
-from bot.model import BriefReply, ChannelRef, DigestReply, Reply, TextReply
+from bot.model import BriefReply, ChannelRef, DigestReply, Reply, TextReply, story_ref
 from bot.retry import with_retries
 
 log = logging.getLogger(__name__)
@@ -192,6 +201,7 @@ class SlackAdapter:
             self.app.command(name)(self._on_command)
         self.app.shortcut(BRIEF_SHORTCUT)(self._on_message_shortcut)
         self.app.action(SHARE_ACTION)(self._on_share)
+        self.app.action(re.compile(r"^briefbot_story_(brief|quotes|sources)$"))(self._on_story)
         if oauth is not None:
             self.app.event("app_uninstalled")(self._on_uninstalled)
             self.app.event("tokens_revoked")(self._on_tokens_revoked)
@@ -291,6 +301,33 @@ class SlackAdapter:
             await respond(response_type="ephemeral", replace_original=False, text=_share_failed(err))
             return
         await respond(response_type="ephemeral", replace_original=True, text="Shared in the thread.")
+
+    async def _on_story(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        """A digest story's button: the answer goes to the one who clicked (ephemeral).
+
+        Ephemeral, not in the thread: each reader's question would otherwise notify everyone following
+        the digest, and two readers asking for one story would post it twice.
+        """
+        await ack()
+        kind = str(action.get("action_id", "")).removeprefix("briefbot_story_")
+        try:
+            day_text, _, n_text = str(action.get("value") or "").partition(":")
+            day, n = dt.date.fromisoformat(day_text), int(n_text)
+        except ValueError:
+            await respond(
+                response_type="ephemeral", replace_original=False, text="That button is not one of briefbot's."
+            )
+            return
+        channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
+        team = (body.get("team") or {}).get("id")
+        enterprise = (body.get("enterprise") or {}).get("id") if body.get("enterprise") else None
+        channel = ChannelRef("slack", str(channel_id), self.workspace(enterprise, team))
+        user = (body.get("user") or {}).get("id", "")
+        reply = await self.core.story_action(channel, day, n, kind, user)
+        for message in render(reply)[:MAX_RESPONSES]:
+            await respond(response_type="ephemeral", replace_original=False, **message)
 
     @staticmethod
     async def _message_text(client: AsyncWebClient, channel: str, ts: str, thread: str) -> str:
@@ -556,11 +593,21 @@ class SlackPublisher:
         return str(response.get("ts") or "")
 
     def plan(self, reply: DigestReply) -> list[dict[str, Any]]:
-        """A digest's messages: the headline (in the channel), then the rest of it and one per story."""
+        """A digest's messages: the headline (in the channel), then the rest of it and one per story.
+
+        A scheduled digest's story carries its buttons (Brief, Quotes, Sources), and its message the
+        story's ``story`` reference the buttons are answered from (kept in the plan, not sent).
+        """
         digest = reply.digest
         messages = pack(digest_headline(digest, reply.failed_feeds), digest.title or "News digest")
         for n, story in enumerate(digest.stories, 1):
-            messages += pack(story_blocks(n, story), f"{n}. {story.headline}")
+            blocks = story_blocks(n, story)
+            if reply.run_day is not None:
+                blocks.append(story_buttons(reply.run_day.isoformat(), n))
+            parts = pack(blocks, f"{n}. {story.headline}")
+            if reply.run_day is not None:
+                parts[-1] = {**parts[-1], "story": story_ref(story, n)}
+            messages += parts
         return messages
 
     async def send(self, channel: ChannelRef, message: dict[str, Any], anchor: str, key: str) -> str:
@@ -569,7 +616,8 @@ class SlackPublisher:
         ``key`` travels as message metadata, which :meth:`find` looks for after a restart.
         """
         meta = {"event_type": DIGEST_EVENT, "event_payload": {"part": key}}
-        return await self._send(channel, {**message, "metadata": meta}, thread_ts=anchor or None)
+        sent = {k: v for k, v in message.items() if k != "story"}  # the plan's own reference, not Slack's
+        return await self._send(channel, {**sent, "metadata": meta}, thread_ts=anchor or None)
 
     async def find(
         self, channel: ChannelRef, message: dict[str, Any], anchor: str, key: str, since: dt.datetime

@@ -12,7 +12,17 @@ from __future__ import annotations
 from typing import Any, assert_never
 
 from adapters.feeds_text import feeds_text
-from bot.model import BRIEF_ACTORS, VIEW_ACTORS, BriefReply, DigestReply, FeedsReply, Reply, TextReply, actors_shown
+from bot.model import (
+    BRIEF_ACTORS,
+    VIEW_ACTORS,
+    BriefReply,
+    DigestReply,
+    FeedsReply,
+    Reply,
+    SourcesReply,
+    TextReply,
+    actors_shown,
+)
 from summarizer.model import Actor, Brief, Digest, Quote, Story
 
 MAX_BLOCKS = 50
@@ -225,6 +235,33 @@ def render(reply: Reply) -> list[Message]:
     if isinstance(reply, FeedsReply):
         text = feeds_text(reply, "No feeds yet: `/brief subscribe <feed-url>` adds one.", escape, ":warning:")
         return pack(sections(text), "Feeds of this channel")
+    if isinstance(reply, SourcesReply):
+        count = len(reply.sources)
+        lines = [f"*{escape(reply.headline)}*: {count} source{'s' if count != 1 else ''}"]
+        lines += [f"• <{url}|{escape(_cut(title or url, 150))}>" for title, url in reply.sources]
+        return pack(sections("\n".join(lines)), reply.headline or "Sources")
     if isinstance(reply, TextReply):
         return pack(sections(escape(reply.text)), reply.text)
     assert_never(reply)
+
+
+#: A digest story's buttons: (action, label); each button's value is ``day:n``.
+STORY_BUTTONS = (("brief", "Brief"), ("quotes", "Quotes"), ("sources", "Sources"))
+STORY_ACTION = "briefbot_story_{action}"
+
+
+def story_buttons(day: str, n: int) -> Block:
+    """The buttons under story ``n`` of the digest of ``day``: its lead article's brief, quotes, sources."""
+    return {
+        "type": "actions",
+        "block_id": f"story-{n}",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": STORY_ACTION.format(action=action),
+                "text": {"type": "plain_text", "text": label},
+                "value": f"{day}:{n}",
+            }
+            for action, label in STORY_BUTTONS
+        ],
+    }

@@ -273,3 +273,38 @@ async def test_the_context_menu_is_synced_as_a_message_command(fake_discord, cor
     adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
     payload = [c.to_dict(adapter.tree) for c in adapter.tree.get_commands(type=discord.AppCommandType.message)]
     assert [(c["name"], c["type"]) for c in payload] == [("Brief", 3)]
+
+
+async def test_digest_story_buttons_answer_the_reader_and_keep_working_after_a_restart(fake_discord, core) -> None:
+    from bot.model import Schedule
+    from tests.adapters.test_slack import FEED, RSS
+
+    core.fetcher.feeds[FEED] = RSS
+    channel = ChannelRef("discord", CHANNEL_ID, "900000000000000003")
+    await core.store.add_subscription(channel, FEED, (), ())
+    day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=2)
+    adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
+    async with running(adapter):
+        assert await core.deliver_digest(Schedule(channel, dt.time(7, 0), "UTC"), day, adapter)
+    posted = [m for m in fake_discord.messages if m["components"]]
+    [story] = posted
+    ids = [c["custom_id"] for row in story["components"] for c in row["components"]]
+    assert ids == [f"briefbot:story:{a}:{day.isoformat()}:1" for a in ("brief", "quotes", "sources")]
+    core.fetcher.failing.add(ARTICLE)  # gone since: answered from the cached brief
+    again = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)  # a restart
+    async with running(again):
+        clicks = [await fake_discord.click(custom_id, story) for custom_id in ids]
+        await fake_discord.wait(lambda: all(len(c.responded) >= 2 for c in clicks))
+        brief, quotes, sources = (c.responded[1] for c in clicks)
+        assert all(c.responded[0]["type"] == 5 and c.responded[0]["data"]["flags"] == 64 for c in clicks)
+        assert "Ukraine" in brief["embeds"][0]["title"] and brief["flags"] == 64
+        assert "exercise moderation" in str(quotes["embeds"])
+        assert ARTICLE in sources["embeds"][0]["description"]
+        # A story button the stored digest does not know (Discord sends only ids of the message's buttons).
+        unknown = f"briefbot:story:brief:{day.isoformat()}:7"
+        button = {**story["components"][0]["components"][0], "custom_id": unknown}
+        odd = {**story, "components": [{"type": 1, "components": [button]}]}
+        forged = await fake_discord.click(unknown, odd)
+        await fake_discord.wait(lambda: len(forged.responded) >= 2)
+        assert "cannot be found" in forged.responded[1]["content"]
+    assert again.errors == []

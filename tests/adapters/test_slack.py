@@ -467,3 +467,87 @@ async def test_a_forged_share_button_value_gets_one_line(fake_slack, slack_http,
     await wait_for(lambda: len(fake_slack.answered) >= 1)
     assert len(fake_slack.answered[-1]["text"].splitlines()) == 1
     assert not fake_slack.api_calls("chat.postMessage")
+
+
+FEED = "https://news.example/rss"
+RSS = (
+    "<rss version='2.0'><channel><title>News</title>"
+    f"<item><title>Blinken meets Lavrov</title><link>{ARTICLE}</link></item></channel></rss>"
+).encode()
+
+
+def story_click(fake: FakeSlack, action: str, value: str, channel: str = "C1") -> dict:
+    return {
+        "type": "block_actions",
+        "trigger_id": "1.2.5",
+        "response_url": fake.issue_response_url(),
+        "team": {"id": "T1", "domain": "example"},
+        "channel": {"id": channel, "name": "news"},
+        "user": {"id": "U3", "name": "reader"},
+        "container": {"type": "message", "message_ts": "1", "channel_id": channel, "is_ephemeral": False},
+        "message": {"type": "message", "ts": "1", "text": "story"},
+        "actions": [{"type": "button", "action_id": f"briefbot_story_{action}", "block_id": "story-1", "value": value,
+                     "action_ts": "1"}],
+        "api_app_id": "A1",
+        "token": "deprecated",
+    }  # fmt: skip
+
+
+async def test_digest_story_buttons_answer_the_reader_from_the_stored_digest_days_later_and_after_a_restart(
+    fake_slack, core
+) -> None:
+    from bot.model import Schedule
+
+    core.fetcher.feeds[FEED] = RSS
+    channel = ChannelRef("slack", "C1", "T1")
+    await core.store.add_subscription(channel, FEED, (), ())
+    day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=3)  # posted days ago
+    first = SlackAdapter(core, make_client("xoxb-test", fake_slack.base + "/api/"), signing_secret=SECRET, pace=0)
+    assert await core.deliver_digest(Schedule(channel, dt.time(7, 0), "UTC"), day, first.publisher)
+    stories = [c.body for c in fake_slack.api_calls("chat.postMessage") if "story-1" in json.dumps(c.body)]
+    [posted] = stories
+    assert "story" not in posted  # the plan's reference stays in the plan
+    blocks = json.loads(posted["blocks"]) if isinstance(posted["blocks"], str) else posted["blocks"]
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert [(b["action_id"], b["value"]) for b in buttons] == [
+        (f"briefbot_story_{a}", f"{day.isoformat()}:1") for a in ("brief", "quotes", "sources")
+    ]
+    core.fetcher.failing.add(ARTICLE)  # the page is gone since: the cached brief answers
+    # A new adapter (a restart): the buttons are routed by action_id, the story found in the stored plan.
+    again = SlackAdapter(core, make_client("xoxb-test", fake_slack.base + "/api/"), signing_secret=SECRET, pace=0)
+    runner = web.AppRunner(again.web_app(), handle_signals=False)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events"
+    try:
+        answers = {}
+        for action in ("brief", "quotes", "sources"):
+            before = len(fake_slack.answered)
+            body, headers = interactive(story_click(fake_slack, action, f"{day.isoformat()}:1"))
+            status, _text, elapsed = await post(url, body, headers)
+            assert status == 200 and elapsed < 3.0
+            await wait_for(lambda before=before: len(fake_slack.answered) > before)
+            answers[action] = fake_slack.answered[-1]
+        for action, answer in answers.items():
+            assert answer["response_type"] == "ephemeral" and answer.get("replace_original") in (False, "false")
+            assert not FakeSlack.invalid_blocks(answer["blocks"]), action
+        assert "Antony Blinken" in json.dumps(answers["brief"]["blocks"], ensure_ascii=False)
+        assert "“exercise moderation”" in json.dumps(answers["quotes"]["blocks"], ensure_ascii=False)
+        assert ARTICLE in json.dumps(answers["sources"]["blocks"]) and "Blinken meets Lavrov" in json.dumps(
+            answers["sources"]["blocks"]
+        )
+        # A story the digest did not have, a day with no digest, a forged value: one line each.
+        for value in (f"{day.isoformat()}:9", "2001-01-01:1", "not-a-day:x", ""):
+            before = len(fake_slack.answered)
+            body, headers = interactive(story_click(fake_slack, "brief", value))
+            await post(url, body, headers)
+            await wait_for(lambda before=before: len(fake_slack.answered) > before)
+            assert len(fake_slack.answered[-1]["text"].splitlines()) == 1
+        # Another channel's click on this digest's story finds nothing: stories are the channel's own.
+        before = len(fake_slack.answered)
+        body, headers = interactive(story_click(fake_slack, "brief", f"{day.isoformat()}:1", channel="C2"))
+        await post(url, body, headers)
+        await wait_for(lambda: len(fake_slack.answered) > before)
+        assert "no longer kept" in fake_slack.answered[-1]["text"]
+    finally:
+        await runner.cleanup()

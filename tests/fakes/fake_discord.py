@@ -198,11 +198,15 @@ class FakeDiscord:
             **({"message": message} if message is not None else {}),
             "guild_id": guild_id,
             "channel_id": channel_id,
-            "channel": {
+            # A thread is sent as Discord sends it (with its parent); a text channel as a partial one.
+            "channel": {**self.threads[channel_id], "permissions": ADMIN_PERMISSIONS}
+            if channel_id in self.threads
+            else {
                 "id": channel_id,
                 "type": 0,
                 "guild_id": guild_id,
                 "name": "news",
+                "position": 0,
                 "permissions": ADMIN_PERMISSIONS,
             },
             "member": {
