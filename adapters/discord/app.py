@@ -24,9 +24,10 @@ import datetime as dt
 import functools
 import logging
 import re
+import types
 import zoneinfo
 from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import aiohttp
 import discord
@@ -95,6 +96,8 @@ def _message_text(message: discord.Message) -> str:
     return text
 
 
+_Item = TypeVar("_Item", bound=discord.ui.DynamicItem[Any])
+
 #: A share button's custom_id: the message whose brief it shares (Discord keeps custom_ids to 100 characters).
 SHARE_ID = "briefbot:share:{message}"
 SHARE_TEMPLATE = r"briefbot:share:(?P<message>[0-9]{1,20})"
@@ -130,13 +133,20 @@ class ShareButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], te
             await self.bound.share(interaction, self.message_id)
 
 
+def _bound(item: type[_Item], template: str, adapter: DiscordAdapter) -> type[_Item]:
+    """``item`` answered by ``adapter``.
+
+    A subclass per adapter (no state shared between bots), declaring the template discord.py routes
+    its clicks by.
+    """
+    return types.new_class(
+        f"Bound{item.__name__}", (item,), {"template": template}, lambda ns: ns.update(bound=adapter)
+    )
+
+
 def share_button(adapter: DiscordAdapter) -> type[ShareButton]:
-    """:class:`ShareButton` answered by ``adapter`` (one class per adapter: no state shared between bots)."""
-
-    class Bound(ShareButton, template=SHARE_TEMPLATE):
-        bound = adapter
-
-    return Bound
+    """:class:`ShareButton` answered by ``adapter``."""
+    return _bound(ShareButton, SHARE_TEMPLATE, adapter)
 
 
 #: A digest story button's custom_id: what it asks, the digest's day, the story's number.
@@ -178,11 +188,7 @@ class StoryButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], te
 
 def story_button(adapter: DiscordAdapter) -> type[StoryButton]:
     """:class:`StoryButton` answered by ``adapter``."""
-
-    class Bound(StoryButton, template=STORY_TEMPLATE):
-        bound = adapter
-
-    return Bound
+    return _bound(StoryButton, STORY_TEMPLATE, adapter)
 
 
 def to_discord(message: dict[str, Any]) -> dict[str, Any]:

@@ -244,10 +244,7 @@ class SlackAdapter:
         """
         await ack()
         message = shortcut.get("message") or {}
-        team = (shortcut.get("team") or {}).get("id")
-        enterprise = (shortcut.get("enterprise") or {}).get("id") if shortcut.get("enterprise") else None
-        channel = ChannelRef("slack", (shortcut.get("channel") or {}).get("id", ""), self.workspace(enterprise, team))
-        user = (shortcut.get("user") or {}).get("id", "")
+        channel, user = self._asked_in(shortcut)
         try:
             cmd = message_command(_message_text(message), channel, user)
         except UserError as err:
@@ -275,16 +272,13 @@ class SlackAdapter:
                 text="That button is broken; brief the message again.",
             )
             return
-        channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
-        team = (body.get("team") or {}).get("id")
-        enterprise = (body.get("enterprise") or {}).get("id") if body.get("enterprise") else None
-        channel = ChannelRef("slack", channel_id, self.workspace(enterprise, team))
-        user = (body.get("user") or {}).get("id", "")
+        channel, user = self._asked_in(body)
+        channel_id = channel.id
         try:
             if url:
                 cmd = message_command(url, channel, user)
             else:  # a text: read the message again (not carried in the button, which holds 2,000 characters)
-                cmd = message_command(await self._message_text(client, channel_id, ts, thread), channel, user)
+                cmd = message_command(await self._read_message(client, channel_id, ts, thread), channel, user)
         except (UserError, SlackApiError) as err:
             text = str(err) if isinstance(err, UserError) else "That message cannot be read any more."
             await respond(response_type="ephemeral", replace_original=False, text=text)
@@ -320,17 +314,23 @@ class SlackAdapter:
                 response_type="ephemeral", replace_original=False, text="That button is not one of briefbot's."
             )
             return
-        channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
-        team = (body.get("team") or {}).get("id")
-        enterprise = (body.get("enterprise") or {}).get("id") if body.get("enterprise") else None
-        channel = ChannelRef("slack", str(channel_id), self.workspace(enterprise, team))
-        user = (body.get("user") or {}).get("id", "")
+        channel, user = self._asked_in(body)
         reply = await self.core.story_action(channel, day, n, kind, user)
         for message in render(reply)[:MAX_RESPONSES]:
             await respond(response_type="ephemeral", replace_original=False, **message)
 
+    def _asked_in(self, body: dict[str, Any]) -> tuple[ChannelRef, str]:
+        """The channel (in its workspace) and the user of a shortcut's or a button's payload."""
+        channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
+        team = (body.get("team") or {}).get("id")
+        enterprise = (body.get("enterprise") or {}).get("id") if body.get("enterprise") else None
+        return ChannelRef("slack", str(channel_id), self.workspace(enterprise, team)), (body.get("user") or {}).get(
+            "id", ""
+        )
+
     @staticmethod
-    async def _message_text(client: AsyncWebClient, channel: str, ts: str, thread: str) -> str:
+    async def _read_message(client: AsyncWebClient, channel: str, ts: str, thread: str) -> str:
+        """A message's text, read again from its channel or thread (history scopes)."""
         if thread != ts:
             found = await client.conversations_replies(channel=channel, ts=thread, latest=ts, inclusive=True, limit=200)
         else:
