@@ -52,8 +52,17 @@ COMMANDS: dict[CommandName, Usage] = {
         " or `schedule 08:00 UTC mon,wed,fri` (days: daily, weekdays, weekends, or days such as mon-fri,sun)",
         admin=True,
     ),
+    "watch": Usage(
+        "watch [person, organisation or words]",
+        "a direct message when this workspace's feeds bring a story about them, e.g. `watch Lavrov`;"
+        " `watch` alone lists yours",
+    ),
+    "unwatch": Usage("unwatch <words|id|all>", "stop a watch"),
     "help": Usage("help [command]", "this help, or one command's"),
 }
+#: The words of one watch: a name or a short phrase.
+MAX_WATCH_CHARS = 80
+MAX_WATCH_WORDS = 6
 
 _URL = re.compile(r"^<?(https?://[^\s<>|]+)(?:\|[^>]*)?>?$", re.IGNORECASE)  # Slack wraps links: <url|label>
 _SINCE = re.compile(r"^(\d{1,3})\s*(h|hours?|d|days?)$", re.IGNORECASE)
@@ -148,6 +157,12 @@ def parse_command(text: str, channel: ChannelRef, user: str = "", *, is_admin: b
         return base("digest", since=_since(rest) if rest else None)
     if name == "subscribe":
         return _subscribe(rest, base)
+    if name == "watch":
+        return base("watch", target=watch_terms(rest) if rest else "")
+    if name == "unwatch":
+        if not rest:
+            raise BadCommand(usage("unwatch"))
+        return base("unwatch", target=rest if rest.isdigit() or rest.lower() == "all" else watch_terms(rest))
     if name == "unsubscribe":
         if not rest or len(rest.split()) != 1:
             raise BadCommand(usage("unsubscribe"))
@@ -205,6 +220,16 @@ def _article_command(name: CommandName, rest: str, base: _Make) -> Command:
     if rest.lower().startswith(("http:", "https:", "ftp:", "file:", "javascript:", "data:")):
         raise BadUrl("Only http:// and https:// links are fetched.")
     return base(name, text=rest)
+
+
+def watch_terms(text: str) -> str:
+    """The words of a watch as the person wrote them, tidied (quotes and extra spaces dropped)."""
+    terms = " ".join(text.strip().strip("\"'“”‘’«»").split())
+    if not any(c.isalpha() for c in terms) or len(terms) < 2:
+        raise BadCommand(f"{usage('watch')} (a name or a few words, e.g. `watch Sergei Lavrov`)")
+    if len(terms) > MAX_WATCH_CHARS or len(terms.split()) > MAX_WATCH_WORDS:
+        raise BadCommand(f"A watch is a name or a few words: at most {MAX_WATCH_WORDS} words.")
+    return terms
 
 
 def _since(text: str) -> dt.timedelta:

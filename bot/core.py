@@ -20,7 +20,8 @@ import hashlib
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -34,23 +35,31 @@ from bot.metrics import Metrics
 from bot.model import (
     STORY_ACTIONS,
     BriefReply,
+    ChannelHome,
     ChannelRef,
     Command,
     DigestReply,
     FeedItem,
     FeedsReply,
+    HomeReply,
+    Platform,
     Reply,
     Schedule,
     SourcesReply,
     Subscription,
     TextReply,
+    Watch,
+    WatchAlert,
 )
 from bot.retry import with_retries
+from bot.schedule import next_run
 from bot.storage import Store
 from bot.tasks import in_background
+from bot.watch import about, words
 from summarizer.errors import ArticleError, NoSentences
 from summarizer.keyquotes import key_quotes
 from summarizer.model import Article, Brief, Source, headline_brief
+from summarizer.stories import cluster
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +82,9 @@ MAX_DIGEST_ARTICLES = 500
 #: the same page looks for the brief meanwhile.
 BRIEFING_HOLD = 60.0
 BRIEFING_POLL = 0.25
+
+#: How far back a watch looks for new stories: the articles of the last day.
+WATCH_LOOKBACK = dt.timedelta(hours=24)
 
 BriefFn = Callable[[Article], Brief]
 #: Briefs of several articles parsed together, in order; an article that cannot be briefed gives its error.
@@ -112,6 +124,12 @@ class DigestPoster(Protocol):
     ) -> str | None: ...
 
 
+class DirectMessenger(Protocol):
+    """How a platform sends one person a direct message (a watch's alert)."""
+
+    async def direct(self, alert: WatchAlert) -> None: ...  # noqa: D102
+
+
 class QueuePort(Protocol):
     """What the core needs from :class:`bot.queue.BriefQueue`: briefs made by workers elsewhere."""
 
@@ -138,6 +156,9 @@ class CoreLimits:
     channel_briefs_per_minute: int = 0
     #: Feeds one channel may subscribe to; 0: no limit.
     max_subscriptions: int = 0
+    #: Direct messages one person's watches bring in a day, and the watches one person keeps.
+    watch_messages_per_day: int = 10
+    max_watches: int = 25
     #: This instance's name among those sharing one database (it holds the digests it posts), and
     #: how long a hold lasts unless renewed: an instance that died is taken over after that.
     instance: str = "local"
@@ -246,6 +267,8 @@ class Core:
         if cmd.name == "digest":
             since = cmd.since or await self._since_last(cmd.channel)
             return await self.digest(cmd.channel, since)
+        if cmd.name in ("watch", "unwatch"):
+            return await self._watch(cmd)
         self._require_admin(cmd)
         if cmd.name == "subscribe":
             await self._check_room(cmd.channel, cmd.url)
@@ -269,6 +292,77 @@ class Core:
         schedule = Schedule(cmd.channel, cmd.time, cmd.tz, cmd.days)
         await self.store.set_schedule(schedule)
         return TextReply(f"Digest set for {schedule.when}.", ephemeral=False)
+
+    async def _watch(self, cmd: Command) -> TextReply:
+        """``watch`` (list or add) and ``unwatch``: one person's watches in the workspace asked from."""
+        if not cmd.user:
+            raise UserError("Watches belong to a person: ask in Slack or Discord.")
+        where = (cmd.channel.platform, cmd.channel.workspace, cmd.user)
+        mine = await self.store.watches(*where)
+        if cmd.name == "unwatch":
+            if cmd.target.lower() == "all":
+                for watch in mine:
+                    await self.store.remove_watch(*where, str(watch.id))
+                return TextReply(f"Stopped your {len(mine)} watches." if mine else "You have no watches.")
+            same = next((w for w in mine if words(w.terms) == words(cmd.target)), None)
+            removed = await self.store.remove_watch(*where, same.terms if same else cmd.target)
+            if removed is None:
+                return TextReply(f"You have no watch {cmd.target!r}; `watch` lists yours.", error=True)
+            return TextReply(f"Stopped watching “{removed.terms}”.")
+        if not cmd.target:
+            if not mine:
+                return TextReply(
+                    "You watch nothing yet. `watch <name or words>` sends you a direct message when this "
+                    "workspace's feeds bring a story about them."
+                )
+            lines = [f"Your watches ({len(mine)}), at most {self.limits.watch_messages_per_day} messages a day:"]
+            lines += [f"• {w.id}: “{w.terms}”" for w in mine]
+            lines.append("`unwatch <id>` stops one.")
+            return TextReply("\n".join(lines))
+        if any(words(w.terms) == words(cmd.target) for w in mine):
+            return TextReply(f"You already watch “{cmd.target}”.")
+        if len(mine) >= self.limits.max_watches:
+            raise UserError(f"You keep {len(mine)} watches, the most allowed. `unwatch` one first.")
+        watch, _new = await self.store.add_watch(*where, cmd.target)
+        return TextReply(
+            f"Watching “{watch.terms}”: you get a direct message when a story from this workspace's feeds "
+            f"names it (in its actors or headline), once a story, at most {self.limits.watch_messages_per_day} a day."
+        )
+
+    async def home(self, platform: Platform, workspace: str, user: str) -> HomeReply:
+        """What one person sees of briefbot in a workspace.
+
+        Each channel served (its feeds' health, its schedule and next digest), their watches, and what
+        they may still ask for now.
+        """
+        now = self.clock()
+        subs = await self.store.subscriptions()
+        schedules = {s.channel: s for s in await self.store.schedules()}
+        served = dict.fromkeys([*(s.channel for s in subs), *schedules])
+        channels = []
+        for channel in sorted((c for c in served if (c.platform, c.workspace) == (platform, workspace)), key=str):
+            schedule = schedules.get(channel)
+            channels.append(
+                ChannelHome(
+                    channel,
+                    tuple(await self.store.feed_health(channel)),
+                    schedule,
+                    next_run(now, schedule) if schedule is not None else None,
+                )
+            )
+        per_minute, per_day = self.limits.user_briefs_per_minute, self.limits.watch_messages_per_day
+        where = f"{platform}:{workspace}"
+        briefs = await self.store.calls_in(f"brief-user:{where}:{user}", now, dt.timedelta(minutes=1))
+        sent = await self.store.calls_in(f"watch-dm:{where}:{user}", now, dt.timedelta(days=1))
+        return HomeReply(
+            channels=tuple(channels),
+            watches=tuple(await self.store.watches(platform, workspace, user)),
+            briefs_left=max(0, per_minute - briefs),
+            briefs_per_minute=per_minute,
+            watch_messages_left=max(0, per_day - sent),
+            watch_messages_per_day=per_day,
+            now=now,
+        )
 
     async def _check_rate(self, cmd: Command) -> None:
         """Count a brief against its user's and its channel's limits, or refuse it saying when to retry.
@@ -504,6 +598,83 @@ class Core:
         items = dedupe(await self.store.items_since(list(subs), since))[:MAX_DIGEST_ARTICLES]
         entries = await self._entries([(i, subs[i.feed]) for i in items if i.feed in subs], self.clock())
         return len(entries)
+
+    async def alert_watchers(
+        self, messengers: Mapping[str, DirectMessenger], every: dt.timedelta = dt.timedelta(minutes=15)
+    ) -> int:
+        """Send each person one direct message per new story their watches find; how many were sent.
+
+        Run after :meth:`refresh`, over the last day's items of every subscribed feed whose brief is
+        cached, one instance per interval. A story (the articles :func:`cluster` groups, per workspace)
+        is sent to a watch once: each of its articles is remembered for that watch when it is first
+        looked at, so the same story from a third feed, or an hour later, brings nothing new. Only
+        articles first seen after the watch began count; at most
+        :attr:`CoreLimits.watch_messages_per_day` messages a person a day (the rest are skipped, not
+        kept for tomorrow).
+        """
+        now = self.clock()
+        watches = [w for w in await self.store.watches() if w.platform in messengers]
+        if not watches or not await self.store.once("watch-pass", now, now + every * 0.9):
+            return 0
+        scopes: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for sub in await self.store.subscriptions():
+            scopes[(sub.channel.platform, sub.channel.workspace)].add(sub.url)
+        sent = 0
+        for (platform, workspace), feeds in scopes.items():
+            mine = [w for w in watches if (w.platform, w.workspace) == (platform, workspace)]
+            if not mine:
+                continue
+            items = dedupe(await self.store.items_since(sorted(feeds), now - WATCH_LOOKBACK))[:MAX_DIGEST_ARTICLES]
+            found = [(i, b) for i in items if (b := await self.store.get_brief(canonical_url(i.url))) is not None]
+            if not found:
+                continue
+            groups = await asyncio.to_thread(cluster, [b for _i, b in found])
+            for watch in mine:
+                for group in groups:
+                    alert = await self._story_alert(watch, [found[k] for k in group], now)
+                    if alert is not None and await self._send_alert(messengers[platform], alert, now):
+                        sent += 1
+        return sent
+
+    async def _story_alert(
+        self, watch: Watch, story: Sequence[tuple[FeedItem, Brief]], now: dt.datetime
+    ) -> WatchAlert | None:
+        """The alert one story brings ``watch``, if it is about it and new to it."""
+        hits = [
+            (item, brief)
+            for item, brief in story
+            if item.first_seen is not None
+            and item.first_seen >= watch.created
+            and about(watch.terms, brief, item.title) is not None
+        ]
+        if not hits:
+            return None
+        until = now + WATCH_LOOKBACK * 2
+        # Every article marked (not only until one was seen before): a later pass sees the story as sent.
+        fresh = [await self.store.once(f"watch:{watch.id}:{canonical_url(i.url)}", now, until) for i, _b in story]
+        if not all(fresh):
+            return None
+        item, brief = hits[0]
+        brief = replace(brief, quotes=key_quotes(brief.quotes, brief.summary))
+        return WatchAlert(watch, brief, item.url, item.title or brief.article.title, articles=len(story))
+
+    async def _send_alert(self, messenger: DirectMessenger, alert: WatchAlert, now: dt.datetime) -> bool:
+        watch = alert.watch
+        cap = [(f"watch-dm:{watch.platform}:{watch.workspace}:{watch.user}", self.limits.watch_messages_per_day)]
+        refused, _wait = await self.store.take_call(cap, now, window=dt.timedelta(days=1))
+        if refused >= 0:
+            log.info("watch %d of %s: today's %d messages sent; %s skipped", watch.id, watch.user, cap[0][1], alert.url)
+            return False
+        try:
+            await messenger.direct(alert)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # A person who left or closed their direct messages: the others still get theirs.
+            log.warning("watch %d: the direct message to %s failed", watch.id, watch.user, exc_info=True)
+            return False
+        self.metrics.watch_messages += 1
+        return True
 
     async def digest(self, channel: ChannelRef, since: dt.timedelta, *, scheduled: bool = False) -> DigestReply:
         """The digest of a channel's feeds over the last ``since``, their feeds polled first.

@@ -28,6 +28,7 @@ class Metrics:
     feed_errors: int = 0
     digests_sent: int = 0
     rate_limited: int = 0
+    watch_messages: int = 0
 
     def command(self, platform: str, name: str, outcome: str, seconds: float) -> None:
         """Count one answered command and its latency."""
@@ -62,6 +63,7 @@ class Metrics:
             ("feed_errors_total", self.feed_errors, "Feed polls that failed."),
             ("digests_sent_total", self.digests_sent, "Scheduled digests delivered."),
             ("rate_limited_total", self.rate_limited, "Briefs refused by the per-user or per-channel limit."),
+            ("watch_messages_total", self.watch_messages, "Direct messages sent for people's watches."),
         ):
             out += [f"# HELP briefbot_{name} {about}", f"# TYPE briefbot_{name} counter", f"briefbot_{name} {value}"]
         return "\n".join(out) + "\n"

@@ -9,7 +9,9 @@ from typing import Any, Literal
 from summarizer.model import Actor, Brief, Digest, Story
 
 Platform = Literal["slack", "discord", "cli"]
-CommandName = Literal["brief", "quotes", "actors", "digest", "subscribe", "unsubscribe", "feeds", "schedule", "help"]
+CommandName = Literal[
+    "brief", "quotes", "actors", "digest", "subscribe", "unsubscribe", "feeds", "schedule", "watch", "unwatch", "help"
+]
 View = Literal["brief", "quotes", "actors"]
 
 
@@ -147,6 +149,8 @@ class FeedItem:
     published: dt.datetime | None = None
     summary: str = ""
     feed: str = ""
+    #: When briefbot first saw it (stored items only).
+    first_seen: dt.datetime | None = None
 
 
 #: Actors a brief shows: the ones a reader needs. The actors view and the JSON have the others.
@@ -158,6 +162,32 @@ VIEW_ACTORS = 25
 def actors_shown(actors: tuple[Actor, ...], limit: int) -> tuple[tuple[Actor, ...], int]:
     """The first ``limit`` actors (most salient first) and how many are left out."""
     return actors[:limit], max(0, len(actors) - limit)
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """What one person follows in one workspace (``watch Lavrov``), matched against stories' actors and headlines."""
+
+    id: int
+    platform: Platform
+    workspace: str
+    user: str
+    terms: str
+    created: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WatchAlert:
+    """The direct message a watch brings: the brief of the matching article of a new story.
+
+    ``articles``: how many articles (of the person's workspace's feeds) tell that story so far.
+    """
+
+    watch: Watch
+    brief: Brief
+    url: str
+    title: str
+    articles: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +240,33 @@ class FeedsReply:
 
     feeds: tuple[FeedHealth, ...]
     schedule: Schedule | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelHome:
+    """One channel briefbot serves, as a workspace's home page shows it."""
+
+    channel: ChannelRef
+    feeds: tuple[FeedHealth, ...]
+    schedule: Schedule | None
+    next_digest: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class HomeReply:
+    """A person's view of briefbot in one workspace (Slack's App Home tab).
+
+    ``briefs_left``/``watch_messages_left``: what the person may still ask for now, of
+    ``briefs_per_minute`` and ``watch_messages_per_day`` (0: no limit).
+    """
+
+    channels: tuple[ChannelHome, ...]
+    watches: tuple[Watch, ...]
+    briefs_left: int
+    briefs_per_minute: int
+    watch_messages_left: int
+    watch_messages_per_day: int
+    now: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)

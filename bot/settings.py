@@ -143,6 +143,12 @@ FIELDS: dict[str, Field] = {
         "briefs one channel may ask for a minute; 0: no limit",
     ),
     "max_subscriptions": Field("BRIEFBOT_MAX_SUBSCRIPTIONS", "50", "feeds one channel may subscribe to; 0: no limit"),
+    "watch_messages_per_day": Field(
+        "BRIEFBOT_WATCH_MESSAGES_PER_DAY",
+        "10",
+        "direct messages one person's watches may bring in a day (the rest of the day's stories are skipped)",
+    ),
+    "max_watches": Field("BRIEFBOT_MAX_WATCHES", "25", "watches one person may keep"),
     "instance": Field(
         "BRIEFBOT_INSTANCE",
         "",
@@ -198,6 +204,8 @@ class Settings:
     user_briefs_per_minute: int = 10
     channel_briefs_per_minute: int = 30
     max_subscriptions: int = 50
+    watch_messages_per_day: int = 10
+    max_watches: int = 25
     instance: str = ""
     digest_lease: int = 120
     queue: str = "auto"
@@ -285,6 +293,8 @@ class Settings:
             "user_briefs_per_minute": _int(raw, "user_briefs_per_minute", 0, 10_000),
             "channel_briefs_per_minute": _int(raw, "channel_briefs_per_minute", 0, 10_000),
             "max_subscriptions": _int(raw, "max_subscriptions", 0, 10_000),
+            "watch_messages_per_day": _int(raw, "watch_messages_per_day", 1, 1_000),
+            "max_watches": _int(raw, "max_watches", 1, 1_000),
             "instance": raw["instance"],
             "digest_lease": _int(raw, "digest_lease", 10, 3_600),
             "queue": _choice(raw, "queue", ("auto", "off")),

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import StaticPool
 
 from bot.commands import canonical_url
-from bot.model import BriefFailure, ChannelRef, DigestRun, FeedHealth, FeedItem, Schedule, Subscription
+from bot.model import BriefFailure, ChannelRef, DigestRun, FeedHealth, FeedItem, Schedule, Subscription, Watch
 from bot.settings import POSTGRES_SCHEMES, SQLITE_SCHEMES
 from summarizer.model import Brief
 
@@ -195,6 +195,16 @@ MIGRATIONS: tuple[str | tuple[str, str], ...] = (
     """
     ALTER TABLE schedules ADD COLUMN days TEXT NOT NULL DEFAULT '';
     """,
+    # 10: what people follow (``watch``), per person and workspace; stories already sent for a watch
+    # are remembered in ``seen_once``.
+    """
+    CREATE TABLE watches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        platform TEXT NOT NULL, workspace TEXT NOT NULL, user_id TEXT NOT NULL, terms TEXT NOT NULL,
+        created TEXT NOT NULL,
+        UNIQUE (platform, workspace, user_id, terms)
+    );
+    """,
 )
 
 
@@ -211,7 +221,10 @@ _COPIED = (
     ("digest_runs", "platform, workspace, channel, day", "day, platform, workspace, channel"),
     # Sealed as they are: the target opens them with the same BRIEFBOT_SECRET_KEY.
     ("installations", "platform, enterprise, team, user_id, kind", "saved, platform, enterprise, team, user_id, kind"),
+    ("watches", "platform, workspace, user_id, terms", "id"),
 )
+#: The longest window :meth:`SqlStore.take_call` is asked to count over.
+LONGEST_WINDOW = dt.timedelta(days=1)
 #: The PostgreSQL notification channel on which a stored brief (or failure) is announced by its key.
 BRIEFS_CHANNEL = "briefbot_briefs"
 #: Any constant: the advisory lock instances take to migrate one at a time.
@@ -328,6 +341,12 @@ class Store(Protocol):
         self, platform: str, enterprise: str, team: str | None, user_id: str | None = None, kind: str | None = None
     ) -> int: ...
     async def forget_workspace(self, platform: str, workspace: str, *, prefix: bool = False) -> int: ...  # noqa: D102
+    async def add_watch(self, platform: str, workspace: str, user: str, terms: str) -> tuple[Watch, bool]: ...  # noqa: D102
+    async def remove_watch(self, platform: str, workspace: str, user: str, target: str) -> Watch | None: ...  # noqa: D102
+    async def watches(  # noqa: D102
+        self, platform: str | None = None, workspace: str | None = None, user: str | None = None
+    ) -> list[Watch]: ...
+    async def calls_in(self, key: str, now: dt.datetime, window: dt.timedelta) -> int: ...  # noqa: D102
     async def take_call(  # noqa: D102
         self, limits: Sequence[tuple[str, int]], now: dt.datetime, window: dt.timedelta = ...
     ) -> tuple[int, float]: ...
@@ -728,7 +747,7 @@ class SqlStore:
             return int((await conn.execute(text(sql), args)).rowcount)
 
     async def forget_workspace(self, platform: str, workspace: str, *, prefix: bool = False) -> int:
-        """Delete a workspace's subscriptions, schedules and digest runs (an app uninstalled); rows gone.
+        """Delete a workspace's subscriptions, schedules, digest runs and watches (an app uninstalled); rows gone.
 
         ``prefix``: every workspace whose key starts with ``workspace`` (an organisation's).
         """
@@ -738,10 +757,52 @@ class SqlStore:
         args: dict[str, Any] = {"platform": platform, "workspace": workspace, "length": len(workspace)}
         gone = 0
         async with self._tx() as conn:
-            for table in ("subscriptions", "schedules", "digest_runs"):
+            for table in ("subscriptions", "schedules", "digest_runs", "watches"):
                 # Table names are constants of this module.
                 gone += int((await conn.execute(text(f"DELETE FROM {table} WHERE {where}"), args)).rowcount)  # noqa: S608
         return gone
+
+    # --- watches ---------------------------------------------------------------------------------
+
+    async def add_watch(self, platform: str, workspace: str, user: str, terms: str) -> tuple[Watch, bool]:
+        """Follow ``terms`` for one person; the watch, and whether it is new (the same terms twice are one)."""
+        async with self._tx() as conn:
+            added = await conn.execute(
+                text(
+                    """INSERT INTO watches (platform, workspace, user_id, terms, created)
+                       VALUES (:platform, :workspace, :user_id, :terms, :created)
+                       ON CONFLICT (platform, workspace, user_id, terms) DO NOTHING RETURNING id"""
+                ),
+                {"platform": platform, "workspace": workspace, "user_id": user, "terms": terms, "created": _now()},
+            )
+            new = added.first() is not None
+            found = await _watches(conn, platform, workspace, user)
+        return next(w for w in found if w.terms == terms), new
+
+    async def remove_watch(self, platform: str, workspace: str, user: str, target: str) -> Watch | None:
+        """Stop one person's watch ``target`` (its id or its words); the removed one, if any."""
+        async with self._tx() as conn:
+            for watch in await _watches(conn, platform, workspace, user):
+                if str(watch.id) == target or watch.terms == target:
+                    await conn.execute(text("DELETE FROM watches WHERE id = :id"), {"id": watch.id})
+                    return watch
+        return None
+
+    async def watches(
+        self, platform: str | None = None, workspace: str | None = None, user: str | None = None
+    ) -> list[Watch]:
+        """Every watch, or those of one platform, workspace or person, oldest first."""
+        async with self._tx() as conn:
+            return await _watches(conn, platform, workspace, user)
+
+    async def calls_in(self, key: str, now: dt.datetime, window: dt.timedelta) -> int:
+        """Calls counted against ``key`` in the window ending ``now`` (:meth:`take_call`), none taken."""
+        async with self._tx() as conn:
+            found = await conn.execute(
+                text("SELECT COUNT(*) FROM rate_calls WHERE key = :key AND at > :since AND at <= :now"),
+                {"key": key, "since": _utc(now - window), "now": _utc(now)},
+            )
+            return int(found.scalar_one())
 
     async def take_call(
         self, limits: Sequence[tuple[str, int]], now: dt.datetime, window: dt.timedelta = dt.timedelta(minutes=1)
@@ -754,8 +815,10 @@ class SqlStore:
         across every instance sharing the database, in a sliding window.
         """
         since = _utc(now - window)
+        # Calls are kept as long as the longest window any limit counts over (a day: watch messages).
+        expired = _utc(now - max(window, LONGEST_WINDOW))
         async with self._tx() as conn:
-            await conn.execute(text("DELETE FROM rate_calls WHERE at <= :since"), {"since": since})
+            await conn.execute(text("DELETE FROM rate_calls WHERE at <= :expired"), {"expired": expired})
             for n, (key, per_window) in enumerate(limits):
                 if per_window <= 0:
                     continue
@@ -867,6 +930,7 @@ class SqlStore:
                 guid=r["guid"],
                 published=dt.datetime.fromisoformat(r["published"]) if r["published"] else None,
                 feed=r["feed"],
+                first_seen=dt.datetime.fromisoformat(r["first_seen"]),
             )
             for r in rows
         ]
@@ -1115,6 +1179,27 @@ def _schedule(r: RowMapping) -> Schedule:
     return Schedule(
         ChannelRef(r["platform"], r["channel"], r["workspace"]), dt.time.fromisoformat(r["time"]), r["tz"], days
     )
+
+
+async def _watches(conn: AsyncConnection, platform: str | None, workspace: str | None, user: str | None) -> list[Watch]:
+    sql = "SELECT * FROM watches WHERE 1 = 1"
+    args: dict[str, str] = {}
+    for column, value in (("platform", platform), ("workspace", workspace), ("user_id", user)):
+        if value is not None:
+            sql += f" AND {column} = :{column}"  # a constant column name, never user text
+            args[column] = value
+    rows = (await conn.execute(text(sql + " ORDER BY id"), args)).mappings().all()
+    return [
+        Watch(
+            id=int(r["id"]),
+            platform=r["platform"],
+            workspace=r["workspace"],
+            user=r["user_id"],
+            terms=r["terms"],
+            created=dt.datetime.fromisoformat(r["created"]),
+        )
+        for r in rows
+    ]
 
 
 async def _subscriptions(conn: AsyncConnection, channel: ChannelRef | None) -> list[Subscription]:

@@ -571,6 +571,8 @@ def core_limits(settings: Settings) -> CoreLimits:
         user_briefs_per_minute=settings.user_briefs_per_minute,
         channel_briefs_per_minute=settings.channel_briefs_per_minute,
         max_subscriptions=settings.max_subscriptions,
+        watch_messages_per_day=settings.watch_messages_per_day,
+        max_watches=settings.max_watches,
         instance=settings.instance_name,
         digest_lease=float(settings.digest_lease),
     )

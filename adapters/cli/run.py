@@ -15,14 +15,14 @@ import datetime as dt
 import json
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 if TYPE_CHECKING:
     from adapters.slack.app import OAuthConfig
-    from bot.core import BriefFn, BriefManyFn, Core, DigestPoster
+    from bot.core import BriefFn, BriefManyFn, Core, DigestPoster, DirectMessenger
     from bot.metrics import Metrics
     from bot.model import Schedule
     from bot.settings import Settings
@@ -89,13 +89,20 @@ async def serve_http(app: web.Application, host: str, port: int) -> None:
         await runner.cleanup()
 
 
-async def _refresh_loop(core: Core, minutes: int) -> None:
+async def _refresh_loop(core: Core, minutes: int, messengers: Mapping[str, DirectMessenger]) -> None:
+    every = dt.timedelta(minutes=minutes)
     while True:
         try:
-            n = await core.refresh(dt.timedelta(minutes=minutes))
+            n = await core.refresh(every)
             log.info("feeds refreshed: %d new items briefed", n)
         except Exception:
             log.exception("feed refresh failed")
+        try:
+            sent = await core.alert_watchers(messengers, every)
+            if sent:
+                log.info("watches: %d direct messages sent", sent)
+        except Exception:
+            log.exception("watch alerts failed")
         await asyncio.sleep(minutes * 60)
 
 
@@ -218,7 +225,12 @@ async def run(settings: Settings, briefs: tuple[BriefFn, BriefManyFn], model: st
         await run_schedule(store.schedules, send, core.clock, max_wait=min(60.0, settings.digest_lease / 2))
 
     tasks["scheduler"] = schedule()
-    tasks["feeds"] = _refresh_loop(core, settings.refresh_minutes)
+    messengers: dict[str, DirectMessenger] = {}
+    if slack is not None:
+        messengers["slack"] = slack
+    if "discord" in publishers:
+        messengers["discord"] = bot
+    tasks["feeds"] = _refresh_loop(core, settings.refresh_minutes, messengers)
     if settings.health_port:
         running: list[str] = [name for name in ("slack", "discord") if name in publishers]
         tasks["health"] = serve_http(health_app(metrics, lambda: running), settings.http_host, settings.health_port)

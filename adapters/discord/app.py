@@ -1,7 +1,8 @@
 """The Discord adapter: discord.py 2.x ``app_commands``, embeds, and digests posted to channels.
 
-- Slash commands ``/brief``, ``/quotes``, ``/actors``, ``/digest``, ``/help``, the ``/feeds`` group
-  (``subscribe``, ``unsubscribe``, ``list``) and ``/schedule`` (IANA time zone autocomplete). The
+- Slash commands ``/brief``, ``/quotes``, ``/actors``, ``/digest``, ``/watch``, ``/unwatch`` (answered to
+  the asker alone), ``/help``, the ``/feeds`` group (``subscribe``, ``unsubscribe``, ``list``) and
+  ``/schedule`` (IANA time zone autocomplete). The
   config commands carry ``default_member_permissions`` Manage Server and are checked again at run time.
 - Every command defers first (``defer(thinking=True)``, well inside Discord's 3 s), then edits the
   original response with the result (follow-ups for further messages); an error replaces the
@@ -34,12 +35,21 @@ import discord
 import yarl
 from discord import app_commands
 
-from adapters.discord.render import cut, pack, render, story_embeds
+from adapters.discord.render import cut, pack, render, render_alert, story_embeds
 from adapters.discord.render import digest_headline as headline_embeds
 from bot.commands import first_link, message_command, parse_command
 from bot.core import Core, post_digest
 from bot.errors import UserError
-from bot.model import STORY_ACTIONS, BriefReply, ChannelRef, DigestReply, Reply, TextReply, story_ref
+from bot.model import (
+    STORY_ACTIONS,
+    BriefReply,
+    ChannelRef,
+    DigestReply,
+    Reply,
+    TextReply,
+    WatchAlert,
+    story_ref,
+)
 from bot.retry import with_retries
 
 log = logging.getLogger(__name__)
@@ -316,6 +326,18 @@ class DiscordAdapter:
             wanted = current.lower()
             return [app_commands.Choice(name=d, value=d) for d in _DAY_CHOICES if wanted in d][:25]
 
+        @tree.command(name="watch", description="A direct message when this server's feeds bring a story about it")
+        @app_commands.describe(about="A person, an organisation or a few words (empty: list your watches)")
+        @app_commands.guild_only()
+        async def watch(interaction: discord.Interaction, about: str | None = None) -> None:
+            await self.answer(interaction, f"watch {about or ''}".strip(), private=True)
+
+        @tree.command(name="unwatch", description="Stop one of your watches")
+        @app_commands.describe(watch="The watch's words or id (see /watch), or all")
+        @app_commands.guild_only()
+        async def unwatch(interaction: discord.Interaction, watch: str) -> None:
+            await self.answer(interaction, f"unwatch {watch}", private=True)
+
         @app_commands.guild_only()
         async def brief_message(interaction: discord.Interaction, message: discord.Message) -> None:
             await self.brief_message(interaction, message)
@@ -418,9 +440,12 @@ class DiscordAdapter:
     def _channel(self, interaction: discord.Interaction) -> ChannelRef:
         return ChannelRef("discord", str(interaction.channel_id or ""), str(interaction.guild_id or ""))
 
-    async def answer(self, interaction: discord.Interaction, text: str) -> None:
-        """Defer, run the command through the core, then edit the response (errors ephemeral)."""
-        await interaction.response.defer(thinking=True)
+    async def answer(self, interaction: discord.Interaction, text: str, *, private: bool = False) -> None:
+        """Defer, run the command through the core, then edit the response (errors ephemeral).
+
+        ``private``: the whole answer is ephemeral (a person's own watches are nobody else's business).
+        """
+        await interaction.response.defer(thinking=True, ephemeral=private)
         is_admin = bool(getattr(interaction.permissions, "manage_guild", False))
         try:
             cmd = parse_command(text, self._channel(interaction), str(interaction.user.id), is_admin=is_admin)
@@ -444,6 +469,15 @@ class DiscordAdapter:
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as err:
             self.errors.append(err)
             log.error("Discord reply failed: %s", err)
+
+    async def direct(self, alert: WatchAlert) -> None:
+        """Send a watch's alert to its person as a direct message."""
+        ident = int(alert.watch.user)
+        user = self.client.get_user(ident) or await self.client.fetch_user(ident)
+        for message in render_alert(alert):
+            await with_retries(
+                functools.partial(user.send, **to_discord(message)), _transient, what="Discord DM", sleep=self._sleep
+            )
 
     # --- digests ---------------------------------------------------------------------------------
 

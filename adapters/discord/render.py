@@ -20,6 +20,7 @@ from bot.model import (
     Reply,
     SourcesReply,
     TextReply,
+    WatchAlert,
     actors_shown,
 )
 from summarizer.model import Actor, Brief, Digest, Quote, Story
@@ -191,6 +192,15 @@ def render_brief(reply: BriefReply) -> list[Message]:
     fields = [(_who(q), _quote(q)) for q in brief.quotes]
     fields += actor_fields(brief.actors[:BRIEF_ACTORS])
     return pack(make_embed(title, summary, url=url, fields=fields, footer=footer))
+
+
+def render_alert(alert: WatchAlert) -> list[Message]:
+    """A watch's direct message: the line saying why (the message's text), then the brief's embeds."""
+    told = f", told by {alert.articles} articles so far" if alert.articles > 1 else ""
+    line = f"Your watch “{alert.watch.terms}” found a new story{told}. `/unwatch {alert.watch.id}` stops it."
+    messages = render_brief(BriefReply(alert.brief))
+    messages[0] = {**messages[0], "content": cut(line, MAX_CONTENT)}
+    return messages
 
 
 def story_embeds(n: int, story: Story) -> list[Embed]:

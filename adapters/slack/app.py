@@ -61,6 +61,8 @@ from adapters.slack.render import (
     digest_headline,
     pack,
     render,
+    render_alert,
+    render_home,
     share_block,
     story_blocks,
     story_buttons,
@@ -68,12 +70,12 @@ from adapters.slack.render import (
 from bot.commands import first_link, message_command, parse_command
 from bot.core import Core, post_digest
 from bot.errors import UserError
-from bot.model import BriefReply, ChannelRef, DigestReply, Reply, TextReply, story_ref
+from bot.model import BriefReply, ChannelRef, DigestReply, Reply, TextReply, WatchAlert, story_ref
 from bot.retry import with_retries
 
 log = logging.getLogger(__name__)
 
-SLASH_COMMANDS = ("/brief", "/quotes", "/actors", "/digest")
+SLASH_COMMANDS = ("/brief", "/quotes", "/actors", "/digest", "/watch")
 #: The message shortcut ("Brief this link") and the button that shares its answer in the thread.
 BRIEF_SHORTCUT = "brief_message"
 SHARE_ACTION = "briefbot_share"
@@ -202,6 +204,7 @@ class SlackAdapter:
         self.app.shortcut(BRIEF_SHORTCUT)(self._on_message_shortcut)
         self.app.action(SHARE_ACTION)(self._on_share)
         self.app.action(re.compile(r"^briefbot_story_(brief|quotes|sources)$"))(self._on_story)
+        self.app.event("app_home_opened")(self._on_home_opened)
         if oauth is not None:
             self.app.event("app_uninstalled")(self._on_uninstalled)
             self.app.event("tokens_revoked")(self._on_tokens_revoked)
@@ -378,6 +381,19 @@ class SlackAdapter:
                 log.exception("response_url failed; the reply was lost for this command")
                 return
 
+    async def _on_home_opened(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
+        """The Home tab, built afresh each time a person opens it (``views.publish``)."""
+        if event.get("tab") != "home" or not event.get("user"):
+            return  # the Messages tab (a watch's alerts) needs nothing
+        user = str(event["user"])
+        workspace = self.workspace(body.get("enterprise_id"), body.get("team_id"))
+        try:
+            view = render_home(await self.core.home("slack", workspace, user))
+            await client.views_publish(user_id=user, view=view)
+        except Exception:
+            # Nothing to tell the person in chat: the tab keeps its last view, and the log says why.
+            log.exception("the Home tab of %s in %s could not be published", user, workspace)
+
     async def _on_uninstalled(self, body: dict[str, Any]) -> None:
         """The app was removed from a workspace (or an organisation): forget it."""
         await self.forget(body.get("enterprise_id"), body.get("team_id"), org=bool(body.get("is_enterprise_install")))
@@ -434,6 +450,10 @@ class SlackAdapter:
             return False
         data = info.get("user") or {}
         return bool(data.get("is_admin") or data.get("is_owner") or data.get("is_primary_owner"))
+
+    async def direct(self, alert: WatchAlert) -> None:
+        """Send a watch's alert to its person (see :meth:`SlackPublisher.direct`)."""
+        await self.publisher.direct(alert)
 
     async def post(self, channel: ChannelRef, reply: Reply) -> None:
         """Publish a reply to a channel (the scheduler's digests)."""
@@ -641,6 +661,14 @@ class SlackPublisher:
             if not cursor:
                 break
         return None
+
+    async def direct(self, alert: WatchAlert) -> None:
+        """Send a watch's alert to its person: a direct message from the bot (``im:write``)."""
+        client = await self._client(ChannelRef("slack", "", alert.watch.workspace))
+        opened = await client.conversations_open(users=alert.watch.user)
+        channel = str((opened.get("channel") or {}).get("id") or "")
+        for message in render_alert(alert):
+            await client.chat_postMessage(channel=channel, **message)
 
     async def post(self, channel: ChannelRef, reply: Reply) -> None:
         """Publish ``reply`` in ``channel``: a digest as a thread, anything else as its messages."""

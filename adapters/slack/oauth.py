@@ -35,7 +35,15 @@ from bot.storage import InstallationKey, Store
 log = logging.getLogger(__name__)
 
 #: The bot scopes briefbot asks for at install (the same as ``slack-manifest.yml``'s).
-SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "channels:history", "groups:history")
+SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "im:write",
+    "users:read",
+    "channels:history",
+    "groups:history",
+)
 #: Seconds an issued OAuth ``state`` is good for (an installer who takes longer starts again).
 STATE_SECONDS = 600
 #: Minutes before a rotating bot token expires at which it is refreshed (slack-bolt's default).

@@ -9,6 +9,7 @@ order (a long brief becomes two messages, never a rejected one).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, assert_never
 
 from adapters.feeds_text import feeds_text
@@ -16,11 +17,14 @@ from bot.model import (
     BRIEF_ACTORS,
     VIEW_ACTORS,
     BriefReply,
+    ChannelHome,
     DigestReply,
     FeedsReply,
+    HomeReply,
     Reply,
     SourcesReply,
     TextReply,
+    WatchAlert,
     actors_shown,
 )
 from summarizer.model import Actor, Brief, Digest, Quote, Story
@@ -168,6 +172,77 @@ def render_brief(reply: BriefReply) -> list[Message]:
     blocks.append(context(FOOTER + (" · cached" if reply.cached else "")))
     fallback = title + ": " + " ".join(s.text for s in brief.summary)
     return pack(blocks, fallback)
+
+
+def alert_line(alert: WatchAlert) -> str:
+    """What a watch's direct message says first: which watch, and how widely the story is told."""
+    told = f", told by {alert.articles} articles so far" if alert.articles > 1 else ""
+    return f"Your watch “{alert.watch.terms}” found a new story{told}. `/brief unwatch {alert.watch.id}` stops it."
+
+
+def render_alert(alert: WatchAlert) -> list[Message]:
+    """A watch's direct message: the line saying why, then the brief of the article found."""
+    messages = render_brief(BriefReply(alert.brief))
+    first = messages[0]
+    line = alert_line(alert)
+    blocks = [context(escape(line)), *first["blocks"]]
+    messages[0] = {"text": _cut(f"{line} {first['text']}", MAX_FALLBACK), "blocks": blocks}
+    return [*pack(messages[0]["blocks"], messages[0]["text"]), *messages[1:]]
+
+
+#: Blocks a Home tab view holds (Block Kit), and the feeds listed under one channel before "… and N more".
+MAX_HOME_BLOCKS = 100
+HOME_FEEDS = 8
+
+
+def slack_date(when: dt.datetime, pattern: str = "{date_short_pretty} {time}") -> str:
+    """A time each reader sees in their own time zone (Slack's date formatting), UTC as the fallback."""
+    fallback = when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(when.timestamp())}^{pattern}|{fallback}>"
+
+
+def _channel_home(home: ChannelHome) -> str:
+    if home.schedule is not None and home.next_digest is not None:
+        when = f"digest at {escape(home.schedule.when)}, next {slack_date(home.next_digest)}"
+    else:
+        when = "no daily digest (`/brief schedule 07:30 Europe/Berlin` sets one)"
+    lines = [f"*<#{home.channel.id}>* · {when}"]
+    for f in home.feeds[:HOME_FEEDS]:
+        last = slack_date(f.last_fetch) if f.last_fetch else "not fetched yet"
+        state = f":warning: failing: {escape(_cut(f.last_error, 200))}" if f.last_error else f"{f.items_seen} items"
+        lines.append(f"• {escape(_cut(f.subscription.url, 300))} · {state} · last fetch {last}")
+    if len(home.feeds) > HOME_FEEDS:
+        lines.append(f"• … and {len(home.feeds) - HOME_FEEDS} more feeds: `/brief feeds` in the channel lists all")
+    if not home.feeds:
+        lines.append("• no feeds yet")
+    return _cut("\n".join(lines), MAX_SECTION_TEXT)
+
+
+def render_home(home: HomeReply) -> dict[str, Any]:
+    """The App Home tab of one person: their budget and watches, then every channel served, within 100 blocks."""
+    budget = (
+        f"*Your briefs*: {home.briefs_left} of {home.briefs_per_minute} left this minute"
+        if home.briefs_per_minute
+        else "*Your briefs*: no limit"
+    )
+    watches = ", ".join(f"“{escape(w.terms)}” ({w.id})" for w in home.watches) or "none (`/watch <name>` adds one)"
+    mine = (
+        f"{budget}\n*Your watches*: {watches} · {home.watch_messages_left} of "
+        f"{home.watch_messages_per_day} messages left today"
+    )
+    blocks: list[Block] = [header("briefbot in this workspace"), *sections(_cut(mine, MAX_SECTION_TEXT))]
+    blocks.append({"type": "divider"})
+    room = MAX_HOME_BLOCKS - len(blocks) - 2  # a "more channels" line and the footer
+    shown = home.channels if len(home.channels) <= room + 1 else home.channels[:room]
+    blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": _channel_home(c)}} for c in shown]
+    if len(shown) < len(home.channels):
+        blocks.append(context(f"… and {len(home.channels) - len(shown)} more channels."))
+    if not home.channels:
+        blocks += sections(
+            "briefbot serves no channel here yet: `/brief subscribe` and a feed's address, in a channel, adds one."
+        )
+    blocks.append(context(f"Updated {slack_date(home.now)} · {FOOTER}"))
+    return {"type": "home", "blocks": blocks}
 
 
 def story_blocks(n: int, story: Story) -> list[Block]:

@@ -117,7 +117,18 @@ async def test_synced_command_json(fake_discord, core) -> None:
     finally:
         await adapter.client.close()
     by_name = {c["name"]: c for c in fake_discord.synced}
-    assert set(by_name) == {"brief", "quotes", "actors", "digest", "help", "feeds", "schedule", "Brief"}
+    assert set(by_name) == {
+        "brief",
+        "quotes",
+        "actors",
+        "digest",
+        "help",
+        "feeds",
+        "schedule",
+        "watch",
+        "unwatch",
+        "Brief",
+    }
     assert by_name["Brief"]["type"] == 3 and by_name["brief"]["type"] == 1  # the message context menu
     assert by_name["brief"]["options"][0]["type"] == 3 and by_name["brief"]["options"][0]["required"]
     assert str(by_name["feeds"]["default_member_permissions"]) == "32"
@@ -308,3 +319,41 @@ async def test_digest_story_buttons_answer_the_reader_and_keep_working_after_a_r
         await fake_discord.wait(lambda: len(forged.responded) >= 2)
         assert "cannot be found" in forged.responded[1]["content"]
     assert again.errors == []
+
+
+async def test_watch_is_private_and_its_alert_comes_as_a_direct_message(fake_discord, core) -> None:
+    from email.utils import format_datetime
+
+    from tests.fakes.core import FakeFetcher
+    from tests.fakes.fake_discord import GUILD_ID, USER_ID
+    from tests.fakes.web import rss
+
+    assert isinstance(core.fetcher, FakeFetcher)
+    published = format_datetime(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1), usegmt=True)
+    core.fetcher.feeds["https://news.example/rss"] = rss([("Ministers meet over Ukraine", ARTICLE, published)]).encode()
+    adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
+    async with running(adapter):
+        watched = await fake_discord.send_interaction("watch", [option("about", "Kuleba")])
+        await fake_discord.wait(lambda: len(watched.responded) >= 2)
+        assert watched.responded[0]["type"] == 5 and watched.responded[0]["data"]["flags"] == 64  # ephemeral
+        assert "Watching “Kuleba”" in watched.responded[1]["content"]
+        # Someone else who does not take direct messages from bots: their alert fails, alone.
+        fake_discord.closed_dms.add("123456789012345678")
+        await core.store.add_watch("discord", GUILD_ID, "123456789012345678", "Blinken")
+        subscribed = await fake_discord.send_interaction(
+            "feeds", [option("url", "https://news.example/rss")], sub="subscribe", admin=True
+        )
+        await fake_discord.wait(lambda: len(subscribed.responded) >= 2)
+        await core.refresh()
+        assert await core.alert_watchers({"discord": adapter}) == 1
+        dm = fake_discord.dms[USER_ID]
+        (alert,) = [m for m in fake_discord.messages if m["channel_id"] == dm]
+        assert alert["content"].startswith("Your watch “Kuleba” found a new story")
+        assert "Ukraine" in alert["embeds"][0]["title"] and alert["embeds"][0]["url"] == ARTICLE
+        listed = await fake_discord.send_interaction("watch")
+        await fake_discord.wait(lambda: len(listed.responded) >= 2)
+        assert "“Kuleba”" in listed.responded[1]["content"]
+        stopped = await fake_discord.send_interaction("unwatch", [option("watch", "kuleba")])
+        await fake_discord.wait(lambda: len(stopped.responded) >= 2)
+        assert "Stopped watching “Kuleba”" in stopped.responded[1]["content"]
+    assert adapter.errors == []

@@ -305,7 +305,7 @@ def test_manifest_declares_every_slash_command_and_scope() -> None:
 
     manifest = yaml.safe_load((ROOT / "slack-manifest.yml").read_text(encoding="utf-8"))
     assert {c["command"] for c in manifest["features"]["slash_commands"]} == set(SLASH_COMMANDS)
-    assert {"commands", "chat:write", "users:read", "channels:history"} <= set(
+    assert {"commands", "chat:write", "im:write", "users:read", "channels:history"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )
     assert manifest["settings"]["socket_mode_enabled"] is True
@@ -331,7 +331,9 @@ def test_the_oauth_manifest_matches_the_other_and_asks_for_what_oauth_mode_needs
     assert oauth["oauth_config"]["redirect_urls"] == ["https://YOUR-HOST/slack/oauth_redirect"]
     events = oauth["settings"]["event_subscriptions"]
     assert events["request_url"] == "https://YOUR-HOST/slack/events"
-    assert set(events["bot_events"]) == {"app_uninstalled", "tokens_revoked"}
+    assert set(events["bot_events"]) == {"app_uninstalled", "tokens_revoked", "app_home_opened"}
+    assert oauth["features"]["app_home"] == token_mode["features"]["app_home"]
+    assert token_mode["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert oauth["settings"]["socket_mode_enabled"] is False
     assert oauth["features"]["shortcuts"] == token_mode["features"]["shortcuts"]
     assert oauth["settings"]["interactivity"] == {"is_enabled": True, "request_url": "https://YOUR-HOST/slack/events"}
@@ -551,3 +553,98 @@ async def test_digest_story_buttons_answer_the_reader_from_the_stored_digest_day
         assert "no longer kept" in fake_slack.answered[-1]["text"]
     finally:
         await runner.cleanup()
+
+
+async def test_watch_is_answered_to_the_person_and_its_alert_comes_as_a_direct_message(fake_slack, slack_http) -> None:
+    from tests.fakes.core import FakeFetcher
+    from tests.fakes.web import rss
+
+    url, adapter = slack_http
+    core = adapter.core
+    assert isinstance(core.fetcher, FakeFetcher)
+    from email.utils import format_datetime
+
+    published = format_datetime(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1), usegmt=True)
+    core.fetcher.feeds["https://news.example/rss"] = rss([("Ministers meet over Ukraine", ARTICLE, published)]).encode()
+
+    async def command(name: str, text: str, user: str) -> dict:
+        before = len(fake_slack.responses())
+        body = urlencode(payload(fake_slack, name, text, user))
+        status, _acked, _elapsed = await post(url, body, signed(body))
+        assert status == 200
+        await wait_for(lambda: len(fake_slack.responses()) > before)
+        return fake_slack.responses()[-1].body
+
+    watched = await command("/watch", "Lavrov", "U2")
+    assert watched["response_type"] == "ephemeral" and "Watching “Lavrov”" in json.dumps(watched, ensure_ascii=False)
+    listed = await command("/watch", "", "U2")
+    assert "“Lavrov”" in json.dumps(listed, ensure_ascii=False) and listed["response_type"] == "ephemeral"
+    await command("/brief", "subscribe https://news.example/rss", "UALLOWED")
+    await core.refresh()
+    assert await core.alert_watchers({"slack": adapter}) == 1
+    (dm,) = [m for m in fake_slack.posted if m["channel"] == "DU2"]
+    opened = [c for c in fake_slack.calls if c.path.endswith("conversations.open")]
+    assert [c.body.get("users") for c in opened] == ["U2"]
+    sent = next(c.body for c in fake_slack.calls if c.path.endswith("chat.postMessage"))
+    blocks = json.loads(sent["blocks"]) if isinstance(sent["blocks"], str) else sent["blocks"]
+    assert "Your watch “Lavrov” found a new story" in blocks[0]["elements"][0]["text"]
+    assert blocks[1]["type"] == "header" and "Lavrov" in json.dumps(blocks, ensure_ascii=False)
+    assert "Your watch" in dm["text"]
+
+
+async def test_the_home_tab_shows_fifty_channels_with_their_feeds_and_next_digest_within_block_kit(
+    fake_slack, slack_http
+) -> None:
+    from bot.model import Schedule
+
+    url, adapter = slack_http
+    store = adapter.core.store
+    for n in range(50):
+        channel = ChannelRef("slack", f"C{n:03d}", "T1")
+        for k in range(3 if n else 12):  # the first channel has more feeds than one section lists
+            await store.add_subscription(channel, f"https://feeds{k}.example/{n}/rss", (), ())
+        if n % 2:
+            await store.set_schedule(Schedule(channel, dt.time(7, 30), "Europe/Berlin", (0, 1, 2, 3, 4)))
+    await store.record_fetch("https://feeds1.example/7/rss", error="That page answered 404 Not Found.")
+    await store.add_subscription(ChannelRef("slack", "C-ELSEWHERE", "T2"), "https://other.example/rss", (), ())
+    await store.add_watch("slack", "T1", "U2", "Lavrov")
+    raw = json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "event_id": "Ev1",
+            "event": {"type": "app_home_opened", "user": "U2", "channel": "DU2", "tab": "home", "event_ts": "1.2"},
+        }
+    )
+    headers = {**signed(raw), "Content-Type": "application/json"}
+    status, _text, elapsed = await post(url, raw, headers)
+    assert status == 200 and elapsed < 3.0
+    await wait_for(lambda: "U2" in fake_slack.views)
+    blocks = fake_slack.views["U2"]["blocks"]
+    assert len(blocks) <= 100 and not FakeSlack.invalid_blocks(blocks, limit=100)
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert all(f"<#C{n:03d}>" in text for n in range(50)) and "C-ELSEWHERE" not in text
+    assert "*Your briefs*: no limit" in text and "“Lavrov” (1)" in text and "10 of 10 messages left today" in text
+    assert "failing: That page answered 404" in text and "… and 4 more feeds" in text
+    assert text.count("digest at 07:30 Europe/Berlin on weekdays, next <!date^") == 25
+    assert text.count("no daily digest") == 25
+    # The Messages tab (where watch alerts arrive) publishes nothing.
+    raw = raw.replace('"tab": "home"', '"tab": "messages"').replace("Ev1", "Ev2")
+    fake_slack.views.clear()
+    status, _text, _elapsed = await post(url, raw, {**signed(raw), "Content-Type": "application/json"})
+    await asyncio.sleep(0.3)
+    assert status == 200 and not fake_slack.views
+
+
+def test_a_home_tab_of_many_channels_is_cut_within_its_hundred_blocks() -> None:
+    from adapters.slack.render import render_home
+    from bot.model import ChannelHome, HomeReply
+
+    now = dt.datetime(2026, 12, 4, 8, 0, tzinfo=dt.UTC)
+    channels = tuple(ChannelHome(ChannelRef("slack", f"C{n}", "T1"), (), None, None) for n in range(500))
+    view = render_home(HomeReply(channels, (), 3, 10, 0, 10, now))
+    assert len(view["blocks"]) == 100 and not FakeSlack.invalid_blocks(view["blocks"], limit=100)
+    text = json.dumps(view["blocks"], ensure_ascii=False)
+    shown = text.count("<#C")
+    assert shown == 95 and f"… and {500 - shown} more channels." in text

@@ -167,9 +167,11 @@ async def test_a_workspace_is_forgotten_with_its_feeds_schedule_and_digests(stor
         await store.add_subscription(ch, "https://f.example/rss", (), ())
         await store.set_schedule(Schedule(ch, dt.time(7, 0), "UTC"))
         await store.claim_digest(ch, day, "i1", NOW, NOW + LEASE)
-    assert await store.forget_workspace("slack", "T1") == 3
-    assert await store.forget_workspace("slack", "E1/", prefix=True) == 6
+        await store.add_watch("slack", ch.workspace, "U1", "Lavrov")
+    assert await store.forget_workspace("slack", "T1") == 4
+    assert await store.forget_workspace("slack", "E1/", prefix=True) == 8
     assert [s.channel for s in await store.subscriptions()] == [keep]
+    assert [w.workspace for w in await store.watches()] == ["T9"]
     assert [s.channel for s in await store.schedules()] == [keep]
     assert await store.digest_run(keep, day) is not None
     assert await store.forget_workspace("discord", "T9") == 0
@@ -365,3 +367,30 @@ async def test_calls_are_counted_in_a_sliding_window_against_every_limit_or_none
     assert await store.take_call([user, channel], later) == (-1, 0.0)  # the first call left the window
     refused, _wait = await store.take_call([("brief-user:slack:T1:U3", 1)], later)
     assert refused == -1  # ... and U3 had nothing counted
+
+
+async def test_watches_belong_to_one_person_in_one_workspace(store) -> None:
+    first, new = await store.add_watch("slack", "T1", "U1", "Sergei Lavrov")
+    assert new and first.terms == "Sergei Lavrov" and first.created.tzinfo is not None
+    again, new = await store.add_watch("slack", "T1", "U1", "Sergei Lavrov")
+    assert not new and again == first
+    await store.add_watch("slack", "T1", "U2", "Sergei Lavrov")
+    await store.add_watch("slack", "T2", "U1", "NATO")
+    await store.add_watch("discord", "G1", "U1", "NATO")
+    assert [w.terms for w in await store.watches("slack", "T1", "U1")] == ["Sergei Lavrov"]
+    assert len(await store.watches("slack")) == 3 and len(await store.watches()) == 4
+    assert await store.remove_watch("slack", "T1", "U2", str(first.id)) is None  # not U2's
+    assert await store.remove_watch("slack", "T1", "U1", str(first.id)) == first
+    assert await store.remove_watch("slack", "T1", "U2", "Sergei Lavrov") is not None
+    assert [w.workspace for w in await store.watches()] == ["T2", "G1"]
+
+
+async def test_a_day_long_limit_is_not_forgotten_by_minute_long_ones(store) -> None:
+    day = dt.timedelta(days=1)
+    assert await store.take_call([("watch-dm:slack:T1:U1", 2)], NOW, day) == (-1, 0.0)
+    assert await store.take_call([("watch-dm:slack:T1:U1", 2)], NOW + dt.timedelta(hours=1), day) == (-1, 0.0)
+    # A brief counted hours later clears the minute-long limits' old calls, not the day-long one's.
+    assert await store.take_call([("brief:slack:T1:C1", 5)], NOW + dt.timedelta(hours=5)) == (-1, 0.0)
+    refused, wait = await store.take_call([("watch-dm:slack:T1:U1", 2)], NOW + dt.timedelta(hours=6), day)
+    assert refused == 0 and wait == pytest.approx(18 * 3600)
+    assert await store.take_call([("watch-dm:slack:T1:U1", 2)], NOW + day + dt.timedelta(seconds=1), day) == (-1, 0.0)

@@ -85,6 +85,10 @@ class FakeDiscord:
     faults: Faults = field(default_factory=Faults)
     _last_id: int = 0
     threads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Each person's direct message channel with the bot, by user id (opened on the first DM).
+    dms: dict[str, str] = field(default_factory=dict)
+    #: People who do not accept direct messages from the bot (Discord answers 50007).
+    closed_dms: set[str] = field(default_factory=set)
     #: Awaited after a channel message is stored and before Discord answers (a test may kill the bot).
     after_message: Callable[[dict[str, Any]], Awaitable[None]] | None = None
     #: The guilds the bot is in (each has one text channel, its id + 1; the first one's is CHANNEL_ID).
@@ -139,6 +143,14 @@ class FakeDiscord:
     def shard_of(guild_id: str, count: int) -> int:
         """The shard a guild's events go to, by Discord's rule."""
         return (int(guild_id) >> 22) % count
+
+    @staticmethod
+    def user(user_id: str) -> dict[str, Any]:
+        """A user as the API gives it (the reader, or anyone else by id)."""
+        if user_id == USER_ID:
+            return USER
+        return {"id": user_id, "username": f"user{user_id[-4:]}", "discriminator": "0", "global_name": None,
+                "avatar": None}  # fmt: skip
 
     async def send_interaction(
         self,
@@ -290,7 +302,7 @@ class FakeDiscord:
         message = {
             "id": self._id(),
             "channel_id": channel_id,
-            "guild_id": GUILD_ID,
+            **({} if channel_id in self.dms.values() else {"guild_id": GUILD_ID}),
             "author": BOT_USER,
             "content": body.get("content") or "",
             "timestamp": "2026-11-26T08:00:00+00:00",
@@ -335,6 +347,12 @@ class FakeDiscord:
         parts = path.strip("/").split("/")
         if path == "/users/@me":
             return json_response(BOT_USER)
+        if path == "/users/@me/channels" and method == "POST":
+            user = str(body.get("recipient_id") or "")
+            dm = self.dms.setdefault(user, self._id())
+            return json_response({"id": dm, "type": 1, "recipients": [self.user(user)], "last_message_id": None})
+        if parts[0] == "users" and len(parts) == 2 and method == "GET":
+            return json_response(self.user(parts[1]))
         if path == "/oauth2/applications/@me":
             return json_response(
                 {
@@ -407,6 +425,8 @@ class FakeDiscord:
                 }
             )
         if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
+            if any(self.dms.get(user) == parts[1] for user in self.closed_dms):
+                return error(50007, "Cannot send messages to this user", 403)
             if (problems := self.violations(body)) is not None:
                 return error(50035, "Invalid Form Body", 400, problems)
             message = self._message(body, parts[1])

@@ -69,6 +69,8 @@ class FakeSlack:
     acks: list[dict[str, Any]] = field(default_factory=list)
     #: Messages posted with ``chat.postMessage``, as ``conversations.history`` returns them.
     posted: list[dict[str, Any]] = field(default_factory=list)
+    #: Each person's Home tab as last published (``views.publish``), by user id.
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Bodies that response_url endpoints accepted.
     answered: list[dict[str, Any]] = field(default_factory=list)
     #: Awaited after a posted message is stored and before Slack answers (a test may kill the poster).
@@ -224,12 +226,13 @@ class FakeSlack:
     # --- rules ----------------------------------------------------------------------------------
 
     @staticmethod
-    def invalid_blocks(blocks: Any) -> bool:
+    def invalid_blocks(blocks: Any, limit: int = 50) -> bool:
+        """Whether Slack refuses these blocks: more than ``limit`` (a message 50, a Home tab 100), or one too long."""
         if isinstance(blocks, str):
             blocks = json.loads(blocks)
         if not blocks:
             return False
-        if len(blocks) > 50:
+        if len(blocks) > limit:
             return True
         for b in blocks:
             if b.get("type") == "header" and len(b["text"]["text"]) > 150:
@@ -246,9 +249,10 @@ class FakeSlack:
         if request.method == "GET":
             return dict(request.query)
         raw = await request.read()
+        # Slack reads arguments from the query string too (slack_sdk sends some methods' there).
         if request.content_type == "application/json":
-            return json.loads(raw or b"{}")
-        return {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+            return {**dict(request.query), **json.loads(raw or b"{}")}
+        return {**dict(request.query), **{k: v[0] for k, v in parse_qs(raw.decode()).items()}}
 
     async def _api(self, request: web.Request) -> web.Response:
         body = await self._body(request)
@@ -306,6 +310,19 @@ class FakeSlack:
             if await self.faults.apply(request):
                 return web.Response()
             return web.json_response({"ok": True, "channel": body.get("channel"), "ts": ts, "message": message})
+        if method == "views.publish":
+            view = body.get("view")
+            view = json.loads(view) if isinstance(view, str) else view or {}
+            if view.get("type") != "home" or self.invalid_blocks(view.get("blocks"), limit=100):
+                return web.json_response({"ok": False, "error": "invalid_arguments"})
+            self.views[str(body.get("user_id") or "")] = view
+            return web.json_response({"ok": True, "view": {"id": "V1", **view}})
+        if method == "conversations.open":
+            # A person's direct message channel with the bot: one per person, as Slack keeps it.
+            users = str(body.get("users") or "")
+            if not users or "," in users:
+                return web.json_response({"ok": False, "error": "users_list_not_supplied"})
+            return web.json_response({"ok": True, "channel": {"id": f"D{users}", "is_im": True}})
         if method in ("conversations.history", "conversations.replies"):
             return web.json_response({"ok": True, "messages": self._history(method, body), "has_more": False})
         return web.json_response({"ok": False, "error": "unknown_method"})

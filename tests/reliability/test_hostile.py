@@ -206,7 +206,20 @@ COMMAND_TEXT = st.one_of(
     st.builds(
         lambda head, rest: f"{head} {rest}",
         st.sampled_from(
-            ["brief", "quotes", "actors", "digest", "subscribe", "unsubscribe", "feeds", "schedule", "help", "/brief"]
+            [
+                "brief",
+                "quotes",
+                "actors",
+                "digest",
+                "subscribe",
+                "unsubscribe",
+                "feeds",
+                "schedule",
+                "watch",
+                "unwatch",
+                "help",
+                "/brief",
+            ]
         ),
         st.text(max_size=300),
     ),
