@@ -40,8 +40,9 @@ COMMANDS: dict[CommandName, Usage] = {
     "actors": Usage("actors <url|text>", "the people, organisations, places and groups of an article, with roles"),
     "digest": Usage("digest [since]", "this channel's digest now, e.g. `digest 12h` (default: since the last one)"),
     "subscribe": Usage(
-        "subscribe <feed-url> [--include words] [--exclude words]",
-        "add an RSS/Atom/JSON feed to this channel's digest",
+        "subscribe <feed-url> [--include words] [--exclude words] [--mention @group]",
+        "add an RSS/Atom/JSON feed to this channel's digest (--mention: a Slack user group or Discord role"
+        " told when a story from it makes the digest)",
         admin=True,
     ),
     "unsubscribe": Usage("unsubscribe <feed-url|id>", "remove a feed from this channel", admin=True),
@@ -247,15 +248,26 @@ def _words(value: str) -> tuple[str, ...]:
     return tuple(w.strip().lower() for w in re.split(r"[,\s]+", value) if w.strip())
 
 
+#: A mention as the platforms send it: a Discord role, a Slack user group (escaped), or "@handle" as typed.
+_MENTION = re.compile(r"^(?:<@&\d{1,20}>|<!subteam\^[A-Z0-9]{1,20}(?:\|[^<>]{0,80})?>|@[\w.\-]{1,80})$")
+
+
 def _subscribe(rest: str, base: _Make) -> Command:
-    parts = re.split(r"\s+(?=--(?:include|exclude)\b)", rest)
+    parts = re.split(r"\s+(?=--(?:include|exclude|mention)\b)", rest)
     if not parts or not parts[0].strip() or len(parts[0].split()) != 1:
         raise BadCommand(usage("subscribe"))
     url = check_url(parts[0])
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    mention = ""
     for part in parts[1:]:
         flag, _, value = part.partition(" ")
+        if flag == "--mention":
+            mention = value.strip()
+            if not _MENTION.match(mention):
+                raise BadCommand(f"{usage('subscribe')} (--mention: one Slack user group or Discord role, e.g. @news)")
+            mention = re.sub(r"\|[^>]*>$", ">", mention)  # Slack's <!subteam^ID|@handle>: the id is enough
+            continue
         words = _words(value)
         if not words:
             raise BadCommand(usage("subscribe"))
@@ -263,7 +275,7 @@ def _subscribe(rest: str, base: _Make) -> Command:
             include = words
         else:
             exclude = words
-    return base("subscribe", url=url, include=include, exclude=exclude)
+    return base("subscribe", url=url, include=include, exclude=exclude, mention=mention)
 
 
 def _schedule(rest: str, base: _Make) -> Command:

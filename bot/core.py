@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import re
 import secrets
 import time
 from collections import defaultdict
@@ -271,11 +272,14 @@ class Core:
             return await self._watch(cmd)
         self._require_admin(cmd)
         if cmd.name == "subscribe":
+            _check_mention(cmd.channel, cmd.mention)
             await self._check_room(cmd.channel, cmd.url)
             await self._check_feed(cmd.url)
-            sub = await self.store.add_subscription(cmd.channel, cmd.url, cmd.include, cmd.exclude)
+            sub = await self.store.add_subscription(cmd.channel, cmd.url, cmd.include, cmd.exclude, cmd.mention)
             filters = _filters(sub)
-            return TextReply(f"Subscribed this channel to {sub.url} (id {sub.id}){filters}.", ephemeral=False)
+            # The mention itself is not repeated: in a channel message it would notify the whole group.
+            told = " Its stories in the scheduled digest mention the group you named." if sub.mention else ""
+            return TextReply(f"Subscribed this channel to {sub.url} (id {sub.id}){filters}.{told}", ephemeral=False)
         if cmd.name == "unsubscribe":
             removed = await self.store.remove_subscription(cmd.channel, cmd.target)
             if removed is None:
@@ -656,6 +660,8 @@ class Core:
             return None
         item, brief = hits[0]
         brief = replace(brief, quotes=key_quotes(brief.quotes, brief.summary))
+        if not brief.article.title and item.title:  # a page without a headline: the feed's
+            brief = replace(brief, article=replace(brief.article, title=item.title))
         return WatchAlert(watch, brief, item.url, item.title or brief.article.title, articles=len(story))
 
     async def _send_alert(self, messenger: DirectMessenger, alert: WatchAlert, now: dt.datetime) -> bool:
@@ -698,7 +704,14 @@ class Core:
         day = now.date()
         title = f"Your news digest, {day:%A} {day.day} {day:%B}"
         digest = build_digest(kept, day, max_stories=self.limits.digest_stories, title=title)
-        return DigestReply(digest, failed_feeds=notices)
+        mentions: tuple[str, ...] = ()
+        if scheduled and any(s.mention for s in subs):
+            said = {url: sub.mention for url, sub in by_feed.items() if sub.mention}
+            mentions = tuple(
+                " ".join(dict.fromkeys(said[s.feed] for s in story.sources if s.feed in said))
+                for story in digest.stories
+            )
+        return DigestReply(digest, failed_feeds=notices, mentions=mentions)
 
     async def _entries(
         self, chosen: Sequence[tuple[FeedItem, Subscription]], now: dt.datetime
@@ -859,6 +872,21 @@ async def post_digest(poster: DigestPoster, channel: ChannelRef, reply: DigestRe
     for n, message in enumerate(poster.plan(reply)):
         sent = await poster.send(channel, message, anchor, f"post/{n}")
         anchor = anchor or sent
+
+
+#: A mention each platform can deliver: a Discord role, a Slack user group (by id).
+_MENTIONS = {"discord": re.compile(r"^<@&\d+>$"), "slack": re.compile(r"^<!subteam\^[A-Z0-9]+>$")}
+
+
+def _check_mention(channel: ChannelRef, mention: str) -> None:
+    if not mention:
+        return
+    form = _MENTIONS.get(channel.platform)
+    if form is None:
+        raise UserError("Mentions are for Slack user groups and Discord roles.")
+    if not form.match(mention):
+        kind = "a role, e.g. @news" if channel.platform == "discord" else "a user group, e.g. @news-desk"
+        raise UserError(f"--mention takes {kind}; {mention[:60]!r} is not one here.")
 
 
 def _filters(sub: Subscription) -> str:

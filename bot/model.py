@@ -43,6 +43,7 @@ class Command:
     since: dt.timedelta | None = None
     topic: str = ""
     days: tuple[int, ...] = ()
+    mention: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,9 @@ class Subscription:
     url: str
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    #: Who a scheduled digest mentions when a story from this feed makes it, in the platform's own
+    #: markup: a Discord role (``<@&id>``) or a Slack user group (``<!subteam^id>``); '' for nobody.
+    mention: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +215,9 @@ class DigestReply:
     digest: Digest
     failed_feeds: tuple[str, ...] = ()
     run_day: dt.date | None = None
+    #: Per story (in order), whom to mention: the ``mention`` of each subscription whose feed carried
+    #: it, space-separated (scheduled digests only).
+    mentions: tuple[str, ...] = ()
 
 
 #: What a digest story's buttons ask for: its lead article's brief, that brief's quotes, its sources.

@@ -195,8 +195,8 @@ MIGRATIONS: tuple[str | tuple[str, str], ...] = (
     """
     ALTER TABLE schedules ADD COLUMN days TEXT NOT NULL DEFAULT '';
     """,
-    # 10: what people follow (``watch``), per person and workspace; stories already sent for a watch
-    # are remembered in ``seen_once``.
+    # 10: what people follow (``watch``), per person and workspace (stories already sent for a watch
+    # are remembered in ``seen_once``); whom a subscription's stories mention.
     """
     CREATE TABLE watches (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -204,6 +204,7 @@ MIGRATIONS: tuple[str | tuple[str, str], ...] = (
         created TEXT NOT NULL,
         UNIQUE (platform, workspace, user_id, terms)
     );
+    ALTER TABLE subscriptions ADD COLUMN mention TEXT NOT NULL DEFAULT '';
     """,
 )
 
@@ -310,7 +311,7 @@ class Store(Protocol):
     shared: bool
 
     async def add_subscription(  # noqa: D102
-        self, channel: ChannelRef, url: str, include: Sequence[str], exclude: Sequence[str]
+        self, channel: ChannelRef, url: str, include: Sequence[str], exclude: Sequence[str], mention: str = ""
     ) -> Subscription: ...
     async def remove_subscription(self, channel: ChannelRef, target: str) -> Subscription | None: ...  # noqa: D102
     async def subscriptions(self, channel: ChannelRef | None = None) -> list[Subscription]: ...  # noqa: D102
@@ -496,22 +497,24 @@ class SqlStore:
     # --- subscriptions and schedules -------------------------------------------------------------
 
     async def add_subscription(
-        self, channel: ChannelRef, url: str, include: Sequence[str], exclude: Sequence[str]
+        self, channel: ChannelRef, url: str, include: Sequence[str], exclude: Sequence[str], mention: str = ""
     ) -> Subscription:
-        """Subscribe ``channel`` to ``url`` (updating the filters when it already is)."""
+        """Subscribe ``channel`` to ``url`` (updating the filters and mention when it already is)."""
         async with self._tx() as conn:
             await conn.execute(
                 text(
-                    """INSERT INTO subscriptions (platform, channel, workspace, url, include, exclude, created)
-                       VALUES (:platform, :channel, :workspace, :url, :include, :exclude, :created)
+                    """INSERT INTO subscriptions (platform, channel, workspace, url, include, exclude, mention,
+                                                  created)
+                       VALUES (:platform, :channel, :workspace, :url, :include, :exclude, :mention, :created)
                        ON CONFLICT (platform, workspace, channel, url) DO UPDATE SET include = excluded.include,
-                       exclude = excluded.exclude"""
+                       exclude = excluded.exclude, mention = excluded.mention"""
                 ),
                 {
                     **_channel(channel),
                     "url": url,
                     "include": ",".join(include),
                     "exclude": ",".join(exclude),
+                    "mention": mention,
                     "created": _now(),
                 },
             )
@@ -1216,6 +1219,7 @@ async def _subscriptions(conn: AsyncConnection, channel: ChannelRef | None) -> l
             url=r["url"],
             include=tuple(w for w in r["include"].split(",") if w),
             exclude=tuple(w for w in r["exclude"].split(",") if w),
+            mention=r["mention"],
         )
         for r in rows
     ]

@@ -1,10 +1,12 @@
 """Which stories a watch (``watch Lavrov``) is about (pure).
 
 A watch names a person, an organisation or a few words. A brief is about it when the watch's words
-stand, in order and as whole words, in the name of one of its actors or one of that actor's aliases
-(the merged actor "Sergei Lavrov" carries "Lavrov", so ``watch Lavrov`` and ``watch Sergei Lavrov``
-both find him), or in the article's headline. Case and accents do not count ("Zelensky" is not
-"Zelenskyy", but "Macron" is "MACRON" and "Sánchez" is "Sanchez").
+stand, in order and as whole words, in the name of one of the actors the brief shows (its
+:data:`~bot.model.BRIEF_ACTORS` most central) or of one of that actor's aliases (the merged actor
+"Sergei Lavrov" carries "Lavrov", so ``watch Lavrov`` and ``watch Sergei Lavrov`` both find him), in
+the article's headline, or in its summary. An actor named once in passing (the tenth of an article's
+actors, in none of its summary sentences) does not make a story about them. Case and accents do not
+count ("Zelensky" is not "Zelenskyy", but "Macron" is "MACRON" and "Sánchez" is "Sanchez").
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.model import BRIEF_ACTORS
 from summarizer.model import Brief
 
 _WORD = re.compile(r"\w+")
@@ -29,17 +32,19 @@ def _within(wanted: tuple[str, ...], found: tuple[str, ...]) -> bool:
 
 
 def about(terms: str, brief: Brief, headline: str = "") -> str | None:
-    """What in ``brief`` the watch ``terms`` found: an actor's name, or its headline; ``None`` if nothing.
+    """What in ``brief`` the watch ``terms`` found: an actor's name, its headline or a summary sentence.
+
+    ``None`` if nothing.
 
     ``headline``: the feed item's title, when the page's own is missing or differs.
     """
     wanted = words(terms)
     if not wanted:
         return None
-    for actor in brief.actors:
+    for actor in brief.actors[:BRIEF_ACTORS]:
         if any(_within(wanted, words(name)) for name in (actor.name, *actor.aliases)):
             return actor.name
-    for title in (brief.article.title, headline):
-        if title and _within(wanted, words(title)):
-            return title
+    for text in (brief.article.title, headline, *(s.text for s in brief.summary)):
+        if text and _within(wanted, words(text)):
+            return text
     return None

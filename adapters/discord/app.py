@@ -225,6 +225,9 @@ class DiscordAdapter:
         self._sleep = sleep
         intents = discord.Intents.none()
         intents.guilds = True
+        # Nothing briefbot sends pings anyone (an article or a command may hold "@everyone"), except the
+        # roles a digest story names on purpose (``--mention``), allowed message by message.
+        client_options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         if shard_count and shard_ids:
             client_options["shard_ids"] = list(shard_ids)
         self.client: discord.Client = (
@@ -285,15 +288,23 @@ class DiscordAdapter:
 
         @feeds.command(name="subscribe", description="Add an RSS, Atom or JSON feed to this channel's digest")
         @app_commands.describe(
-            url="The feed's address", include="Keep only items with these words", exclude="Drop items with these words"
+            url="The feed's address",
+            include="Keep only items with these words",
+            exclude="Drop items with these words",
+            mention="A role told when a story from this feed makes the scheduled digest",
         )
         async def subscribe(
-            interaction: discord.Interaction, url: str, include: str | None = None, exclude: str | None = None
+            interaction: discord.Interaction,
+            url: str,
+            include: str | None = None,
+            exclude: str | None = None,
+            mention: discord.Role | None = None,
         ) -> None:
             text = (
                 f"subscribe {url}"
                 + (f" --include {include}" if include else "")
                 + (f" --exclude {exclude}" if exclude else "")
+                + (f" --mention {mention.mention}" if mention is not None else "")
             )
             await self.answer(interaction, text)
 
@@ -482,14 +493,18 @@ class DiscordAdapter:
     # --- digests ---------------------------------------------------------------------------------
 
     async def _send(self, target: discord.abc.Messageable, message: dict[str, Any]) -> discord.Message:
+        extra: dict[str, Any] = {}
+        if message.get("roles"):
+            extra["allowed_mentions"] = discord.AllowedMentions(
+                roles=[discord.Object(int(r)) for r in message["roles"]]
+            )
         if message.get("buttons"):
             day, n = message["buttons"]
             view = discord.ui.View(timeout=None)
             for action in STORY_ACTIONS:
                 view.add_item(self._story(action, str(day), int(n)))
-            sent = await target.send(**to_discord(message), view=view)
-        else:
-            sent = await target.send(**to_discord(message))
+            extra["view"] = view
+        sent = await target.send(**to_discord(message), **extra)
         await self._sleep(self.pace)
         return sent
 
@@ -520,7 +535,10 @@ class DiscordAdapter:
             return head + pack([e for n, story in enumerate(digest.stories, 1) for e in story_embeds(n, story)])
         day = reply.run_day.isoformat()
         for n, story in enumerate(digest.stories, 1):
-            parts = pack(story_embeds(n, story))
+            mention = reply.mentions[n - 1] if n <= len(reply.mentions) else ""
+            parts = pack(story_embeds(n, story), mention or None)
+            if mention:  # the roles of the feeds that carried it, allowed to be notified by this message only
+                parts[0] = {**parts[0], "roles": re.findall(r"<@&(\d+)>", mention)}
             parts[-1] = {**parts[-1], "story": story_ref(story, n), "buttons": [day, n]}
             head += parts
         return head

@@ -233,12 +233,30 @@ class SlackAdapter:
         try:
             if cmd.name in ADMIN_COMMANDS:
                 cmd = replace(cmd, is_admin=await self.is_admin(user, client))
+            if cmd.mention.startswith("@"):
+                cmd = replace(cmd, mention=await self._user_group(client, cmd.mention))
             reply = await self.core.handle(cmd)
+        except UserError as err:
+            reply = TextReply(str(err), error=True)
         except Exception:
             # The core answers every error itself; this is the adapter's own failure (users.info).
             log.exception("Slack command %s failed", cmd.name)
             reply = TextReply("Something went wrong on our side. Please try again later.", error=True)
         await self._respond(respond, reply)
+
+    @staticmethod
+    async def _user_group(client: AsyncWebClient, handle: str) -> str:
+        """``@news-desk`` as typed (Slack sends a command's mentions unescaped) as the group's mention."""
+        try:
+            found = await client.usergroups_list()
+        except SlackApiError as err:
+            log.warning("usergroups.list failed: %s", err)
+            raise UserError("briefbot cannot read this workspace's user groups (scope usergroups:read).") from None
+        wanted = handle.lstrip("@").lower()
+        for group in found.get("usergroups") or []:
+            if str(group.get("handle") or "").lower() == wanted and not group.get("date_delete"):
+                return f"<!subteam^{group['id']}>"
+        raise UserError(f"This workspace has no user group {handle[:60]}.")
 
     async def _on_message_shortcut(self, ack: AsyncAck, shortcut: dict[str, Any], respond: AsyncRespond) -> None:
         """The "Brief this link" shortcut on a message: its first link (or its text) briefed, for the asker only.
@@ -622,9 +640,12 @@ class SlackPublisher:
         messages = pack(digest_headline(digest, reply.failed_feeds), digest.title or "News digest")
         for n, story in enumerate(digest.stories, 1):
             blocks = story_blocks(n, story)
+            mention = reply.mentions[n - 1] if n <= len(reply.mentions) else ""
+            if mention:  # the user groups of the feeds that carried it, notified (text and block alike)
+                blocks.insert(0, {"type": "section", "text": {"type": "mrkdwn", "text": mention}})
             if reply.run_day is not None:
                 blocks.append(story_buttons(reply.run_day.isoformat(), n))
-            parts = pack(blocks, f"{n}. {story.headline}")
+            parts = pack(blocks, f"{mention} {n}. {story.headline}".strip())
             if reply.run_day is not None:
                 parts[-1] = {**parts[-1], "story": story_ref(story, n)}
             messages += parts

@@ -41,6 +41,7 @@ SCOPES = (
     "chat:write.public",
     "im:write",
     "users:read",
+    "usergroups:read",
     "channels:history",
     "groups:history",
 )

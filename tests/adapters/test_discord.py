@@ -357,3 +357,34 @@ async def test_watch_is_private_and_its_alert_comes_as_a_direct_message(fake_dis
         await fake_discord.wait(lambda: len(stopped.responded) >= 2)
         assert "Stopped watching “Kuleba”" in stopped.responded[1]["content"]
     assert adapter.errors == []
+
+
+async def test_a_feed_can_mention_a_role_when_its_story_makes_the_scheduled_digest(fake_discord, core) -> None:
+    from bot.model import Schedule
+    from tests.adapters.test_slack import FEED, RSS
+    from tests.fakes.fake_discord import GUILD_ID
+
+    core.fetcher.feeds[FEED] = RSS
+    role = "900000000000000077"
+    channel = ChannelRef("discord", CHANNEL_ID, GUILD_ID)
+    day = dt.datetime.now(dt.UTC).date()
+    adapter = DiscordAdapter(core, guild_ready_timeout=0.1, pace=0)
+    async with running(adapter):
+        subscribed = await fake_discord.send_interaction(
+            "feeds",
+            [{"type": 3, "name": "url", "value": FEED}, {"type": 8, "name": "mention", "value": role}],
+            sub="subscribe",
+            admin=True,
+            roles={role: "news"},
+        )
+        await fake_discord.wait(lambda: len(subscribed.responded) >= 2)
+        confirmed = subscribed.responded[1]["content"]
+        assert "mention the group you named" in confirmed and f"<@&{role}>" not in confirmed
+        assert [s.mention for s in await core.store.subscriptions(channel)] == [f"<@&{role}>"]
+        assert await core.deliver_digest(Schedule(channel, dt.time(7, 0), "UTC"), day, adapter)
+    sends = [body for method, path, body in fake_discord.calls if method == "POST" and path.endswith("/messages")]
+    head, story = sends[0], sends[-1]
+    allowed = story["allowed_mentions"]
+    assert story["content"] == f"<@&{role}>" and allowed["parse"] == [] and list(map(str, allowed["roles"])) == [role]
+    assert head["allowed_mentions"] == {"parse": []}  # nothing else briefbot posts pings anyone
+    assert adapter.errors == []

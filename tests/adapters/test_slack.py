@@ -575,10 +575,10 @@ async def test_watch_is_answered_to_the_person_and_its_alert_comes_as_a_direct_m
         await wait_for(lambda: len(fake_slack.responses()) > before)
         return fake_slack.responses()[-1].body
 
-    watched = await command("/watch", "Lavrov", "U2")
-    assert watched["response_type"] == "ephemeral" and "Watching “Lavrov”" in json.dumps(watched, ensure_ascii=False)
+    watched = await command("/watch", "Blinken", "U2")
+    assert watched["response_type"] == "ephemeral" and "Watching “Blinken”" in json.dumps(watched, ensure_ascii=False)
     listed = await command("/watch", "", "U2")
-    assert "“Lavrov”" in json.dumps(listed, ensure_ascii=False) and listed["response_type"] == "ephemeral"
+    assert "“Blinken”" in json.dumps(listed, ensure_ascii=False) and listed["response_type"] == "ephemeral"
     await command("/brief", "subscribe https://news.example/rss", "UALLOWED")
     await core.refresh()
     assert await core.alert_watchers({"slack": adapter}) == 1
@@ -587,8 +587,8 @@ async def test_watch_is_answered_to_the_person_and_its_alert_comes_as_a_direct_m
     assert [c.body.get("users") for c in opened] == ["U2"]
     sent = next(c.body for c in fake_slack.calls if c.path.endswith("chat.postMessage"))
     blocks = json.loads(sent["blocks"]) if isinstance(sent["blocks"], str) else sent["blocks"]
-    assert "Your watch “Lavrov” found a new story" in blocks[0]["elements"][0]["text"]
-    assert blocks[1]["type"] == "header" and "Lavrov" in json.dumps(blocks, ensure_ascii=False)
+    assert "Your watch “Blinken” found a new story" in blocks[0]["elements"][0]["text"]
+    assert blocks[1]["type"] == "header" and "Blinken" in json.dumps(blocks, ensure_ascii=False)
     assert "Your watch" in dm["text"]
 
 
@@ -648,3 +648,42 @@ def test_a_home_tab_of_many_channels_is_cut_within_its_hundred_blocks() -> None:
     text = json.dumps(view["blocks"], ensure_ascii=False)
     shown = text.count("<#C")
     assert shown == 95 and f"… and {500 - shown} more channels." in text
+
+
+async def test_a_feed_can_mention_a_user_group_typed_by_its_handle(fake_slack, slack_http) -> None:
+    from adapters.slack.app import SlackPublisher
+    from bot.model import Schedule
+
+    url, adapter = slack_http
+    core = adapter.core
+    core.fetcher.feeds[FEED] = RSS
+    fake_slack.usergroups = [
+        {"id": "S0OLD", "handle": "news-desk", "date_delete": 1700000000},
+        {"id": "S0DESK", "handle": "news-desk", "date_delete": 0},
+    ]
+
+    async def command(text: str) -> str:
+        before = len(fake_slack.responses())
+        body = urlencode(payload(fake_slack, "/brief", text, "UALLOWED"))
+        status, _acked, _elapsed = await post(url, body, signed(body))
+        assert status == 200
+        await wait_for(lambda: len(fake_slack.responses()) > before)
+        return json.dumps(fake_slack.responses()[-1].body, ensure_ascii=False)
+
+    assert "no user group @sports" in await command(f"subscribe {FEED} --mention @sports")
+    assert "takes a user group" in await command(f"subscribe {FEED} --mention <@&123>")
+    said = await command(f"subscribe {FEED} --mention @News-Desk")
+    assert "mention the group you named" in said and "subteam" not in said  # told, not notified
+    channel = ChannelRef("slack", "C1", "T1")
+    assert [s.mention for s in await core.store.subscriptions(channel)] == ["<!subteam^S0DESK>"]
+    publisher = SlackPublisher(make_client("xoxb-test", fake_slack.base + "/api/"), pace=0)
+    day = dt.datetime.now(dt.UTC).date()
+    assert await core.deliver_digest(Schedule(channel, dt.time(7, 0), "UTC"), day, publisher)
+    story = fake_slack.posted[-1]
+    sent = [c.body for c in fake_slack.calls if c.path.endswith("chat.postMessage")][-1]
+    blocks = json.loads(sent["blocks"]) if isinstance(sent["blocks"], str) else sent["blocks"]
+    assert blocks[0]["text"]["text"] == "<!subteam^S0DESK>" and story["text"].startswith("<!subteam^S0DESK> 1. ")
+    assert "subteam" not in fake_slack.posted[0]["text"]  # the headline mentions no one
+    # Subscribing again without --mention stops it.
+    await command(f"subscribe {FEED}")
+    assert [s.mention for s in await core.store.subscriptions(channel)] == [""]

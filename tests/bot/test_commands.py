@@ -109,3 +109,14 @@ def test_parser_never_raises_anything_but_a_user_error(text: str) -> None:
         assert str(err) and len(str(err)) < 2_000
     else:
         assert cmd.name
+
+
+def test_subscribe_mentions_a_role_or_a_user_group() -> None:
+    url = "https://news.example/rss"
+    assert parse_command(f"subscribe {url} --mention <@&123>", CH).mention == "<@&123>"
+    assert parse_command(f"subscribe {url} --mention <!subteam^S0DESK|@desk>", CH).mention == "<!subteam^S0DESK>"
+    cmd = parse_command(f"subscribe {url} --include ukraine --mention @news-desk --exclude sport", CH)
+    assert (cmd.mention, cmd.include, cmd.exclude) == ("@news-desk", ("ukraine",), ("sport",))
+    for bad in ("", "everyone", "@everyone now", "<@123>", "<!channel>", "<@&12><@&13>"):
+        with pytest.raises(BadCommand):
+            parse_command(f"subscribe {url} --mention {bad}", CH)

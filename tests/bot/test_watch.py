@@ -15,7 +15,7 @@ from bot.errors import BadCommand
 from bot.model import ChannelRef, Reply, TextReply, WatchAlert
 from bot.storage import SqlStore
 from bot.watch import about, words
-from summarizer.model import Actor, Article, Brief
+from summarizer.model import Actor, Article, Brief, Sentence
 from tests.bot.test_core import NOW, OTHER, SAME_STORY, SEED_TEXT
 from tests.fakes.core import FakeFetcher, FixedClock
 from tests.fakes.web import rss
@@ -260,6 +260,13 @@ def test_what_a_watch_finds() -> None:
     assert about("Lavrov Sergei", brief) is None  # in order
     assert about("Paris", brief, "Macron flies to Paris") == "Macron flies to Paris"  # the feed's own headline
     assert words("Zürich's MAYOR") == ("zurich", "s", "mayor")
+    # The tenth actor of an article, named once in passing, is not what the story is about ...
+    crowd = (*(Actor(f"Person {n}", "person") for n in range(9)), Actor("Barack Obama", "person"))
+    passing = dataclasses.replace(brief, actors=crowd)
+    assert about("Obama", passing) is None
+    # ... unless the summary names them.
+    summary = (Sentence("Barack Obama called the attack cowardly.", 0, 40, 0),)
+    assert about("Obama", dataclasses.replace(passing, summary=summary)) == summary[0].text
 
 
 @settings(max_examples=2_000, deadline=None)

@@ -160,12 +160,20 @@ class FakeDiscord:
         admin: bool = False,
         sub: str | None = None,
         guild_id: str = GUILD_ID,
+        roles: dict[str, str] | None = None,
     ) -> Interaction:
-        """Dispatch INTERACTION_CREATE for a slash command (``sub``: a subcommand of group ``name``)."""
+        """Dispatch INTERACTION_CREATE for a slash command (``sub``: a subcommand of group ``name``).
+
+        ``roles``: the roles (id: name) that role options name, resolved as Discord sends them.
+        """
         opts = options or []
         if sub is not None:
             opts = [{"type": 1, "name": sub, "options": opts}]
-        data = {"id": self._id(), "name": name, "type": 1, "options": opts}
+        data: dict[str, Any] = {"id": self._id(), "name": name, "type": 1, "options": opts}
+        if roles:
+            data["resolved"] = {"roles": {rid: {"id": rid, "name": rname, "color": 0, "hoist": False, "position": 1,
+                                                "permissions": "0", "managed": False, "mentionable": True, "flags": 0}
+                                          for rid, rname in roles.items()}}  # fmt: skip
         return await self._interact(2, data, admin=admin, guild_id=guild_id)
 
     def add_user_message(

@@ -65,6 +65,8 @@ class FakeSlack:
     clock: Callable[[], float] = time.monotonic
     calls: list[Call] = field(default_factory=list)
     admins: set[str] = field(default_factory=set)
+    #: The workspace's user groups (``usergroups.list``), as Slack lists them.
+    usergroups: list[dict[str, Any]] = field(default_factory=list)
     base: str = ""
     acks: list[dict[str, Any]] = field(default_factory=list)
     #: Messages posted with ``chat.postMessage``, as ``conversations.history`` returns them.
@@ -310,6 +312,8 @@ class FakeSlack:
             if await self.faults.apply(request):
                 return web.Response()
             return web.json_response({"ok": True, "channel": body.get("channel"), "ts": ts, "message": message})
+        if method == "usergroups.list":
+            return web.json_response({"ok": True, "usergroups": self.usergroups})
         if method == "views.publish":
             view = body.get("view")
             view = json.loads(view) if isinstance(view, str) else view or {}
