@@ -283,16 +283,15 @@ class SlackAdapter:
     ) -> None:
         """The share button of a message's brief: the brief goes to that message's thread, for everyone."""
         await ack()
-        try:
-            value = json.loads(action.get("value") or "{}")
-            ts, thread, url = str(value["ts"]), str(value["thread"]), str(value.get("url") or "")
-        except (ValueError, KeyError, TypeError):
+        target = share_target(action.get("value"))
+        if target is None:
             await respond(
                 response_type="ephemeral",
                 replace_original=False,
                 text="That button is broken; brief the message again.",
             )
             return
+        ts, thread, url = target
         channel, user = self._asked_in(body)
         channel_id = channel.id
         try:
@@ -327,14 +326,13 @@ class SlackAdapter:
         """
         await ack()
         kind = str(action.get("action_id", "")).removeprefix("briefbot_story_")
-        try:
-            day_text, _, n_text = str(action.get("value") or "").partition(":")
-            day, n = dt.date.fromisoformat(day_text), int(n_text)
-        except ValueError:
+        target = story_target(action.get("value"))
+        if target is None:
             await respond(
                 response_type="ephemeral", replace_original=False, text="That button is not one of briefbot's."
             )
             return
+        day, n = target
         channel, user = self._asked_in(body)
         reply = await self.core.story_action(channel, day, n, kind, user)
         for message in render(reply)[:MAX_RESPONSES]:
@@ -538,6 +536,36 @@ class SlackAdapter:
             await asyncio.Event().wait()
         finally:
             await runner.cleanup()
+
+
+def share_target(value: object) -> tuple[str, str, str] | None:
+    """The message a share button's value names: its ``ts``, its thread and its link; ``None`` if forged.
+
+    A button's value comes back from the client, so it is input like any other.
+    """
+    if not isinstance(value, str) or len(value) > SHARE_VALUE_MAX:
+        return None
+    try:
+        found = json.loads(value or "{}")
+    except (ValueError, RecursionError):  # "[[[[…": too deep for the parser
+        return None
+    if not isinstance(found, dict) or not all(isinstance(found.get(k), str) for k in ("ts", "thread")):
+        return None
+    url = found.get("url") or ""
+    return (found["ts"], found["thread"], url) if isinstance(url, str) else None
+
+
+def story_target(value: object) -> tuple[dt.date, int] | None:
+    """The digest day and story number a story button's value (``2026-12-04:3``) names; ``None`` if forged."""
+    if not isinstance(value, str):
+        return None
+    day_text, _, n_text = value.partition(":")
+    if not (n_text.isascii() and n_text.isdigit() and len(n_text) <= 3):
+        return None
+    try:
+        return dt.date.fromisoformat(day_text), int(n_text)
+    except ValueError:
+        return None
 
 
 def _message_text(message: dict[str, Any]) -> str:

@@ -4,6 +4,8 @@ and fuzzed command text through the parser, the whole core and both renderers.""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import json
 import time
 from urllib.parse import urlencode
 
@@ -12,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.discord.render import render as discord_render
+from adapters.slack.app import share_target, story_target
 from adapters.slack.render import render as slack_render
 from bot.commands import MAX_COMMAND_CHARS, MIN_MESSAGE_CHARS, check_url, message_command, parse_command
 from bot.core import Core
@@ -275,3 +278,28 @@ async def test_whole_core_fuzz_replies_fit_both_platforms(core, text: str) -> No
         assert not FakeSlack.invalid_blocks(message["blocks"]) and len(message["text"]) <= 3000
     for message in discord_render(reply):
         assert FakeDiscord.violations({"content": message["content"], "embeds": message["embeds"]}) is None
+
+
+_KEYS = st.sampled_from(["ts", "thread", "url", "x"])
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner) | st.dictionaries(_KEYS, inner),
+    max_leaves=20,
+)
+BUTTON_VALUE = st.one_of(
+    st.text(max_size=300),
+    st.builds(json.dumps, _JSON),
+    st.builds(lambda d, n: f"{d}:{n}", st.text(max_size=12), st.text(max_size=8)),
+    st.just("[" * 1_500),  # under the value's 2,000 characters, deeper than the JSON parser goes
+    st.just("2026-12-04:" + "9" * 5_000),
+)
+
+
+@settings(max_examples=5_000, deadline=None)
+@given(BUTTON_VALUE)
+def test_a_button_value_is_a_target_or_nothing(value: str) -> None:
+    """A button's value comes back from the client: a forged one names nothing, and never raises."""
+    share = share_target(value)
+    assert share is None or all(isinstance(part, str) for part in share)
+    story = story_target(value)
+    assert story is None or (isinstance(story[0], dt.date) and 0 <= story[1] < 1000)
