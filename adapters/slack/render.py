@@ -208,9 +208,13 @@ def _channel_home(home: ChannelHome) -> str:
         when = "no daily digest (`/brief schedule 07:30 Europe/Berlin` sets one)"
     lines = [f"*<#{home.channel.id}>* · {when}"]
     for f in home.feeds[:HOME_FEEDS]:
-        last = slack_date(f.last_fetch) if f.last_fetch else "not fetched yet"
-        state = f":warning: failing: {escape(_cut(f.last_error, 200))}" if f.last_error else f"{f.items_seen} items"
-        lines.append(f"• {escape(_cut(f.subscription.url, 300))} · {state} · last fetch {last}")
+        if f.last_fetch is None:
+            state = "not fetched yet"
+        elif f.last_error:
+            state = f":warning: failing: {escape(_cut(f.last_error, 200))} · last tried {slack_date(f.last_fetch)}"
+        else:
+            state = f"{f.items_seen} items seen · last fetch {slack_date(f.last_fetch)}"
+        lines.append(f"• {escape(_cut(f.subscription.url, 300))} · {state}")
     if len(home.feeds) > HOME_FEEDS:
         lines.append(f"• … and {len(home.feeds) - HOME_FEEDS} more feeds: `/brief feeds` in the channel lists all")
     if not home.feeds:
