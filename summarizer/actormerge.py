@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from summarizer.entities import NAME_PARTICLES
 from summarizer.lexicon import Lexicon
 from summarizer.model import ActorKind
 from summarizer.roles import HONORIFICS, ORG_NOUNS
@@ -75,6 +76,10 @@ class Draft:
     acted: bool = False
     #: Some mention is outside a heading (a Title Case headline makes names of ordinary words).
     in_body: bool = False
+    #: The article calls it a work or a thing (``abortion drama Vera Drake``): not a participant.
+    work: bool = False
+    #: Every mention reads as a place: a modifier (``Albuquerque police``) or after ``at``/``in``.
+    located: bool = True
 
 
 def core_words(name: str) -> list[str]:
@@ -97,7 +102,8 @@ def generation(name: str) -> str:
 
 def _in_order(short: list[str], long: list[str]) -> bool:
     it = iter(long)
-    return all(any(w == x for x in it) for w in short)
+    # "Van Boxmeer" opening a sentence is "Jean-Francois van Boxmeer": a particle's case is no difference.
+    return all(any(w == x or (w.lower() == x.lower() and x.lower() in NAME_PARTICLES) for x in it) for w in short)
 
 
 class Merger:
@@ -133,6 +139,8 @@ class Merger:
         t.called_organisation = t.called_organisation or s.called_organisation
         t.acted = t.acted or s.acted
         t.in_body = t.in_body or s.in_body
+        t.work = t.work or s.work
+        t.located = t.located and s.located
         self.renamed[source] = target
 
     def rename(self, old: str, new: str) -> None:

@@ -80,10 +80,14 @@ _ACTOR_OBJECT_VERBS = SPEECH_VERBS | frozenset(
 _FULL_NAME_ACRONYM = re.compile(
     r"((?:[A-Z][\w'’&.-]*\s+(?:(?:of|for|and|the|in|on|to|de)\s+)*){2,}[A-Z][\w'’&.-]*)\s*\(([A-Z]{2,8})\)"
 )
-#: Lines that credit the news agency or its reporters, not the news: "CNN's Jane Doe contributed to this report."
+#: Lines that credit the news agency, its reporters or photographers, not the news: "CNN's Jane Doe
+#: contributed to this report."
 _CREDIT = re.compile(
     r"contributed to this (?:report|story)|(?:reporting|writing|editing|additional reporting) by\b|"
-    r"^\W*(?:read|watch|follow|see|related)\b[^.]{0,60}(?::|$)",
+    r"^\W*(?:read|watch|follow|see|related)\b[^.]{0,60}(?::|$)|"
+    # A photo credit standing alone: "Getty/Instagram.", "AP Photo/Jane Doe".
+    r"^\W*(?:Getty|AP|AFP|EPA|PA|Reuters|Shutterstock|Instagram|Twitter|Facebook)(?:\s+(?:Images|Photos?))?"
+    r"(?:\s*/\s*[\w .'’-]+)*\W*$",
     re.IGNORECASE,
 )
 #: News outlets: a participant only when they act in the story ("CNN obtained a statement"), not as
@@ -94,6 +98,11 @@ _MEDIA = re.compile(
 )
 #: What an outlet makes and owns: named with it, the outlet is an actor of the story.
 _PROGRAMMES = frozenset("show programme program series drama soap channel station chart documentary film".split())
+#: Works and things a story names (``the film Vera Drake``, ``the telescope Hubble``): never actors.
+_WORKS = frozenset(
+    """film movie drama soap show series serial sitcom programme program documentary album song novel book
+    musical opera ballet videogame telescope spacecraft satellite app smartphone console""".split()
+)
 _MEDIUM_VERBS = SPEECH_VERBS | frozenset({"speak", "talk", "appear", "interview", "write"})
 #: Plural nouns for people: a nationality or party before one of these names a group ("Western nations").
 _PEOPLE = re.compile(
@@ -180,6 +189,8 @@ def extract_actors(
         if span is None or span.start not in sentence_starts:
             draft.only_at_sentence_start = False
         draft.acted = draft.acted or (span is not None and _acts(span.root))
+        draft.work = draft.work or (span is not None and _called_work(doc, span))
+        draft.located = draft.located and span is not None and _located(span)
         draft.in_body = draft.in_body or not _in_running_text(headings, start)
         mentions.append(Mention(text=surface, kind=kind, start=start, end=end, actor=name))
         if span is not None and (kind == "person" or _person_like(surface, lexicon)):
@@ -263,6 +274,15 @@ def extract_actors(
         _kind_from_roles(draft)
         if draft.kind != "person" and draft.name in speakers and _person_like(draft.name, lexicon):
             draft.kind = "person"  # "Keith Lamont Scott" tagged an organisation, quoted as a person
+        if (
+            draft.kind == "person"
+            and draft.located
+            and " " not in draft.name
+            and not draft.roles
+            and draft.name not in speakers
+            and lexicon.gender_of_first_name(draft.name) is None
+        ):
+            draft.kind = "place"  # "Albuquerque police said", "at Anfield": one word, only ever where
     for name in [n for n, d in drafts.items() if not d.in_body]:
         del drafts[name]  # named in a headline only: before merging, so "Clinton" stays no "Clinton Ally"
     renamed = Merger(drafts, lexicon).run()
@@ -293,6 +313,45 @@ def _called_organisation(ent: Span) -> bool:
     if root.dep_ == "appos":
         nouns.append(root.head)
     return any(n.pos_ == "NOUN" and n.lemma_.lower() in ORG_NOUNS for n in nouns)
+
+
+#: Prepositions of place: a person is seldom "at" or "near" someone.
+_AT = frozenset("at in near outside inside across around".split())
+
+
+def _located(ent: Span) -> bool:
+    """A mention that reads as a place: a modifier of a noun after it, or the object of ``at``, ``in``."""
+    root = ent.root
+    if (
+        root.dep_ in ("compound", "amod")
+        and root.head.i >= ent.end
+        and (root.head.pos_ == "NOUN" or root.head.is_lower)
+    ):
+        return True
+    if ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("his", "her", "their", "its", "our"):
+        return True  # "his Anfield playing career": a name after a possessive modifies what follows
+    return root.dep_ == "pobj" and root.head.lower_ in _AT
+
+
+def _called_work(doc: Doc, ent: Span) -> bool:
+    """Named with a noun for a work or a thing: ``TV soap Brookside``, ``Grange Hill, the drama serial``.
+
+    The noun right before the name (not one the name's clause hangs on: ``the film Spielberg
+    directed``), or in apposition to it.
+    """
+    root = ent.root
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    if (
+        before is not None
+        and before.pos_ == "NOUN"
+        and before.lemma_.lower() in _WORKS
+        and not (root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ in ("relcl", "acl"))
+    ):
+        return True
+    nouns = [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos":
+        nouns.append(root.head)
+    return any(n.pos_ == "NOUN" and n.lemma_.lower() in _WORKS for n in nouns)
 
 
 def _person_like(name: str, lexicon: Lexicon) -> bool:
@@ -553,7 +612,7 @@ def _is_actor(draft: Draft, lexicon: Lexicon, speakers: set[str]) -> bool:
     nothing, and not a lone capitalised word seen once at the start of a sentence (``Quirky``,
     ``Candidate``) that is no known place, acronym or first name.
     """
-    if not draft.nominal:
+    if not draft.nominal or (draft.work and draft.name not in speakers):
         return False
     name = draft.name
     if sum(c.isalpha() for c in name) < 2:

@@ -111,8 +111,10 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
     ents = [piece for e in ents for piece in _split(doc, e)]
     ents = _unjoin(doc, ents)
     ents = [t for e in ents if (t := _trim(doc, e, lexicon)) is not None and _plausible(t)]
+    ents = _without_opening_word(doc, ents, lexicon, sent_starts)
     ents = _with_given_names(doc, ents, lexicon, sent_starts)
     ents = _join_org_of_place(doc, ents, lexicon)
+    ents = _join_listed(doc, ents)
     ents = _propagate(doc, ents, lexicon)
     if sports:
         ents = _teams(doc, text, ents, lexicon)
@@ -153,9 +155,14 @@ def _unjoin(doc: Doc, ents: list[Span]) -> list[Span]:
         cut = None
         if ent.label_ in ("ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT"):
             for tok in ent[1:-1]:
-                head, tail = doc[ent.start : tok.i].text, doc[tok.i + 1 : ent.end].text
+                head = doc[ent.start : tok.i].text
+                # "... and Jones' attorney": the name without its possessive mark.
+                tail = _POSSESSIVE_END.sub("", doc[tok.i + 1 : ent.end].text)
                 if (tok.text == "," or tok.lower_ in ("and", "for", "to")) and (
-                    (head in alone and tail in alone) or (tok.lower_ in ("and", "to") and tail in alone)
+                    (head in alone and tail in alone)
+                    or (tok.lower_ in ("and", "to") and tail in alone)
+                    # "battle it out with Arsenal for the Premiership": what a named actor is after.
+                    or (tok.lower_ == "for" and doc[tok.i + 1].lower_ == "the" and _written_alone(doc, ent, head))
                 ):
                     cut = tok.i
                     break
@@ -171,6 +178,20 @@ def _unjoin(doc: Doc, ents: list[Span]) -> list[Span]:
     return out
 
 
+def _written_alone(doc: Doc, ent: Span, head: str) -> bool:
+    """``head`` is written elsewhere in the article without the ``for ...`` that follows it here.
+
+    Not after ``the``: ``the Society for the Protection of Birds`` is an institution's one name.
+    """
+    if ent[0].lower_ == "the" or (ent.start > 0 and doc[ent.start - 1].lower_ == "the"):
+        return False
+    for m in re.finditer(rf"(?<!\w){re.escape(head)}(?!\w)(?!\s+for\b)", doc.text):
+        if not ent.start_char <= m.start() < ent.end_char:
+            return True
+    return False
+
+
+_POSSESSIVE_END = re.compile(r"\s*(?:'s|’s|'|’)$")
 _BROKEN_ENDS = frozenset({"of", "the", "and", "&", "for", "in", "at", "on", "to", "with", "a", "an"})
 
 
@@ -187,6 +208,13 @@ def _plausible(ent: Span) -> bool:
 
 def _trim(doc: Doc, ent: Span, lexicon: Lexicon) -> Span | None:
     start, end = ent.start, ent.end
+    if doc[start].lower_ in ("of", "for", "and", "&"):
+        # The model lost the name's first words ("[Republic] of Ireland manager"): take them back, up to
+        # the start of the sentence; with none, the name starts after the connective.
+        first = start
+        while first > 0 and doc[first - 1].is_title and doc[first - 1].is_alpha and not doc[first].is_sent_start:
+            first -= 1
+        start = first if first < start else start + 1
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
     label = ent.label_
@@ -215,6 +243,83 @@ def _trim(doc: Doc, ent: Span, lexicon: Lexicon) -> Span | None:
     if start >= end:
         return None
     return ent if (start, end, label) == (ent.start, ent.end, ent.label_) else Span(doc, start, end, label=label)
+
+
+#: Endings of nouns for people ("investor", "novelist", "chairman"); whole words are in PERSON_WORDS.
+PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian|man|woman)$")
+#: Nouns for people, matched as whole words: "son" must not find "reason", nor "king" "making".
+PERSON_WORDS = frozenset(
+    """mom mum dad father mother son daughter wife husband friend student delegate member partner volunteer
+    victim survivor resident citizen official employee graduate veteran expert diplomat widow widower fiance
+    fiancee girlfriend boyfriend spouse sibling cousin uncle aunt nephew niece grandson granddaughter
+    grandfather grandmother stepson stepdaughter stepfather stepmother godson goddaughter pilot nurse cop
+    priest monk nun pastor mogul magnate heir heiress king emperor dictator monarch legend icon hero heroine
+    celebrity personality anchor pundit critic fan suspect witness hostage detainee refugee migrant native
+    pupil teen teenager chef ceo cfo mp mep mla principal dean chancellor provost commander chief head boss
+    star candidate nominee contestant participant applicant claimant defendant plaintiff tenant servant
+    consultant assistant attendant lieutenant sergeant merchant informant entrant correspondent opponent
+    agent client parent mate housemate teammate classmate flatmate roommate shipmate playmate dj accomplice
+    brother sister superhero superstar megastar villain""".split()
+)
+
+
+def person_word(word: str) -> bool:
+    """Whether a lower-case noun describes a person (``investor``, ``teammate``), not a thing."""
+    return word in PERSON_WORDS or bool(PERSON_SUFFIX.search(word))
+
+
+#: Particles of surnames, capitalised when they open a sentence.
+NAME_PARTICLES = frozenset("van von de der den da di du del della le la al el bin ben ibn ter ten st mac".split())
+
+
+def _opens_sentence(doc: Doc, i: int, sent_starts: set[int]) -> bool:
+    # After a dateline's dash ("MACAU (Reuters) – Top ...") a word is capitalised as a sentence's first.
+    return i in sent_starts or (i > 0 and doc[i - 1].text in ("–", "—", "-") and bool(doc[i - 1].whitespace_))
+
+
+def _without_opening_word(doc: Doc, ents: list[Span], lexicon: Lexicon, sent_starts: set[int]) -> list[Span]:
+    """A sentence's capitalised first word that the model took into the name after it, dropped.
+
+    ``Matchwinner Keane was ...``, ``Telco BT stepped in``, ``Top Republican Party donor``: only where the
+    rest is a name the article uses on its own (an entity, or a person's surname), the whole is never
+    written inside a sentence, and the first word is no first name, place or title the gazetteer knows
+    (``Manchester United``, ``Hillary Clinton`` stay whole).
+    """
+    texts = {e.text for e in ents}
+    # Surname -> the given names written with it: "Keane" -> {"Robbie"}.
+    given: dict[str, set[str]] = {}
+    for e in ents:
+        if e.label_ == "PERSON" and len(e) > 1:
+            given.setdefault(e[-1].text, set()).add(e[0].text)
+    inside = {e.text for e in ents if not _opens_sentence(doc, e.start, sent_starts)}
+    out = []
+    for e in ents:
+        first = e[0] if len(e) >= 2 else None
+        rest = doc[e.start + 1 : e.end].text
+        if (
+            first is not None
+            and e.label_ in ("PERSON", "ORG")
+            and _opens_sentence(doc, e.start, sent_starts)
+            and e.text not in inside
+            and first.is_title
+            and first.is_alpha
+            and lexicon.gender_of_first_name(first.text) is None
+            and first.text not in lexicon.nicknames
+            and first.lower_ not in lexicon.gazetteer
+            and first.lower_ not in TITLE_WORDS
+            and first.lower_ not in NAME_PARTICLES  # "Van Boxmeer" is "Jean-Francois van Boxmeer"
+            # A person's surname after a noun for a person ("Matchwinner Keane") that is written with
+            # another given name elsewhere ("Robbie Keane"); or another entity ("Telco BT"). Never the
+            # entity itself ("Jeb Bush" beside "George W. Bush", "Jody Farley-Berens").
+            and (
+                person_word(first.lower_) and bool(given.get(rest, set()) - {first.text})
+                if e.label_ == "PERSON"
+                else rest in texts
+            )
+        ):
+            e = Span(doc, e.start + 1, e.end, label=e.label_)
+        out.append(e)
+    return out
 
 
 def _with_given_names(doc: Doc, ents: list[Span], lexicon: Lexicon, sent_starts: set[int]) -> list[Span]:
@@ -268,6 +373,30 @@ def _join_org_of_place(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Spa
         out.append(e)
         k += 1
     return out
+
+
+def _join_listed(doc: Doc, ents: list[Span]) -> list[Span]:
+    """``Department for Culture`` + ``, Media and Sport`` -> one ORG.
+
+    A name of the form ``X of/for Y`` continued by a list of single capitalised words that ends with
+    ``and`` and one more (``Bureau of Alcohol, Tobacco, Firearms and Explosives``): the list is the
+    rest of the name, whatever the model made of its words.
+    """
+    out = list(ents)
+    for e in ents:
+        if e.label_ != "ORG" or not any(t.lower_ in ("of", "for") for t in e[1:-1]):
+            continue
+        i = e.end
+        while i + 1 < len(doc) and doc[i].text == "," and doc[i + 1].is_title and doc[i + 1].is_alpha:
+            i += 2
+        if not (i + 1 < len(doc) and doc[i].lower_ in ("and", "&") and doc[i + 1].is_title and doc[i + 1].is_alpha):
+            continue
+        end = i + 2
+        if end - e.end < 4:
+            continue  # a comma and "and": "X of Y, Z and W"; "X of Y and Z" alone is two names as often
+        out = [o for o in out if o.end <= e.start or o.start >= end]
+        out.append(Span(doc, e.start, end, label="ORG"))
+    return sorted(out, key=lambda x: x.start)
 
 
 def _propagate(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:

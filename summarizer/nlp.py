@@ -71,8 +71,9 @@ class Pipeline:
         # Long articles are refused before this point (article.MAX_ARTICLE_CHARS); the margin keeps
         # spaCy's own limit from ever being the one that speaks.
         nlp.max_length = max(nlp.max_length, 2_000_000)
-        # "(CNN)The" is one token by default; the dateline rules need ")" split from the next word.
-        infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[A-Za-z])\)(?=[A-Z][a-z])"]
+        # "(CNN)The" is one token by default; the dateline rules need ")" split from the next word;
+        # "Moschetto,54," (a missing space before an age) is a name, a comma and a number, not one word.
+        infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[A-Za-z])\)(?=[A-Z][a-z])", r"(?<=[A-Za-z]),(?=\d)"]
         tokenizer: Any = nlp.tokenizer
         tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
         # Same annotations as the stock attribute ruler and lemmatizer, a tenth of a parse sooner.

@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Span, Token
 
-from summarizer.entities import TITLE_WORDS
+from summarizer.entities import TITLE_WORDS, person_word
 
 #: Forms of address: never a role, and cut from the front of one ("Mr", "Sir", "Lord", "Dr").
 HONORIFICS = frozenset(
@@ -210,6 +210,9 @@ def _premodifier(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
     tokens = list(doc[min(t.i for t in left) : ent.start]) if left else _adjacent_title(doc, ent)
     if not tokens or tokens[-1].text == ",":
         return None  # "Ukraine's President, Volodymyr Zelensky": an apposition, rule 3
+    while tokens and tokens[0].ent_iob_ == "I" and tokens[0].i > 0:
+        # Never from the middle of a name: "Forum for the Future director", not "Future director".
+        tokens.insert(0, doc[tokens[0].i - 1])
     while tokens and tokens[0].dep_ == "det":
         tokens.pop(0)
     if any(t.text in '"“”()' for t in tokens):
@@ -371,24 +374,6 @@ def _copula(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
     return None
 
 
-#: Endings of nouns for people ("investor", "novelist", "chairman"); whole words are in _PERSON_WORDS.
-_PERSON_SUFFIX = re.compile(r"(?:er|or|ist|ian|man|woman)$")
-#: Nouns for people, matched as whole words: "son" must not find "reason", nor "king" "making".
-_PERSON_WORDS = frozenset(
-    """mom mum dad father mother son daughter wife husband friend student delegate member partner volunteer
-    victim survivor resident citizen official employee graduate veteran expert diplomat widow widower fiance
-    fiancee girlfriend boyfriend spouse sibling cousin uncle aunt nephew niece grandson granddaughter
-    grandfather grandmother stepson stepdaughter stepfather stepmother godson goddaughter pilot nurse cop
-    priest monk nun pastor mogul magnate heir heiress king emperor dictator monarch legend icon hero heroine
-    celebrity personality anchor pundit critic fan suspect witness hostage detainee refugee migrant native
-    pupil teen teenager chef ceo cfo mp mep mla principal dean chancellor provost commander chief head boss
-    star candidate nominee contestant participant applicant claimant defendant plaintiff tenant servant
-    consultant assistant attendant lieutenant sergeant merchant informant entrant correspondent opponent
-    agent client parent mate housemate teammate classmate flatmate roommate shipmate playmate dj accomplice
-    brother sister superhero superstar megastar villain""".split()
-)
-
-
 #: Heads of descriptions of an organisation ("The company, GlaxoSmithKline, ...").
 ORG_NOUNS = frozenset(
     """company firm group bank airline carrier retailer maker manufacturer giant network channel
@@ -412,7 +397,7 @@ def role_head(role: str) -> str:
 
 def person_noun(word: str) -> bool:
     """Whether a noun (lower case) describes a person: a position, an occupation, a relation."""
-    return word in _ROLE_WORDS or word.rstrip("s") in _ROLE_WORDS or _person_word(word)
+    return word in _ROLE_WORDS or word.rstrip("s") in _ROLE_WORDS or person_word(word)
 
 
 def _is_role_word(tok: Token) -> bool:
@@ -421,11 +406,7 @@ def _is_role_word(tok: Token) -> bool:
 
 def _names_a_person(tok: Token) -> bool:
     """A noun that describes a person (``mom``, ``investor``, ``candidate``), not a thing (``legacy``)."""
-    return _is_role_word(tok) or _person_word(tok.lower_)
-
-
-def _person_word(word: str) -> bool:
-    return word in _PERSON_WORDS or bool(_PERSON_SUFFIX.search(word))
+    return _is_role_word(tok) or person_word(tok.lower_)
 
 
 _NAMING_VERBS = frozenset(

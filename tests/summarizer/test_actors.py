@@ -387,3 +387,43 @@ def test_a_person_the_lead_describes_before_naming_gets_that_role(actors_of) -> 
         "Heather Mack, 19, delivered a baby girl on Tuesday, police said."
     )
     assert actors["Heather Mack"].role == "American teenager"  # type: ignore[attr-defined]
+
+
+def test_a_work_the_article_names_is_no_actor_its_maker_is(actors_of) -> None:
+    actors = actors_of(
+        "Phil Redmond created the TV soap Brookside in 1982. Brookside ran for 21 years, Redmond said. "
+        "The abortion drama Vera Drake won the prize. Director Mike Leigh said he was thrilled."
+    )
+    assert "Brookside" not in actors and "Vera Drake" not in actors
+    assert "Phil Redmond" in actors and "Mike Leigh" in actors
+    serial = actors_of("Redmond also made Grange Hill, the drama serial, for the BBC. Grange Hill ended in 2008.")
+    assert "Grange Hill" not in serial
+    # The noun a relative clause hangs on is no title of the name: Spielberg is the film's maker.
+    maker = actors_of("It was the film Spielberg directed in 1993 that won. Steven Spielberg said he was proud.")
+    assert "Steven Spielberg" in maker
+
+
+def test_a_surname_particle_opening_a_sentence_is_the_same_person(actors_of) -> None:
+    actors = actors_of(
+        "Van Boxmeer, the chief executive of Heineken, said sales rose. Jean-Francois van Boxmeer spoke in Amsterdam."
+    )
+    assert "Van Boxmeer" not in actors
+    assert actors["Jean-Francois van Boxmeer"].role == "chief executive of Heineken"  # type: ignore[attr-defined]
+
+
+def test_a_role_before_a_name_starts_where_the_organisations_name_starts(actors_of) -> None:
+    actors = actors_of("Forum for the Future director Sally Uren said the plan was weak.")
+    assert actors["Sally Uren"].role == "Forum for the Future director"  # type: ignore[attr-defined]
+
+
+def test_a_one_word_name_only_ever_used_as_a_place_is_a_place(actors_of) -> None:
+    actors = actors_of(
+        "Steven Gerrard gave an interview at Anfield on Sunday. "
+        "The fans at Anfield sang his name, and Gerrard said he loved the club."
+    )
+    assert actors["Anfield"].kind == "place"  # type: ignore[attr-defined]
+
+
+def test_a_photo_credit_line_names_no_actor(actors_of) -> None:
+    actors = actors_of("Kate Moss arrived in Paris on Monday. Getty Images. Moss said she was happy.")
+    assert set(actors) == {"Kate Moss", "Paris"}

@@ -59,6 +59,49 @@ def test_sports_report_cities_are_clubs(ents) -> None:
     assert ("Barcelona", "ORG") in found and ("MADRID", "GPE") in found
 
 
+def test_a_sentences_opening_word_is_cut_from_the_name_it_describes(ents) -> None:
+    found = ents(
+        "Robbie Keane scored twice for Tottenham on Saturday. Matchwinner Keane was mobbed by fans. "
+        "Telco BT stepped in on Monday, and BT said the deal was done."
+    )
+    assert ("Keane", "PERSON") in found and not any(text.startswith("Matchwinner") for text, _ in found)
+    assert not any(text == "Telco BT" for text, _ in found)
+
+
+def test_a_name_whose_first_word_is_unknown_stays_whole(ents) -> None:
+    # No list knows "Jody", and no other given name is written with the surname: the whole is the name.
+    assert ("Jody Farley-Berens", "PERSON") in ents(
+        "Jody Farley-Berens was named captain on Monday. Farley-Berens said so."
+    )
+    found = ents("Manchester United won on Saturday. United manager Alex Ferguson spoke.")
+    assert "Manchester United" in {text for text, _ in found}
+
+
+def test_what_a_named_club_is_after_is_no_part_of_its_name(ents) -> None:
+    found = ents(
+        "Arsenal won the game on Sunday, and Chelsea lost. "
+        "Chelsea will battle it out with Arsenal for the Premiership this season."
+    )
+    assert not any("Arsenal for" in text for text, _ in found)
+    kept = ents("The Department said it was fine. The Department for the Environment said so.")
+    assert ("Department for the Environment", "ORG") in kept
+
+
+def test_a_possessive_after_and_is_a_second_name(ents) -> None:
+    found = ents("Jones said he was innocent. The court heard Smith and Jones' attorney on Friday.")
+    assert not any(text.startswith("Smith and") for text, _ in found)
+
+
+def test_a_listed_name_is_one_organisation(ents) -> None:
+    found = ents("The Department for Culture, Media and Sport said the plan would go ahead.")
+    assert ("Department for Culture, Media and Sport", "ORG") in found
+
+
+def test_an_age_written_without_a_space_is_no_part_of_the_name(ents) -> None:
+    found = ents("The victim, Mario Moschetto,54, was taken to hospital, police said.")
+    assert ("Mario Moschetto", "PERSON") in found
+
+
 def test_shipped_gazetteer_is_what_the_script_builds(tmp_path, shared_eval) -> None:
     source = shared_eval / "actors" / "phoenix"
     out = tmp_path / "gazetteer.tsv"
