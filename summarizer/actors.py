@@ -215,7 +215,11 @@ def extract_actors(
         text_ = ent.text
         at, till = ent.start_char, ent.end_char
         if kind == "person" or ent.start in person_at:
-            add(ent, person_at.get(ent.start, text_), "person", at, till)
+            given = _given_before_nickname(doc, ent, lexicon)
+            name = f"{given.text} {text_}" if given is not None else person_at.get(ent.start, text_)
+            add(ent, name, "person", at, till)
+            if given is not None:
+                drafts[name].aliases[doc[given.i + 2 : ent.start - 1].text] = None  # "Bones"
             continue
         entry = lexicon.gazetteer.get(text_.lower())
         if entry is not None and entry.kind == "demonym":
@@ -289,7 +293,7 @@ def extract_actors(
     for name, draft in drafts.items():
         if draft.kind == "person" and " " not in name and _PEOPLE.search(name.lower()) and name[-1:] == "s":
             draft.kind = "group"  # "Latinos", "Republicans" tagged a person: a plural of people is a group
-    for name in [n for n, d in drafts.items() if not _is_actor(d, lexicon, speakers)]:
+    for name in [n for n, d in drafts.items() if not _is_actor(d, lexicon, speakers) or _edition(n, drafts)]:
         del drafts[name]
     for draft in drafts.values():
         # "Kaine's running mate" is never Kaine: a possessive resolved to the person named.
@@ -317,6 +321,30 @@ def _called_organisation(ent: Span) -> bool:
 
 #: Prepositions of place: a person is seldom "at" or "near" someone.
 _AT = frozenset("at in near outside inside across around".split())
+
+
+_OPENING = frozenset({'"', "“", "'", "‘"})
+_CLOSING = frozenset({'"', "”", "'", "’"})
+
+
+def _given_before_nickname(doc: Doc, ent: Span, lexicon: Lexicon) -> Token | None:
+    """``Jon "Bones" Jones``: the given name written before a quoted nickname and the surname."""
+    if len(ent) != 1 or ent.start < 3 or doc[ent.start - 1].text not in _CLOSING:
+        return None
+    for k in range(ent.start - 3, max(ent.start - 5, 0), -1):
+        if doc[k].text in _OPENING:
+            given = doc[k - 1]
+            nickname = doc[k + 1 : ent.start - 1]
+            if (
+                given.is_title
+                and given.is_alpha
+                and given.ent_type_ in ("", "PERSON")
+                and all(t.is_title or t.is_upper for t in nickname)
+                and (lexicon.gender_of_first_name(given.text) is not None or given.pos_ == "PROPN")
+            ):
+                return given
+            return None
+    return None
 
 
 def _located(ent: Span) -> bool:
@@ -476,14 +504,28 @@ def _institutions(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[Sp
 
 
 def _named_in_two_sentences(by_head: dict[str, list[Span]]) -> dict[str, list[Span]]:
-    """The unnamed actors found in two sentences or more, each named by its most frequent phrase."""
+    """The unnamed actors found in two sentences or more, each named by its most frequent phrase.
+
+    A phrase that says whose group it is with a name (``Trump supporters``, ``World War I soldiers``)
+    names it rather than the bare noun repeated after it, as a reader calls it, when it is the only such
+    name: ``Trump supporters`` and ``Clinton supporters`` leave it ``supporters``.
+    """
     out: dict[str, list[Span]] = {}
     for spans in by_head.values():
         if len({s.sent.start for s in spans}) < 2:
             continue
         names = Counter(s.text for s in spans)
-        out[max(names, key=lambda n: (names[n], len(n)))] = spans
+        owned = {s.text for s in spans if _named_owner(s)}
+        out[max(names, key=lambda n: (len(owned) == 1 and n in owned, names[n], len(n)))] = spans
     return out
+
+
+def _named_owner(phrase: Span) -> bool:
+    """A phrase whose modifiers include a name: ``Trump supporters``, ``anti-Trump protesters``."""
+    return any(t.ent_type_ in _OWNER_TYPES or (t.pos_ == "PROPN" and t.i > phrase.start) for t in phrase[:-1])
+
+
+_OWNER_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "EVENT", "LOC"})
 
 
 #: How many of the first sentences may describe someone before naming them.
@@ -588,7 +630,13 @@ def _as_medium(doc: Doc, text: str, ent: Span) -> bool:
         verb = root.head.head
         if verb.lemma_.lower() in _MEDIUM_VERBS or verb.lemma_.lower() in ("interview", "comment", "request"):
             return True  # "speaking to BBC Radio", "said on CNN", "an interview with the Times", "no comment for CNN"
+    if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in _NEWSROOM_VERBS:
+        return True  # "CNN Sports has reached out to ...", "CNN could not independently verify ...": reporting
     return text[ent.end_char : ent.end_char + 2].lstrip().startswith(":")  # "CNN: Tell me about ..."
+
+
+#: What a newsroom does to report a story: its subject is the outlet at work, not a participant.
+_NEWSROOM_VERBS = frozenset("reach contact verify confirm ask seek attempt try".split())
 
 
 def _quoted_title(text: str, start: int, end: int) -> bool:
@@ -618,7 +666,11 @@ def _is_actor(draft: Draft, lexicon: Lexicon, speakers: set[str]) -> bool:
     if sum(c.isalpha() for c in name) < 2:
         return False  # "X."
     if draft.kind != "place" and name.split()[-1].lower() in _EVENT_HEADS and " " in name:
-        return False  # "Boston Marathon", "Record Store Day", "Champions League" final: events, not actors
+        # "Boston Marathon", "Record Store Day": events, not actors; but the article that calls it by its
+        # initials names the body that runs it ("Ultimate Fighting Championship", "UFC's biggest star").
+        initials = "".join(w[0] for w in name.split() if w[:1].isupper())
+        if not any(a.isupper() and a.isalpha() and a == initials for a in draft.aliases):
+            return False
     if (
         draft.kind == "organization"
         and " " not in name
@@ -635,6 +687,18 @@ def _is_actor(draft: Draft, lexicon: Lexicon, speakers: set[str]) -> bool:
     if " " in name or draft.gazetteer or draft.mentions > 1 or not draft.only_at_sentence_start:
         return True
     return name.isupper() or lexicon.gender_of_first_name(name) is not None
+
+
+_NUMBERED = re.compile(r"^(.+?)\s+\d{2,}$")
+
+
+def _edition(name: str, drafts: dict[str, Draft]) -> bool:
+    """``UFC 187`` where the article names ``UFC``: a numbered edition of an actor's event, no actor."""
+    m = _NUMBERED.match(name)
+    if m is None or name not in drafts or drafts[name].kind != "organization":
+        return False
+    base = m.group(1)
+    return any(d is not drafts[name] and (d.name == base or base in d.aliases) for d in drafts.values())
 
 
 def _acronyms(text: str) -> dict[str, str]:

@@ -149,7 +149,10 @@ def _unjoin(doc: Doc, ents: list[Span]) -> list[Span]:
     ``Procter and Gamble``, ``Forum for the Future``, ``Bureau of Alcohol, Tobacco, Firearms and
     Explosives`` and ``Committee to Protect Journalists`` stay whole.
     """
-    alone = {e.text for e in ents} | {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) > 1}
+    # The label of each name written alone: a part cut off takes it ("... and Jones'" is a person).
+    alone = {e[-1].text: "PERSON" for e in ents if e.label_ == "PERSON" and len(e) > 1} | {
+        e.text: e.label_ for e in ents
+    }
     out: list[Span] = []
     for ent in ents:
         cut = None
@@ -172,9 +175,10 @@ def _unjoin(doc: Doc, ents: list[Span]) -> list[Span]:
         right = cut + 1
         while right < ent.end and doc[right].lower_ in ("the", "a", "an"):
             right += 1
-        out.append(Span(doc, ent.start, cut, label=ent.label_))
+        out.append(Span(doc, ent.start, cut, label=alone.get(doc[ent.start : cut].text, ent.label_)))
         if right < ent.end:
-            out.append(Span(doc, right, ent.end, label=ent.label_))
+            tail = _POSSESSIVE_END.sub("", doc[right : ent.end].text)
+            out.append(Span(doc, right, ent.end, label=alone.get(tail, ent.label_)))
     return out
 
 

@@ -427,3 +427,31 @@ def test_a_one_word_name_only_ever_used_as_a_place_is_a_place(actors_of) -> None
 def test_a_photo_credit_line_names_no_actor(actors_of) -> None:
     actors = actors_of("Kate Moss arrived in Paris on Monday. Getty Images. Moss said she was happy.")
     assert set(actors) == {"Kate Moss", "Paris"}
+
+
+def test_a_fighter_named_with_a_nickname_is_one_person_under_the_full_name(actors_of) -> None:
+    actors = actors_of(
+        'Jon "Bones" Jones, the reigning UFC light heavyweight champion, is wanted by police. '
+        "CNN Sports has reached out to Ultimate Fighting Championship and Jones' attorney for comment. "
+        "Jones, 27, is arguably UFC's biggest star. Jones is scheduled to fight in UFC 187 in May."
+    )
+    jones = actors["Jon Jones"]
+    assert "Bones" in jones.aliases and "Jones" not in actors  # type: ignore[attr-defined]
+    # The body that runs the championship is an actor (the article calls it by its initials); its
+    # numbered event and the outlet asking for comment are not.
+    assert actors["Ultimate Fighting Championship"].kind == "organization"  # type: ignore[attr-defined]
+    assert "UFC 187" not in actors and "CNN Sports" not in actors
+
+
+def test_an_event_that_is_no_body_is_no_actor(actors_of) -> None:
+    actors = actors_of("The Boston Marathon was held on Monday. Boston Marathon runner Jane Smith said she won.")
+    assert "Boston Marathon" not in actors and "Jane Smith" in actors
+
+
+def test_a_group_is_named_by_whose_it_is(actors_of) -> None:
+    actors = actors_of(
+        "Trump supporters gathered in Greensboro on Tuesday. The supporters cheered loudly. "
+        "Later the supporters marched to the coliseum, where Donald Trump spoke."
+    )
+    assert actors["Trump supporters"].kind == "group"  # type: ignore[attr-defined]
+    assert "supporters" not in actors

@@ -109,3 +109,9 @@ def test_shipped_gazetteer_is_what_the_script_builds(tmp_path, shared_eval) -> N
     subprocess.run([sys.executable, str(script), str(source), "--out", str(out)], check=True, capture_output=True)
     shipped = ROOT / "summarizer" / "data" / "gazetteer.tsv"
     assert out.read_text(encoding="utf-8") == shipped.read_text(encoding="utf-8")
+
+
+def test_a_name_the_model_began_at_of_takes_its_first_words_back(ents) -> None:
+    found = ents("Republic of Ireland manager Brian Kerr admitted he was frustrated. Keane took his record to 24.")
+    assert "Republic of Ireland" in {text for text, _ in found}
+    assert not any(text.startswith("of ") for text, _ in found)
