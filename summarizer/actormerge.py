@@ -23,10 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from summarizer.entities import NAME_PARTICLES
+from summarizer.entities import NAME_PARTICLES, ORG_NOUNS
 from summarizer.lexicon import Lexicon
 from summarizer.model import ActorKind
-from summarizer.roles import HONORIFICS, ORG_NOUNS
+from summarizer.roles import HONORIFICS
 
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _GENERATIONS = frozenset(w.rstrip(".") for w in _SUFFIXES)

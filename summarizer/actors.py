@@ -51,11 +51,11 @@ from spacy.tokens import Doc, Span, Token
 
 from summarizer.actormerge import PARTY_FORMS, Draft, Merger
 from summarizer.attribution import SPEECH_VERBS, Coref
+from summarizer.entities import ORG_NOUNS
 from summarizer.lexicon import Lexicon
 from summarizer.model import Actor, ActorKind, Mention, Quote, Sentence
 from summarizer.nlp import Parsed
 from summarizer.roles import (
-    ORG_NOUNS,
     ROLE_NOUNS,
     best_role,
     clean_role,

@@ -112,6 +112,7 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
     ents = _unjoin(doc, ents)
     ents = [t for e in ents if (t := _trim(doc, e, lexicon)) is not None and _plausible(t)]
     ents = _without_opening_word(doc, ents, lexicon, sent_starts)
+    ents = [_full_personal_name(doc, e, lexicon) for e in ents]
     ents = _with_given_names(doc, ents, lexicon, sent_starts)
     ents = _join_org_of_place(doc, ents, lexicon)
     ents = _join_listed(doc, ents)
@@ -270,6 +271,39 @@ PERSON_WORDS = frozenset(
 def person_word(word: str) -> bool:
     """Whether a lower-case noun describes a person (``investor``, ``teammate``), not a thing."""
     return word in PERSON_WORDS or bool(PERSON_SUFFIX.search(word))
+
+
+#: Heads of descriptions of an organisation ("The company, GlaxoSmithKline, ...").
+ORG_NOUNS = frozenset(
+    """company firm group bank airline carrier retailer maker manufacturer giant network channel
+    station newspaper paper club team side party union agency organisation organization charity foundation
+    institute university college school hospital council committee board ministry department government
+    authority regulator court army band label studio exchange fund""".split()
+)
+
+
+def _full_personal_name(doc: Doc, ent: Span, lexicon: Lexicon) -> Span:
+    """``Keith Lamont Scott`` tagged an organisation: two given names (or an initial) and a surname.
+
+    Firms named after people are written with one given name (``John Lewis``, ``Charles Schwab``) or
+    with a word for a firm (``John Lewis Partnership``).
+    """
+    words = [t.text for t in ent]
+    if (
+        ent.label_ == "ORG"
+        and len(words) == 3
+        and all(w[:1].isupper() for w in words)
+        and all(lexicon.gender_of_first_name(w) is not None or re.fullmatch(r"[A-Z]\.", w) for w in words[:2])
+        and words[2].isalpha()
+        and words[2].lower() not in ORG_NOUNS
+        and words[2].lower() not in _FIRM_WORDS
+        and lexicon.gazetteer.get(ent.text.lower()) is None
+    ):
+        return Span(doc, ent.start, ent.end, label="PERSON")
+    return ent
+
+
+_FIRM_WORDS = frozenset("partnership partners associates brothers inc corp ltd llc plc co sons".split())
 
 
 #: Particles of surnames, capitalised when they open a sentence.

@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Span, Token
 
-from summarizer.entities import TITLE_WORDS, person_word
+from summarizer.entities import ORG_NOUNS, TITLE_WORDS, person_word
 
 #: Forms of address: never a role, and cut from the front of one ("Mr", "Sir", "Lord", "Dr").
 HONORIFICS = frozenset(
@@ -372,15 +372,6 @@ def _copula(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
         if attrs and not hedged and attrs[0].tag_ == "NN" and _names_a_person(attrs[0]):
             return _trim(list(doc[attrs[0].left_edge.i : attrs[0].i + 1]), owner)
     return None
-
-
-#: Heads of descriptions of an organisation ("The company, GlaxoSmithKline, ...").
-ORG_NOUNS = frozenset(
-    """company firm group bank airline carrier retailer maker manufacturer giant network channel
-    station newspaper paper club team side party union agency organisation organization charity foundation
-    institute university college school hospital council committee board ministry department government
-    authority regulator court army band label studio exchange fund""".split()
-)
 
 
 def role_head(role: str) -> str:

@@ -455,3 +455,14 @@ def test_a_group_is_named_by_whose_it_is(actors_of) -> None:
     )
     assert actors["Trump supporters"].kind == "group"  # type: ignore[attr-defined]
     assert "supporters" not in actors
+
+
+def test_a_full_personal_name_the_model_took_for_a_firm_is_a_person_with_the_role_after_the_age(actors_of) -> None:
+    actors = actors_of(
+        "Protesters called for more information about the fatal shooting of Keith Lamont Scott on Tuesday. "
+        "The death of Scott, 43, a father of seven, has turned Charlotte into the latest epicenter for the debate. "
+        "The John Lewis Partnership said on Monday that its sales rose."
+    )
+    scott = actors["Keith Lamont Scott"]
+    assert scott.kind == "person" and scott.role == "father of seven"  # type: ignore[attr-defined]
+    assert actors["John Lewis Partnership"].kind == "organization"  # type: ignore[attr-defined]
