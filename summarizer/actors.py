@@ -59,6 +59,7 @@ from summarizer.roles import (
     ROLE_NOUNS,
     best_role,
     clean_role,
+    copular_role,
     description_of,
     person_noun,
     role_head,
@@ -269,6 +270,14 @@ def extract_actors(
     for name, description in coref.described.values():
         role = clean_role(description)
         if name in drafts and role and role not in drafts[name].roles:
+            drafts[name].roles.append(role)
+    for i, name in coref.resolved.items():
+        # "He was a father of seven": the main clause of the narrative on a pronoun that refers to a named
+        # person; not a quotation ("a world where he is president" is someone's hypothesis).
+        pronoun = doc[i]
+        said = pronoun.dep_ == "nsubj" and pronoun.head.dep_ == "ROOT" and not coref.in_quote(pronoun.idx)
+        role = copular_role(doc, pronoun, owner) if name in drafts and said else None
+        if role and role not in drafts[name].roles:
             drafts[name].roles.append(role)
     for name, role in _announced(parsed, coref):
         if name in drafts and role not in drafts[name].roles:
@@ -553,20 +562,30 @@ def _announced(parsed: Parsed, coref: Coref) -> list[tuple[str, str]]:
             and t.tag_ == "NN"
             and person_noun(t.lower_)
             and t.lower_ not in _THINGS
-            and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.lefts)
+            and any(c.dep_ == "det" and (c.lower_ in ("a", "an") or _identifying(t, c)) for c in t.lefts)
             and _main_clause_subject(t)
         ]
         if not heads:
             continue
-        # The next sentence opens with the name: "Bi Fujian, who ...", "Heather Mack, 19, ...".
-        named = [(span, name) for start, (span, name) in coref.spans.items() if start == after.start]
-        if len(named) != 1 or named[0][0].root.dep_ not in ("nsubj", "nsubjpass"):
+        # The next sentence names one person, its subject: "Bi Fujian, who ...", "Heather Mack, 19, ...",
+        # "Appearing on CNN, Randy Zelin defended his client".
+        named = [
+            (span, name)
+            for start, (span, name) in coref.spans.items()
+            if after.start <= start < after.end and span.root.dep_ in ("nsubj", "nsubjpass")
+        ]
+        if len(named) != 1 or not (named[0][0].start == after.start or _main_clause_subject(named[0][0].root)):
             continue
         head = heads[0]
         role = clean_role(description_of(doc, head))
         if role:
             out.append((named[0][1], role))
     return out
+
+
+def _identifying(head: Token, det: Token) -> bool:
+    """``The attorney for a suburban New York cardiologist``: a definite description that says who."""
+    return det.lower_ == "the" and any(c.dep_ == "prep" and c.lower_ in ("for", "of") for c in head.rights)
 
 
 def _main_clause_subject(tok: Token) -> bool:

@@ -182,6 +182,10 @@ class Coref:
         """The entity holding token ``i``, if any."""
         return self._ent_of.get(i)
 
+    def in_quote(self, char: int) -> bool:
+        """Whether a character of the article is inside a quotation."""
+        return self._in_quote(char)
+
     def _in_quote(self, char: int) -> bool:
         return any(lo <= char <= hi for lo, hi in self.quoted)
 

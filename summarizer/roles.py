@@ -370,8 +370,16 @@ def _copula(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
         # Not "would be the most pro-gay candidate" (a hypothesis) nor "is not a ...".
         hedged = any(c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in verb.children)
         if attrs and not hedged and attrs[0].tag_ == "NN" and _names_a_person(attrs[0]):
-            return _trim(list(doc[attrs[0].left_edge.i : attrs[0].i + 1]), owner)
+            attr = attrs[0]
+            # "a father of seven", "a member of the council": the "of" belongs to the role.
+            of = attr.i + 1 < len(doc) and doc[attr.i + 1].lower_ == "of"
+            return _trim(list(doc[attr.left_edge.i : (attr.right_edge.i if of else attr.i) + 1]), owner)
     return None
+
+
+def copular_role(doc: Doc, pronoun: Token, owner: Owner | None = None) -> str | None:
+    """``She's a high school freshman``: what a he/she pronoun's sentence says its person is."""
+    return _copula(doc, doc[pronoun.i : pronoun.i + 1], owner)
 
 
 def role_head(role: str) -> str:

@@ -466,3 +466,21 @@ def test_a_full_personal_name_the_model_took_for_a_firm_is_a_person_with_the_rol
     scott = actors["Keith Lamont Scott"]
     assert scott.kind == "person" and scott.role == "father of seven"  # type: ignore[attr-defined]
     assert actors["John Lewis Partnership"].kind == "organization"  # type: ignore[attr-defined]
+
+
+def test_what_the_narrative_says_a_pronoun_is_is_that_persons_role(actors_of) -> None:
+    actors = actors_of(
+        "Keith Scott was shot by police in Charlotte on Tuesday, officials said. He was a father of seven. "
+        '"I\'d rather live anywhere than in a world where he is president," said Maria Lopez of Donald Trump.'
+    )
+    assert actors["Keith Scott"].role == "father of seven"  # type: ignore[attr-defined]
+    assert actors["Donald Trump"].role is None  # type: ignore[attr-defined]
+
+
+def test_a_lead_that_describes_someone_by_whom_they_act_for_gives_the_role(actors_of) -> None:
+    actors = actors_of(
+        "The attorney for a suburban New York cardiologist charged in a failed murder plot says the case "
+        'against his client is "weak." Appearing on Saturday morning, Randy Zelin defended his client. '
+        "Zelin said the evidence had no value."
+    )
+    assert actors["Randy Zelin"].role.startswith("attorney")  # type: ignore[attr-defined]
