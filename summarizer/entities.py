@@ -417,12 +417,13 @@ def _join_listed(doc: Doc, ents: list[Span]) -> list[Span]:
     """``Department for Culture`` + ``, Media and Sport`` -> one ORG.
 
     A name of the form ``X of/for Y`` continued by a list of single capitalised words that ends with
-    ``and`` and one more (``Bureau of Alcohol, Tobacco, Firearms and Explosives``): the list is the
-    rest of the name, whatever the model made of its words.
+    ``and`` and one more, or two (``Bureau of Alcohol, Tobacco, Firearms and Explosives``, ``Centre for
+    Vision, Speech and Signal Processing``): the list is the rest of the name, whatever the model made
+    of its words.
     """
     out = list(ents)
     for e in ents:
-        if e.label_ != "ORG" or not any(t.lower_ in ("of", "for") for t in e[1:-1]):
+        if e.label_ not in ("ORG", "FAC", "GPE") or not any(t.lower_ in ("of", "for") for t in e[1:-1]):
             continue
         i = e.end
         while i + 1 < len(doc) and doc[i].text == "," and doc[i + 1].is_title and doc[i + 1].is_alpha:
@@ -430,6 +431,16 @@ def _join_listed(doc: Doc, ents: list[Span]) -> list[Span]:
         if not (i + 1 < len(doc) and doc[i].lower_ in ("and", "&") and doc[i + 1].is_title and doc[i + 1].is_alpha):
             continue
         end = i + 2
+        nxt = doc[end] if end < len(doc) else None
+        if (
+            nxt is not None
+            and nxt.is_title
+            and nxt.is_alpha
+            and not nxt.is_sent_start
+            and nxt.lower_ not in TITLE_WORDS  # "... Media and Sport Secretary Tessa Jowell"
+            and nxt.ent_type_ not in ("DATE", "TIME", "PERSON")
+        ):
+            end += 1
         if end - e.end < 4:
             continue  # a comma and "and": "X of Y, Z and W"; "X of Y and Z" alone is two names as often
         out = [o for o in out if o.end <= e.start or o.start >= end]

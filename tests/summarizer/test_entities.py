@@ -95,6 +95,11 @@ def test_a_possessive_after_and_is_a_second_name(ents) -> None:
 def test_a_listed_name_is_one_organisation(ents) -> None:
     found = ents("The Department for Culture, Media and Sport said the plan would go ahead.")
     assert ("Department for Culture, Media and Sport", "ORG") in found
+    centre = ents("He works at the Centre for Vision, Speech and Signal Processing at the University of Surrey.")
+    assert ("Centre for Vision, Speech and Signal Processing", "ORG") in centre
+    # A title after the list is the person's: "Sport Secretary" is no part of the department's name.
+    titled = ents("The Department for Culture, Media and Sport Secretary Tessa Jowell said so.")
+    assert ("Department for Culture, Media and Sport", "ORG") in titled
 
 
 def test_an_age_written_without_a_space_is_no_part_of_the_name(ents) -> None:
