@@ -553,6 +553,10 @@ def _after_colon(coref: Coref, q: QuoteSpan) -> Attribution | None:
     return None
 
 
+#: Speech verbs whose object is the hearer, never the speaker.
+_HEARER_VERBS = frozenset("tell ask inform assure warn remind urge advise".split())
+
+
 def _inside(tok: Token, q: QuoteSpan) -> bool:
     return q.open_mark <= tok.idx < (q.close_mark if q.close_mark >= 0 else q.end)
 
@@ -566,13 +570,22 @@ def _adjacent_name(doc: Doc, cue: Token, q: QuoteSpan) -> Token | None:
     after = cue.i + 1
     if after < len(doc) and doc[after].lower_ == "the":
         after += 1
-    if after < len(doc) and doc[after].ent_type_ in _NAMING and doc[after].ent_iob_ == "B":
+    # Not after "told", "asked": "told the BBC News website" names who heard it.
+    if (
+        after < len(doc)
+        and doc[after].ent_type_ in _NAMING
+        and doc[after].ent_iob_ == "B"
+        and cue.lemma_.lower() not in _HEARER_VERBS
+    ):
         return doc[after]
     if q.end <= cue.idx:
         for tok in reversed(doc[max(0, cue.i - 16) : cue.i]):
             if tok.idx < q.end:
                 break
-            if tok.ent_type_ in _NAMING and tok.ent_iob_ == "B" and tok.i > 0 and tok.nbor(-1).is_punct:
+            # After a comma or a quotation mark; not "(CEA)", the acronym of where the speaker is from.
+            before = tok.nbor(-1) if tok.i > 0 else None
+            set_off = before is not None and before.is_punct and before.text not in ("(", "[", "{")
+            if tok.ent_type_ in _NAMING and tok.ent_iob_ == "B" and set_off:
                 return tok
     return None
 

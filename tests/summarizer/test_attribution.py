@@ -123,3 +123,12 @@ def test_quote_ending_in_a_comma_takes_the_cue_after_it(speakers) -> None:
         "and he will see you at lunch,” Melanne Verveer wrote in June."
     )
     assert speakers(text) == [("Melanne Verveer", True)]
+
+
+def test_who_was_told_is_never_the_speaker(speakers) -> None:
+    text = (
+        'The show also includes speeches from Intel and Microsoft. "The story this year remains all about '
+        'digital and how that is completely transforming products and the way people interact with them," '
+        "Jeff Joseph, from the Consumer Electronics Association (CEA) told the BBC News website."
+    )
+    assert speakers(text) == [("Jeff Joseph", True)]
