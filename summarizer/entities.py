@@ -102,7 +102,8 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
             old = same[0].label_
             if old == label or (entry.kind == "place" and old == "ORG" and sports):
                 continue
-            if old == "PERSON" and lexicon.gender_of_first_name(doc[start].text) is not None:
+            named = start == 0 or doc[start - 1].lower_ != "the"  # "the Scot" is no given name
+            if old == "PERSON" and lexicon.gender_of_first_name(doc[start].text) is not None and named:
                 continue
         elif not covered and end - start == 1 and start in sent_starts and not doc[start].is_upper:
             continue

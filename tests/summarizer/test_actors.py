@@ -484,3 +484,12 @@ def test_a_lead_that_describes_someone_by_whom_they_act_for_gives_the_role(actor
         "Zelin said the evidence had no value."
     )
     assert actors["Randy Zelin"].role.startswith("attorney")  # type: ignore[attr-defined]
+
+
+def test_a_home_nations_people_are_nationals_not_a_person_or_a_place_of_their_own(actors_of) -> None:
+    actors = actors_of(
+        "Kathy Butler won the race in Brussels on Sunday. The Scot, who led GB to bronze, said she felt great. "
+        "Craig Bellamy joined Celtic on loan. The Welsh striker had fallen out with Graeme Souness."
+    )
+    assert "Scot" not in actors and "Welsh" not in actors
+    assert actors["Scotland"].kind == "place" and actors["Wales"].kind == "place"  # type: ignore[attr-defined]
