@@ -51,7 +51,7 @@ from spacy.tokens import Doc, Span, Token
 
 from summarizer.actormerge import PARTY_FORMS, Draft, Merger
 from summarizer.attribution import SPEECH_VERBS, Coref
-from summarizer.entities import ORG_NOUNS
+from summarizer.entities import ORG_NOUNS, THING_NOUNS
 from summarizer.lexicon import Lexicon
 from summarizer.model import Actor, ActorKind, Mention, Quote, Sentence
 from summarizer.nlp import Parsed
@@ -404,6 +404,8 @@ def _kind_from_roles(draft: Draft) -> None:
     """
     heads = [role_head(r) for r in draft.roles]
     personal = any(person_noun(w.lower()) for r in draft.roles for w in r.split())
+    if draft.kind == "person" and not personal and any(h in THING_NOUNS or h in _WORKS for h in heads):
+        draft.work = True  # "the Large Hadron Collider, the ... largest machine": a thing, not a participant
     if draft.kind == "person" and draft.called_organisation and not personal:
         draft.kind = "organization"
     elif draft.kind != "person" and not draft.gazetteer and any(person_noun(h) for h in heads):
@@ -440,14 +442,6 @@ _CAPITALS = frozenset(
 _SMALL_WORDS = frozenset("to of in for on with at by from after as and the a an is are will over into".split())
 #: Words that count a group rather than name it ("several American sports stars").
 _QUANTIFIERS = frozenset("several many some few numerous various other others most all both".split())
-#: Nouns in -er and -or that are things, not people.
-_THINGS = frozenset(
-    """number paper order letter matter water power border center centre computer chapter quarter sector
-    factor error door floor motor monitor mirror meter corner tower river winter summer dinner cancer
-    finger answer character filter folder record register poster sticker trailer container charger
-    layer tier barrier counter cover shelter theater theatre remainder reminder meter liter litre
-    corridor indicator vendor operator""".split()
-)
 
 
 def _unnamed_groups(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[Span]]:
@@ -462,7 +456,7 @@ def _unnamed_groups(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[
     for i in np.flatnonzero(doc.to_array([TAG]).ravel() == plural):
         tok = doc[int(i)]
         lemma = tok.lemma_.lower()
-        if tok.tag_ != "NNS" or tok.ent_type_ or lemma in _TOO_GENERAL or lemma in _THINGS:
+        if tok.tag_ != "NNS" or tok.ent_type_ or lemma in _TOO_GENERAL or lemma in THING_NOUNS:
             continue
         if not (_GROUP_NOUNS.search(lemma) or lemma in ROLE_NOUNS):
             continue
@@ -561,7 +555,7 @@ def _announced(parsed: Parsed, coref: Coref) -> list[tuple[str, str]]:
             and t.pos_ == "NOUN"
             and t.tag_ == "NN"
             and person_noun(t.lower_)
-            and t.lower_ not in _THINGS
+            and t.lower_ not in THING_NOUNS
             and any(c.dep_ == "det" and (c.lower_ in ("a", "an") or _identifying(t, c)) for c in t.lefts)
             and _main_clause_subject(t)
         ]

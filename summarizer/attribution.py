@@ -91,6 +91,11 @@ class _Mention:
     says: bool = False
 
 
+def _joined(tok: Token) -> bool:
+    """Whether the next token is written on to this one, no space between (``Rawlings`` ``-`` ``Blake``)."""
+    return not tok.whitespace_
+
+
 def _persons(doc: Doc) -> list[Span]:
     return [e for e in doc.ents if e.label_ == "PERSON"]
 
@@ -132,6 +137,8 @@ class Coref:
         self.sents = parsed.sentences
         self.quoted = [(q.open_mark, q.close_mark if q.close_mark >= 0 else q.end) for q in quotes]
         self.spans = self._person_spans()
+        #: Every token of a person mention -> the mention's start ("Blake" of "Rawlings-Blake" -> "Rawlings").
+        self.span_start = {i: start for start, (span, _name) in self.spans.items() for i in range(span.start, span.end)}
         self.gender = self._genders(lexicon)
         self.titles = self._titles()
         self.mentions: list[_Mention] = []
@@ -156,12 +163,26 @@ class Coref:
         """
         doc = self.doc
         out = {ent.start: (ent, _fullest(self.persons, ent.text, ent.start_char)) for ent in self.persons}
-        surnames = {ent[-1].text for ent in self.persons if len(ent) > 1}
+        # Surname -> its number of tokens: "Rawlings-Blake" is three, and its "Blake" no surname.
+        surnames: dict[str, int] = {}
+        for ent in self.persons:
+            k = len(ent) - 1
+            while k >= 2 and _joined(ent[k - 1]) and ent[k - 1].text == "-" and _joined(ent[k - 2]):
+                k -= 2
+            if k > 0:
+                surnames[ent[k:].text] = len(ent) - k
+        lengths = sorted(set(surnames.values()), reverse=True)
         for tok in doc:
-            if tok.text in surnames and tok.pos_ == "PROPN" and tok.ent_type_ != "PERSON":
-                if tok.ent_type_ and tok.ent_iob_ == "B" and tok.i + 1 < len(doc) and doc[tok.i + 1].ent_iob_ == "I":
-                    continue  # part of a longer name: "Clinton Foundation"
-                out[tok.i] = (doc[tok.i : tok.i + 1], _fullest(self.persons, tok.text, tok.idx))
+            if not tok.is_title or tok.ent_type_ == "PERSON" or (tok.i > 0 and _joined(doc[tok.i - 1])):
+                continue
+            for n in lengths:
+                span = doc[tok.i : tok.i + n]
+                if span.text not in surnames or surnames[span.text] != n or (n == 1 and tok.pos_ != "PROPN"):
+                    continue  # a one-word surname must be a proper noun here: "Young", "Brown" are words too
+                if tok.ent_type_ and tok.ent_iob_ == "B" and span.end < len(doc) and doc[span.end].ent_iob_ == "I":
+                    break  # part of a longer name: "Clinton Foundation"
+                out[tok.i] = (span, _fullest(self.persons, span.text, tok.idx))
+                break
         return out
 
     def _titles(self) -> dict[str, set[str]]:
@@ -456,8 +477,8 @@ def _subject(cue: Token) -> Token | None:
 def _name_of(coref: Coref, tok: Token) -> tuple[str, bool]:
     """The text naming ``tok``'s referent: the entity it is in, or its noun phrase."""
     doc = coref.doc
-    if tok.i in coref.spans:
-        return coref.spans[tok.i][1], True
+    if tok.i in coref.span_start:
+        return coref.spans[coref.span_start[tok.i]][1], True
     if tok.i in coref.described:
         # As written, unnamed, as news attribution corpora keep it; the brief names the person it refers to.
         return coref.described[tok.i][1], False

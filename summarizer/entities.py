@@ -269,9 +269,20 @@ PERSON_WORDS = frozenset(
 )
 
 
+#: Nouns in -er and -or that are things, not people.
+THING_NOUNS = frozenset(
+    """number paper order letter matter water power border center centre computer chapter quarter sector
+    factor error door floor motor monitor mirror meter corner tower river winter summer dinner cancer
+    finger answer character filter folder record register poster sticker trailer container charger
+    layer tier barrier counter cover shelter theater theatre remainder reminder meter liter litre
+    corridor indicator vendor operator accelerator collider reactor generator processor detector
+    sensor satellite telescope machine device vehicle rocket probe""".split()
+)
+
+
 def person_word(word: str) -> bool:
-    """Whether a lower-case noun describes a person (``investor``, ``teammate``), not a thing."""
-    return word in PERSON_WORDS or bool(PERSON_SUFFIX.search(word))
+    """Whether a lower-case noun describes a person (``investor``, ``teammate``), not a thing (``collider``)."""
+    return word in PERSON_WORDS or (bool(PERSON_SUFFIX.search(word)) and word not in THING_NOUNS)
 
 
 #: Heads of descriptions of an organisation ("The company, GlaxoSmithKline, ...").

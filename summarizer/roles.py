@@ -462,9 +462,21 @@ def roles_at(doc: Doc, ent: Span, owner: Owner | None = None) -> list[str]:
     out: list[str] = []
     for rule in (_premodifier, _after_name, _head_of_apposition, _copula, _named_as, _shared):
         role = rule(doc, ent, owner)
+        if role and rule in (_premodifier, _shared):
+            role = _singular(doc, ent, role)
         if role and role not in out:
             out.append(role)
     return out
+
+
+def _singular(doc: Doc, ent: Span, role: str) -> str:
+    """``former Enron chief executives Ken Lay and Jeff Skilling``: each is one chief executive."""
+    words = role.split()
+    last = words[-1]
+    for t in doc[max(0, ent.start - 12) : ent.start]:
+        if t.text == last and t.tag_ == "NNS" and t.lemma_ and t.lemma_ != last and t.lemma_.isalpha():
+            return " ".join([*words[:-1], t.lemma_])
+    return role
 
 
 def description_of(doc: Doc, head: Token) -> str:

@@ -204,7 +204,7 @@ def test_a_title_in_quotation_marks_is_no_actor(actors_of) -> None:
     [
         ("Labour MP Peter Hain attacked the plan on Monday.", "Peter Hain", "Labour MP"),
         ("Mr Howard spoke in London on Monday. Michael Howard was cheered.", "Michael Howard", None),
-        ("Chelsea players Frank Lampard and John Terry signed new deals on Friday.", "John Terry", "Chelsea players"),
+        ("Chelsea players Frank Lampard and John Terry signed new deals on Friday.", "John Terry", "Chelsea player"),
         (
             "JP Morgan chief executive William Harrison and chief operating officer James Dimon said sorry.",
             "James Dimon",
@@ -493,3 +493,17 @@ def test_a_home_nations_people_are_nationals_not_a_person_or_a_place_of_their_ow
     )
     assert "Scot" not in actors and "Welsh" not in actors
     assert actors["Scotland"].kind == "place" and actors["Wales"].kind == "place"  # type: ignore[attr-defined]
+
+
+def test_a_machine_the_model_took_for_a_person_is_no_actor(actors_of) -> None:
+    actors = actors_of(
+        "The Large Hadron Collider, the world's biggest particle accelerator and the largest machine ever built, "
+        "restarted on Sunday. CERN Director-General Rolf Heuer said the restart was a success."
+    )
+    assert "Large Hadron Collider" not in actors and "Rolf Heuer" in actors
+
+
+def test_a_role_shared_by_several_names_is_singular_for_each(actors_of) -> None:
+    actors = actors_of("The settlement covers former Enron chief executives Ken Lay and Jeff Skilling, lawyers said.")
+    assert actors["Ken Lay"].role == "former Enron chief executive"  # type: ignore[attr-defined]
+    assert actors["Jeff Skilling"].role == "former Enron chief executive"  # type: ignore[attr-defined]

@@ -132,3 +132,11 @@ def test_who_was_told_is_never_the_speaker(speakers) -> None:
         "Jeff Joseph, from the Consumer Electronics Association (CEA) told the BBC News website."
     )
     assert speakers(text) == [("Jeff Joseph", True)]
+
+
+def test_a_hyphenated_surname_is_one_surname(speakers) -> None:
+    text = (
+        "Baltimore Mayor Stephanie Rawlings-Blake spoke on Tuesday. William Blake, a poet, was not there.\n\n"
+        "\u201cI want people to understand that I have no interest in hiding information,\u201d Rawlings-Blake said."
+    )
+    assert speakers(text) == [("Stephanie Rawlings-Blake", True)]
