@@ -114,6 +114,7 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
     ents = [t for e in ents if (t := _trim(doc, e, lexicon)) is not None and _plausible(t)]
     ents = _without_opening_word(doc, ents, lexicon, sent_starts)
     ents = [_full_personal_name(doc, e, lexicon) for e in ents]
+    ents = [_with_particle(doc, e) for e in ents]
     ents = _with_given_names(doc, ents, lexicon, sent_starts)
     ents = _join_org_of_place(doc, ents, lexicon)
     ents = _join_listed(doc, ents)
@@ -312,6 +313,31 @@ def _full_personal_name(doc: Doc, ent: Span, lexicon: Lexicon) -> Span:
         and lexicon.gazetteer.get(ent.text.lower()) is None
     ):
         return Span(doc, ent.start, ent.end, label="PERSON")
+    return ent
+
+
+_PARTICLE_JOINED = re.compile(r"^(?:d|l|dell|al|el)['’-]?[A-Z][a-z]")
+
+
+def _with_particle(doc: Doc, ent: Span) -> Span:
+    """``Valery Giscard [d'Estaing]``, ``Maria [van Rijn]``: a surname's lower-case particle and the rest.
+
+    Where the model stopped before them.
+    """
+    if ent.label_ != "PERSON" or ent.end >= len(doc) or not ent[-1].whitespace_:
+        return ent
+    nxt = doc[ent.end]
+    if _PARTICLE_JOINED.match(nxt.text) and not nxt.ent_type_:
+        return Span(doc, ent.start, ent.end + 1, label="PERSON")
+    if (
+        nxt.lower_ == nxt.text
+        and nxt.lower_ in NAME_PARTICLES
+        and ent.end + 1 < len(doc)
+        and doc[ent.end + 1].is_title
+        and doc[ent.end + 1].ent_type_ in ("", "PERSON")
+        and not doc[ent.end + 1].is_sent_start
+    ):
+        return Span(doc, ent.start, ent.end + 2, label="PERSON")
     return ent
 
 

@@ -120,3 +120,8 @@ def test_a_name_the_model_began_at_of_takes_its_first_words_back(ents) -> None:
     found = ents("Republic of Ireland manager Brian Kerr admitted he was frustrated. Keane took his record to 24.")
     assert "Republic of Ireland" in {text for text, _ in found}
     assert not any(text.startswith("of ") for text, _ in found)
+
+
+def test_a_surnames_lower_case_particle_is_part_of_the_name(ents) -> None:
+    found = ents("Elton John met former French president Valery Giscard d'Estaing and his wife in Paris.")
+    assert ("Valery Giscard d'Estaing", "PERSON") in found
