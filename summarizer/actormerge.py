@@ -82,6 +82,12 @@ class Draft:
     located: bool = True
 
 
+#: Last words of the names of public bodies and firms: "Florida Forest Service" is no person nor place.
+_BODY_HEADS = ORG_NOUNS | frozenset(
+    "service commission association bureau administration corporation society federation rescue trust corps".split()
+)
+
+
 def core_words(name: str) -> list[str]:
     """The words that identify a person: no honorifics in front, no ``Jr.`` behind, no possessive."""
     words = re.sub(r"['’]s$", "", name).split()
@@ -173,6 +179,10 @@ class Merger:
     def _places_taken_for_persons(self) -> None:
         """``Albuquerque`` or ``Vermilyea Ave`` tagged a person is a place; ``Manchester United`` a club."""
         for name, d in self.drafts.items():
+            words = name.split()
+            if d.kind == "place" and not d.gazetteer and len(words) > 1 and words[-1].lower() in _BODY_HEADS:
+                d.kind = "organization"  # "Miami-Dade Fire Rescue", "Florida Forest Service": a body, no place
+                continue
             if d.kind != "person":
                 continue
             entry = self.lexicon.gazetteer.get(name.lower())
@@ -181,8 +191,8 @@ class Merger:
                 d.kind = "place"
                 d.roles = []
                 continue
-            words = name.split()
-            if len(words) > 1 and words[-1].lower() in ORG_NOUNS and not self.lexicon.gender_of_first_name(words[0]):
+            given = self.lexicon.gender_of_first_name(words[0]) and words[0].lower() not in self.lexicon.gazetteer
+            if len(words) > 1 and words[-1].lower() in _BODY_HEADS and not given:
                 d.kind = "organization"  # "Supreme Court" tagged a person
                 d.roles = []
                 continue

@@ -507,3 +507,11 @@ def test_a_role_shared_by_several_names_is_singular_for_each(actors_of) -> None:
     actors = actors_of("The settlement covers former Enron chief executives Ken Lay and Jeff Skilling, lawyers said.")
     assert actors["Ken Lay"].role == "former Enron chief executive"  # type: ignore[attr-defined]
     assert actors["Jeff Skilling"].role == "former Enron chief executive"  # type: ignore[attr-defined]
+
+
+def test_a_name_that_ends_in_a_word_for_a_body_is_an_organisation(actors_of) -> None:
+    actors = actors_of(
+        '"The Florida Forest Service and Miami-Dade Fire Rescue have worked around the clock," said '
+        "Florida Agriculture Commissioner Adam H. Putnam on Monday. The Florida Forest Service said the fire was out."
+    )
+    assert actors["Florida Forest Service"].kind == "organization"  # type: ignore[attr-defined]
