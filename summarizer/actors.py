@@ -367,7 +367,12 @@ def _located(ent: Span) -> bool:
         return True
     if ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("his", "her", "their", "its", "our"):
         return True  # "his Anfield playing career": a name after a possessive modifies what follows
-    return root.dep_ == "pobj" and root.head.lower_ in _AT
+    # Not "starred in Sideways", "her role in Brookside": what one performs in is a work.
+    return root.dep_ == "pobj" and root.head.lower_ in _AT and root.head.head.lemma_.lower() not in _PERFORM
+
+
+#: What one does in a work, not in a place.
+_PERFORM = frozenset("star role cast costar co-star".split())
 
 
 def _called_work(doc: Doc, ent: Span) -> bool:
@@ -385,6 +390,8 @@ def _called_work(doc: Doc, ent: Span) -> bool:
         and not (root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ in ("relcl", "acl"))
     ):
         return True
+    if root.dep_ == "pobj" and root.head.lower_ == "in" and root.head.head.lemma_.lower() in _PERFORM:
+        return True  # "starred in Sideways", "her role in Brookside"
     nouns = [c for c in root.children if c.dep_ == "appos"]
     if root.dep_ == "appos":
         nouns.append(root.head)
@@ -775,7 +782,10 @@ def _rank(
         in_title = any(n.lower() in title for n in names) if title else False
         in_summary = any(n.lower() in summary_text for n in names)
         is_quoted = any(n in quoted for n in names)
-        score = d.mentions + 3 * in_title + 2 * in_summary + 2 * is_quoted + 2 * (1 - d.first / length)
+        # A place that never acts is where the news happened, a setting: its mentions count for less.
+        setting = d.kind == "place" and not d.acted
+        score = (d.mentions * 0.75 if setting else d.mentions) + 3 * in_title + 2 * in_summary + 2 * is_quoted
+        score += 2 * (1 - d.first / length)
         score += bool(d.role)  # the article tells the reader who they are: a participant it introduces
         actor = Actor(
             name=d.name,

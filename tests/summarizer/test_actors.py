@@ -515,3 +515,8 @@ def test_a_name_that_ends_in_a_word_for_a_body_is_an_organisation(actors_of) -> 
         "Florida Agriculture Commissioner Adam H. Putnam on Monday. The Florida Forest Service said the fire was out."
     )
     assert actors["Florida Forest Service"].kind == "organization"  # type: ignore[attr-defined]
+
+
+def test_what_an_actor_starred_in_is_a_work_not_a_place(actors_of) -> None:
+    actors = actors_of("Thomas Haden Church starred in Sideways, the critics said. Sideways won best film on Sunday.")
+    assert "Sideways" not in actors and "Thomas Haden Church" in actors
