@@ -102,7 +102,7 @@ _PROGRAMMES = frozenset("show programme program series drama soap channel statio
 #: Works and things a story names (``the film Vera Drake``, ``the telescope Hubble``): never actors.
 _WORKS = frozenset(
     """film movie drama soap show series serial sitcom programme program documentary album song novel book
-    musical opera ballet videogame telescope spacecraft satellite app smartphone console""".split()
+    musical opera ballet videogame telescope spacecraft satellite instrument rocket app smartphone console""".split()
 )
 _MEDIUM_VERBS = SPEECH_VERBS | frozenset({"speak", "talk", "appear", "interview", "write"})
 #: Plural nouns for people: a nationality or party before one of these names a group ("Western nations").
@@ -120,6 +120,8 @@ _EVENT_HEADS = frozenset(
     """marathon day convention cup championship championships games olympics olympiad festival awards
     prize tournament week summit expo fair series grand-prix""".split()
 )
+#: Last words of the names of instruments and craft.
+_MACHINES = frozenset("telescope collider accelerator reactor satellite spacecraft rover probe observatory".split())
 _OPENING_MARKS = "\"“‘'"
 _CLOSING_MARKS = "\"”’'"
 
@@ -215,7 +217,9 @@ def extract_actors(
             continue
         text_ = ent.text
         at, till = ent.start_char, ent.end_char
-        if kind == "person" or ent.start in person_at:
+        if kind == "person" and text_ in acronyms:
+            kind = "organization"  # "(JWST)" after "The James Webb Space Telescope": initials, no person
+        elif kind == "person" or ent.start in person_at:
             given = _given_before_nickname(doc, ent, lexicon)
             name = f"{given.text} {text_}" if given is not None else person_at.get(ent.start, text_)
             add(ent, name, "person", at, till)
@@ -685,6 +689,8 @@ def _is_actor(draft: Draft, lexicon: Lexicon, speakers: set[str]) -> bool:
     name = draft.name
     if sum(c.isalpha() for c in name) < 2:
         return False  # "X."
+    if " " in name and name.split()[-1].lower() in _MACHINES and name not in speakers:
+        return False  # "James Webb Space Telescope", "Large Hadron Collider": instruments, not participants
     if draft.kind != "place" and name.split()[-1].lower() in _EVENT_HEADS and " " in name:
         # "Boston Marathon", "Record Store Day": events, not actors; but the article that calls it by its
         # initials names the body that runs it ("Ultimate Fighting Championship", "UFC's biggest star").

@@ -520,3 +520,13 @@ def test_a_name_that_ends_in_a_word_for_a_body_is_an_organisation(actors_of) -> 
 def test_what_an_actor_starred_in_is_a_work_not_a_place(actors_of) -> None:
     actors = actors_of("Thomas Haden Church starred in Sideways, the critics said. Sideways won best film on Sunday.")
     assert "Sideways" not in actors and "Thomas Haden Church" in actors
+
+
+def test_an_instrument_and_its_initials_are_no_actors(actors_of) -> None:
+    actors = actors_of(
+        "NASA is building The James Webb Space Telescope (JWST), the successor to Hubble. "
+        "JWST will answer questions we cannot yet ask, said NASA scientist Lynn Chandler. "
+        "NASA says JWST should operate for ten years."
+    )
+    assert "JWST" not in actors and "James Webb Space Telescope" not in actors
+    assert "NASA" in actors and "Lynn Chandler" in actors
