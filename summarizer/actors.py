@@ -332,6 +332,11 @@ def _called_organisation(ent: Span) -> bool:
     return any(n.pos_ == "NOUN" and n.lemma_.lower() in ORG_NOUNS for n in nouns)
 
 
+#: Nouns a place's name modifies: its institutions, people and parts.
+_OF_A_PLACE = frozenset(
+    """police government council authority official officer resident mayor court airport county city area
+    region suburb street road home crowd fan supporter station hospital school prison""".split()
+)
 #: Prepositions of place: a person is seldom "at" or "near" someone.
 _AT = frozenset("at in near outside inside across around".split())
 
@@ -363,12 +368,9 @@ def _given_before_nickname(doc: Doc, ent: Span, lexicon: Lexicon) -> Token | Non
 def _located(ent: Span) -> bool:
     """A mention that reads as a place: a modifier of a noun after it, or the object of ``at``, ``in``."""
     root = ent.root
-    if (
-        root.dep_ in ("compound", "amod")
-        and root.head.i >= ent.end
-        and (root.head.pos_ == "NOUN" or root.head.is_lower)
-    ):
-        return True
+    if root.dep_ in ("compound", "amod") and root.head.i >= ent.end:
+        # "Albuquerque police", "Anfield crowd"; not "Nirvana frontman", whose band is no place.
+        return root.head.lemma_.lower() in _OF_A_PLACE
     if ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("his", "her", "their", "its", "our"):
         return True  # "his Anfield playing career": a name after a possessive modifies what follows
     # Not "starred in Sideways", "her role in Brookside": what one performs in is a work.
