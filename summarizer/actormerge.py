@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from summarizer.entities import NAME_PARTICLES, ORG_NOUNS
+from summarizer.entities import BODY_HEADS, NAME_PARTICLES
 from summarizer.lexicon import Lexicon
 from summarizer.model import ActorKind
 from summarizer.roles import HONORIFICS
@@ -80,12 +80,6 @@ class Draft:
     work: bool = False
     #: Every mention reads as a place: a modifier (``Albuquerque police``) or after ``at``/``in``.
     located: bool = True
-
-
-#: Last words of the names of public bodies and firms: "Florida Forest Service" is no person nor place.
-_BODY_HEADS = ORG_NOUNS | frozenset(
-    "service commission association bureau administration corporation society federation rescue trust corps".split()
-)
 
 
 def core_words(name: str) -> list[str]:
@@ -180,7 +174,7 @@ class Merger:
         """``Albuquerque`` or ``Vermilyea Ave`` tagged a person is a place; ``Manchester United`` a club."""
         for name, d in self.drafts.items():
             words = name.split()
-            if d.kind == "place" and not d.gazetteer and len(words) > 1 and words[-1].lower() in _BODY_HEADS:
+            if d.kind == "place" and not d.gazetteer and len(words) > 1 and words[-1].lower() in BODY_HEADS:
                 d.kind = "organization"  # "Miami-Dade Fire Rescue", "Florida Forest Service": a body, no place
                 continue
             if d.kind != "person":
@@ -192,7 +186,7 @@ class Merger:
                 d.roles = []
                 continue
             given = self.lexicon.gender_of_first_name(words[0]) and words[0].lower() not in self.lexicon.gazetteer
-            if len(words) > 1 and words[-1].lower() in _BODY_HEADS and not given:
+            if len(words) > 1 and words[-1].lower() in BODY_HEADS and not given:
                 d.kind = "organization"  # "Supreme Court" tagged a person
                 d.roles = []
                 continue

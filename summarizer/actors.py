@@ -51,7 +51,7 @@ from spacy.tokens import Doc, Span, Token
 
 from summarizer.actormerge import PARTY_FORMS, Draft, Merger
 from summarizer.attribution import SPEECH_VERBS, Coref
-from summarizer.entities import ORG_NOUNS, THING_NOUNS
+from summarizer.entities import MACHINE_NOUNS, ORG_NOUNS, THING_NOUNS
 from summarizer.lexicon import Lexicon
 from summarizer.model import Actor, ActorKind, Mention, Quote, Sentence
 from summarizer.nlp import Parsed
@@ -120,8 +120,6 @@ _EVENT_HEADS = frozenset(
     """marathon day convention cup championship championships games olympics olympiad festival awards
     prize tournament week summit expo fair series grand-prix""".split()
 )
-#: Last words of the names of instruments and craft.
-_MACHINES = frozenset("telescope collider accelerator reactor satellite spacecraft rover probe observatory".split())
 _OPENING_MARKS = "\"“‘'"
 _CLOSING_MARKS = "\"”’'"
 
@@ -341,16 +339,12 @@ _OF_A_PLACE = frozenset(
 _AT = frozenset("at in near outside inside across around".split())
 
 
-_OPENING = frozenset({'"', "“", "'", "‘"})
-_CLOSING = frozenset({'"', "”", "'", "’"})
-
-
 def _given_before_nickname(doc: Doc, ent: Span, lexicon: Lexicon) -> Token | None:
     """``Jon "Bones" Jones``: the given name written before a quoted nickname and the surname."""
-    if len(ent) != 1 or ent.start < 3 or doc[ent.start - 1].text not in _CLOSING:
+    if len(ent) != 1 or ent.start < 3 or doc[ent.start - 1].text not in _CLOSING_MARKS:
         return None
     for k in range(ent.start - 3, max(ent.start - 5, 0), -1):
-        if doc[k].text in _OPENING:
+        if doc[k].text in _OPENING_MARKS:
             given = doc[k - 1]
             nickname = doc[k + 1 : ent.start - 1]
             if (
@@ -373,8 +367,7 @@ def _located(ent: Span) -> bool:
         return root.head.lemma_.lower() in _OF_A_PLACE
     if ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("his", "her", "their", "its", "our"):
         return True  # "his Anfield playing career": a name after a possessive modifies what follows
-    # Not "starred in Sideways", "her role in Brookside": what one performs in is a work.
-    return root.dep_ == "pobj" and root.head.lower_ in _AT and root.head.head.lemma_.lower() not in _PERFORM
+    return root.dep_ == "pobj" and root.head.lower_ in _AT
 
 
 #: What one does in a work, not in a place.
@@ -691,7 +684,7 @@ def _is_actor(draft: Draft, lexicon: Lexicon, speakers: set[str]) -> bool:
     name = draft.name
     if sum(c.isalpha() for c in name) < 2:
         return False  # "X."
-    if " " in name and name.split()[-1].lower() in _MACHINES and name not in speakers:
+    if " " in name and name.split()[-1].lower() in MACHINE_NOUNS and name not in speakers:
         return False  # "James Webb Space Telescope", "Large Hadron Collider": instruments, not participants
     if draft.kind != "place" and name.split()[-1].lower() in _EVENT_HEADS and " " in name:
         # "Boston Marathon", "Record Store Day": events, not actors; but the article that calls it by its

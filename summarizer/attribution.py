@@ -205,9 +205,6 @@ class Coref:
 
     def in_quote(self, char: int) -> bool:
         """Whether a character of the article is inside a quotation."""
-        return self._in_quote(char)
-
-    def _in_quote(self, char: int) -> bool:
         return any(lo <= char <= hi for lo, hi in self.quoted)
 
     def _sent_of(self, char: int) -> int:
@@ -257,7 +254,7 @@ class Coref:
                         name,
                         subject,
                         subject and _is_speech_verb(root.head),
-                        self._in_quote(ent.start_char),
+                        self.in_quote(ent.start_char),
                         subject and _main_clause(root),
                         subject and root.head.lemma_ == "say",
                     )
@@ -265,7 +262,7 @@ class Coref:
                 i = ent.end
                 continue
             tok = doc[i]
-            if tok.dep_ in _SUBJECT_DEPS and not self._in_quote(tok.idx):
+            if tok.dep_ in _SUBJECT_DEPS and not self.in_quote(tok.idx):
                 description = None if tok.lower_ in ("he", "she") else _description(doc, tok)
                 if tok.lower_ in ("he", "she") or description is not None:
                     if description is None:
@@ -358,7 +355,7 @@ class Coref:
         word = noun.lower_
         found: set[str] = set()
         for ent, name in self.spans.values():
-            if ent.start_char >= noun.idx or self._in_quote(ent.start_char):
+            if ent.start_char >= noun.idx or self.in_quote(ent.start_char):
                 continue  # '"... play from Damien," said the striker': a name quoted is not the one titled
             # A title right before the name ("Secretary of State Antony Blinken") or in the
             # apposition right after it ("Antony Blinken, the secretary of state,").

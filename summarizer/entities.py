@@ -110,7 +110,7 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
         ents = [e for e in ents if e not in covered]
         ents.append(Span(doc, start, end, label=label))
     ents = [piece for e in ents for piece in _split(doc, e)]
-    ents = _unjoin(doc, ents)
+    ents = _unjoin(doc, text, ents)
     ents = [t for e in ents if (t := _trim(doc, e, lexicon)) is not None and _plausible(t)]
     ents = _without_opening_word(doc, ents, lexicon, sent_starts)
     ents = [_full_personal_name(doc, e, lexicon) for e in ents]
@@ -142,7 +142,7 @@ def _split(doc: Doc, ent: Span) -> list[Span]:
     return pieces
 
 
-def _unjoin(doc: Doc, ents: list[Span]) -> list[Span]:
+def _unjoin(doc: Doc, text: str, ents: list[Span]) -> list[Span]:
     """Two names the model ran together, cut apart.
 
     ``Everton and Arsenal``, ``Hollyoaks to Channel 4``: where the part after ``and`` or ``to`` is
@@ -168,7 +168,7 @@ def _unjoin(doc: Doc, ents: list[Span]) -> list[Span]:
                     (head in alone and tail in alone)
                     or (tok.lower_ in ("and", "to") and tail in alone)
                     # "battle it out with Arsenal for the Premiership": what a named actor is after.
-                    or (tok.lower_ == "for" and doc[tok.i + 1].lower_ == "the" and _written_alone(doc, ent, head))
+                    or (tok.lower_ == "for" and doc[tok.i + 1].lower_ == "the" and _written_alone(doc, text, ent, head))
                 ):
                     cut = tok.i
                     break
@@ -185,14 +185,14 @@ def _unjoin(doc: Doc, ents: list[Span]) -> list[Span]:
     return out
 
 
-def _written_alone(doc: Doc, ent: Span, head: str) -> bool:
+def _written_alone(doc: Doc, text: str, ent: Span, head: str) -> bool:
     """``head`` is written elsewhere in the article without the ``for ...`` that follows it here.
 
     Not after ``the``: ``the Society for the Protection of Birds`` is an institution's one name.
     """
     if ent[0].lower_ == "the" or (ent.start > 0 and doc[ent.start - 1].lower_ == "the"):
         return False
-    for m in re.finditer(rf"(?<!\w){re.escape(head)}(?!\w)(?!\s+for\b)", doc.text):
+    for m in re.finditer(rf"(?<!\w){re.escape(head)}(?!\w)(?!\s+for\b)", text):
         if not ent.start_char <= m.start() < ent.end_char:
             return True
     return False
@@ -270,14 +270,16 @@ PERSON_WORDS = frozenset(
 )
 
 
+#: Instruments and craft: the last word of their names ("Large Hadron Collider"), and no person.
+MACHINE_NOUNS = frozenset("telescope collider accelerator reactor satellite spacecraft rover probe observatory".split())
 #: Nouns in -er and -or that are things, not people.
-THING_NOUNS = frozenset(
+THING_NOUNS = MACHINE_NOUNS | frozenset(
     """number paper order letter matter water power border center centre computer chapter quarter sector
     factor error door floor motor monitor mirror meter corner tower river winter summer dinner cancer
     finger answer character filter folder record register poster sticker trailer container charger
     layer tier barrier counter cover shelter theater theatre remainder reminder meter liter litre
-    corridor indicator vendor operator accelerator collider reactor generator processor detector
-    sensor satellite telescope machine device vehicle rocket probe""".split()
+    corridor indicator vendor operator generator processor detector sensor machine device vehicle
+    rocket""".split()
 )
 
 
@@ -293,6 +295,13 @@ ORG_NOUNS = frozenset(
     institute university college school hospital council committee board ministry department government
     authority regulator court army band label studio exchange fund""".split()
 )
+
+#: Last words of the names of public bodies: "Florida Forest Service" is no person nor place.
+BODY_HEADS = ORG_NOUNS | frozenset(
+    "service commission association bureau administration corporation society federation rescue trust corps".split()
+)
+#: Last words of firms named after people: "John Lewis Partnership".
+_FIRM_WORDS = frozenset("partnership partners associates brothers inc corp ltd llc plc co sons".split())
 
 
 def _full_personal_name(doc: Doc, ent: Span, lexicon: Lexicon) -> Span:
@@ -339,9 +348,6 @@ def _with_particle(doc: Doc, ent: Span) -> Span:
     ):
         return Span(doc, ent.start, ent.end + 2, label="PERSON")
     return ent
-
-
-_FIRM_WORDS = frozenset("partnership partners associates brothers inc corp ltd llc plc co sons".split())
 
 
 #: Particles of surnames, capitalised when they open a sentence.
