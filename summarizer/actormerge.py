@@ -53,6 +53,11 @@ PARTY_FORMS: dict[str, str] = {
 }
 
 
+def _more_of_the_name(rest: list[str]) -> bool:
+    """Words a longer form of an organisation's name adds to it, not those of a body of its own."""
+    return 0 < len(rest) <= 2 and all(w[:1].isupper() and w.lower().strip("'’s") not in BODY_HEADS for w in rest)
+
+
 @dataclass
 class Draft:
     """An actor being built: its mentions, names and the roles read at each mention."""
@@ -347,7 +352,12 @@ class Merger:
                 o = other.split()
                 if len(o) <= len(words):
                     continue
-                if o[: len(words)] == words and all(w.lower() in _DESIGNATORS for w in o[len(words) :]):
+                rest = o[len(words) :]
+                if o[: len(words)] == words and all(w.lower() in _DESIGNATORS for w in rest):
+                    by_prefix.append(other)
+                elif o[: len(words)] == words and len(words) >= 2 and _more_of_the_name(rest):
+                    # "JP Morgan" for JP Morgan Chase; not "Manchester United Supporters' Trust", a body
+                    # of its own.
                     by_prefix.append(other)
                 elif o[-len(words) :] == words:
                     by_suffix.append(other)

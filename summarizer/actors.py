@@ -281,7 +281,7 @@ def extract_actors(
         role = copular_role(doc, pronoun, owner) if name in drafts and said else None
         if role and role not in drafts[name].roles:
             drafts[name].roles.append(role)
-    for name, role in _announced(parsed, coref):
+    for name, role in [*_announced(parsed, coref), *_held(parsed, coref), *_cataphoric(parsed, coref)]:
         if name in drafts and role not in drafts[name].roles:
             drafts[name].roles.append(role)
     speakers = {q.speaker for q in quotes if q.speaker and q.named}
@@ -322,12 +322,36 @@ def extract_actors(
 
 
 def _called_organisation(ent: Span) -> bool:
-    """In apposition to an organisation noun: ``The company, GlaxoSmithKline,``, ``EMI, the music giant,``."""
+    """In apposition to an organisation noun: ``The company, GlaxoSmithKline,``, ``EMI, the music giant,``.
+
+    Or written with one, before or after the name: ``oil giant Yukos``, ``review site Rotten Tomatoes``,
+    ``the Balco laboratory``.
+    """
     root = ent.root
     nouns = [c for c in root.children if c.dep_ == "appos"]
     if root.dep_ == "appos":
         nouns.append(root.head)
-    return any(n.pos_ == "NOUN" and n.lemma_.lower() in ORG_NOUNS for n in nouns)
+    if any(n.pos_ == "NOUN" and n.lemma_.lower() in ORG_NOUNS for n in nouns):
+        return True
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    after = doc[ent.end] if ent.end < len(doc) else None
+    return (
+        before is not None
+        and before.tag_ == "NN"
+        and before.lemma_.lower() in _CALLED_ORG
+        and (before.head.i == root.i or root.head.i == before.i)
+    ) or (
+        after is not None
+        and after.tag_ == "NN"
+        and after.lemma_.lower() in _CALLED_ORG
+        and root.dep_ == "compound"
+        and root.head.i == after.i
+    )
+
+
+#: Nouns an organisation is called by right before or after its name ("oil giant Yukos").
+_CALLED_ORG = ORG_NOUNS | frozenset({"site", "website", "laboratory", "lab", "retailer", "broadcaster"})
 
 
 #: Nouns a place's name modifies: its institutions, people and parts.
@@ -545,8 +569,11 @@ def _announced(parsed: Parsed, coref: Coref) -> list[tuple[str, str]]:
     """People a story's lead describes a sentence before it names them: (name, role).
 
     "A popular Chinese television host known for impromptu satire is now ... . Bi Fujian, who ...":
-    a sentence of the lead whose subject is a new person described (``a``/``an`` + a noun for a
-    person) and that names no one, then a sentence that opens with a person's name as its subject.
+    a sentence of the lead that names no one and whose subject is a new person described (``a``/``an``
+    + a noun for a person, or a definite description that says who: ``the firm's chief has told BBC
+    News``), then a sentence whose subject is a person's name. The same for the person a lead
+    addresses (``has written to the culture minister``) and the one person the next sentence names as
+    an object (``told Tessa Jowell``).
     """
     doc = parsed.doc
     sents = parsed.sentences[: _LEAD_SENTENCES + 1]
@@ -554,33 +581,124 @@ def _announced(parsed: Parsed, coref: Coref) -> list[tuple[str, str]]:
     for here, after in itertools.pairwise(sents):
         if any(t.ent_type_ == "PERSON" for t in doc[here.start : here.end]):
             continue
-        heads = [
-            t
-            for t in doc[here.start : here.end]
-            if t.dep_ in ("nsubj", "nsubjpass")
-            and t.pos_ == "NOUN"
-            and t.tag_ == "NN"
-            and person_noun(t.lower_)
-            and t.lower_ not in THING_NOUNS
-            and any(c.dep_ == "det" and (c.lower_ in ("a", "an") or _identifying(t, c)) for c in t.lefts)
-            and _main_clause_subject(t)
-        ]
-        if not heads:
-            continue
-        # The next sentence names one person, its subject: "Bi Fujian, who ...", "Heather Mack, 19, ...",
-        # "Appearing on CNN, Randy Zelin defended his client".
-        named = [
-            (span, name)
-            for start, (span, name) in coref.spans.items()
-            if after.start <= start < after.end and span.root.dep_ in ("nsubj", "nsubjpass")
-        ]
-        if len(named) != 1 or not (named[0][0].start == after.start or _main_clause_subject(named[0][0].root)):
-            continue
-        head = heads[0]
-        role = clean_role(description_of(doc, head))
-        if role:
-            out.append((named[0][1], role))
+        for subject in (True, False):
+            heads = [t for t in doc[here.start : here.end] if _describes_new_person(t, subject=subject)]
+            if not heads:
+                continue
+            # The next sentence names one person in that place: "Bi Fujian, who ...", "Heather Mack, 19,
+            # ...", "Appearing on CNN, Randy Zelin defended his client"; "... told Tessa Jowell".
+            named = [
+                (span, name)
+                for start, (span, name) in coref.spans.items()
+                if after.start <= start < after.end and _in_place(span.root, subject=subject)
+            ]
+            if len(named) != 1:
+                continue
+            span, name = named[0]
+            if subject and not (span.start == after.start or _main_clause_subject(span.root)):
+                continue
+            role = clean_role(description_of(doc, heads[0]))
+            if role:
+                out.append((name, role))
     return out
+
+
+def _cataphoric(parsed: Parsed, coref: Coref) -> list[tuple[str, str]]:
+    """People a feature's opening he/she sentences describe before naming them: (name, role).
+
+    ``He's a blue chip college basketball recruit. She's a high school freshman with Down syndrome. At
+    first glance Trey Moses and Ellie Meredith couldn't be more different.``: he/she sentences that open
+    the article, before anyone is named, each given to the one person of that gender the next sentence
+    names.
+    """
+    doc = parsed.doc
+    pending: list[tuple[Token, str]] = []
+    for sent in parsed.sentences[:_LEAD_SENTENCES]:
+        named = [name for start, (_span, name) in coref.spans.items() if sent.start <= start < sent.end]
+        if named:
+            out = []
+            for pronoun, role in pending:
+                fits = {n for n in named if coref.gender.get(n) == _PRONOUN_GENDER[pronoun.lower_]}
+                if len(fits) == 1:
+                    out.append((fits.pop(), role))
+            return out
+        subject = next((t for t in doc[sent.start : sent.end] if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"), None)
+        if subject is None or subject.lower_ not in _PRONOUN_GENDER or subject.i in coref.resolved:
+            return []  # the lead is not a run of he/she sentences
+        described = copular_role(doc, subject)
+        if described is not None:
+            pending.append((subject, described))
+    return []
+
+
+_PRONOUN_GENDER = {"he": "m", "she": "f"}
+
+#: Verbs whose subject holds a position in the organisation they take: the position's name. Present
+#: tense only ("owned" may be no longer), except founding, which stays true.
+_HOLDING_VERBS = {"own": "owner", "head": "head", "chair": "chair", "coach": "coach", "manage": "manager"}
+_FOUNDING_VERBS = {"found": "founder", "cofound": "co-founder"}
+
+
+def _held(parsed: Parsed, coref: Coref) -> list[tuple[str, str]]:
+    """``She and Rogers own the Breckenridge Cannabis Club``: (name, ``owner of the Breckenridge ...``).
+
+    A named person (or a he/she that refers to one), alone or among conjoined subjects, of a verb that
+    says what they are to an organisation named as its object, in the article's own voice.
+    """
+    doc = parsed.doc
+    found = [(span.root, name) for span, name in coref.spans.values()]
+    found += [(doc[i], name) for i, name in coref.resolved.items()]
+    out: list[tuple[str, str]] = []
+    for tok, name in found:
+        first = tok
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        verb = first.head
+        if first.dep_ != "nsubj" or coref.in_quote(tok.idx) or any(c.dep_ == "neg" for c in verb.children):
+            continue
+        lemma = verb.lemma_.lower()
+        if verb.tag_ in ("VBZ", "VBP") and lemma in _HOLDING_VERBS:
+            noun = _HOLDING_VERBS[lemma]
+        elif verb.tag_ == "VBD" and lemma in _FOUNDING_VERBS:
+            noun = _FOUNDING_VERBS[lemma]
+        else:
+            continue
+        obj = next((c for c in verb.rights if c.dep_ == "dobj"), None)
+        if obj is None or not (obj.ent_type_ in ("ORG", "FAC") or (obj.pos_ == "PROPN" and not obj.ent_type_)):
+            continue  # an organisation, or a name the model left untagged ("the Harbor Street Bakery")
+        end = obj.i
+        while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
+            end += 1
+        out.append((name, f"{noun} of {doc[obj.left_edge.i : end + 1].text}"))
+    return out
+
+
+def _in_place(tok: Token, *, subject: bool) -> bool:
+    if subject:
+        return tok.dep_ in ("nsubj", "nsubjpass")
+    return tok.dep_ in ("dobj", "dative") or (tok.dep_ == "pobj" and tok.head.lower_ == "to")
+
+
+def _describes_new_person(tok: Token, *, subject: bool) -> bool:
+    """A lead's description of someone not named yet.
+
+    The subject of its clause, or (``subject`` false) the person it is addressed to, a definite title
+    (``to the culture minister``).
+    """
+    if tok.pos_ != "NOUN" or tok.tag_ != "NN" or not person_noun(tok.lower_) or tok.lower_ in THING_NOUNS:
+        return False
+    if not subject:
+        return _in_place(tok, subject=False) and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.lefts)
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    described = any(c.dep_ == "det" and (c.lower_ in ("a", "an") or _identifying(tok, c)) for c in tok.lefts)
+    # "the firm's chief": whose chief says who, as "the attorney for ..." does.
+    described = described or any(
+        c.dep_ == "poss" and c.pos_ == "NOUN" and any(d.dep_ == "det" and d.lower_ == "the" for d in c.lefts)
+        for c in tok.lefts
+    )
+    # The subject of a reporting verb ("..., the firm's chief has told BBC News") tells the news too.
+    return described and (_main_clause_subject(tok) or tok.head.lemma_ in SPEECH_VERBS)
 
 
 def _identifying(head: Token, det: Token) -> bool:
@@ -727,8 +845,16 @@ def _acronyms(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for m in _FULL_NAME_ACRONYM.finditer(text):
         full, short = re.sub(r"^(?:The|A|An)\s+", "", m.group(1).strip()), m.group(2)
-        initials = "".join(w[0] for w in full.split() if w[0].isupper())
-        if initials.startswith(short[0]) and len(short) <= len(initials) + 1:
+        # "US Anti-Doping Agency (USADA)": a word in capitals gives all its letters, a hyphenated one each
+        # part's initial.
+        initials = "".join(
+            p if p.isupper() else p[0] for w in full.split() if w[0].isupper() for p in w.split("-") if p
+        )
+        # "North American Court of Arbitration for Sport (CAS)": the initials of the body's own name,
+        # after a qualifier the acronym leaves out.
+        if (initials.startswith(short[0]) and len(short) <= len(initials) + 1) or (
+            len(short) >= 3 and initials.endswith(short)
+        ):
             out[short] = full
     return out
 
@@ -770,17 +896,26 @@ def _affiliation(role: str, lexicon: Lexicon, drafts: dict[str, Draft]) -> str |
     return None
 
 
+def _titled_by_role(role: str | None, title_words: set[str]) -> bool:
+    """A headline names people by what they are (``US and Russian ministers will meet``)."""
+    if not role:
+        return False
+    head = role_head(role)
+    return bool(head) and bool({head, head + "s", head + "es"} & title_words)
+
+
 def _rank(
     parsed: Parsed, drafts: dict[str, Draft], quotes: tuple[Quote, ...], summary: tuple[Sentence, ...]
 ) -> tuple[Actor, ...]:
     title = (parsed.article.title or "").lower()
+    title_words = set(re.findall(r"[\w’']+", title))
     summary_text = " ".join(s.text for s in summary).lower()
     quoted = {q.speaker for q in quotes if q.speaker}
     length = max(1, len(parsed.article.text))
     scored: list[tuple[float, Actor]] = []
     for d in drafts.values():
         names = [d.name, *d.aliases]
-        in_title = any(n.lower() in title for n in names) if title else False
+        in_title = any(n.lower() in title for n in names) or _titled_by_role(d.role, title_words)
         in_summary = any(n.lower() in summary_text for n in names)
         is_quoted = any(n in quoted for n in names)
         # A place that never acts is where the news happened, a setting: its mentions count for less.

@@ -119,6 +119,7 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
     ents = _join_org_of_place(doc, ents, lexicon)
     ents = _join_listed(doc, ents)
     ents = _propagate(doc, ents, lexicon)
+    ents = _people_called_by_surname(doc, ents, lexicon)
     if sports:
         ents = _teams(doc, text, ents, lexicon)
     doc.set_ents(sorted(ents, key=lambda e: e.start), default="outside")
@@ -266,7 +267,7 @@ PERSON_WORDS = frozenset(
     star candidate nominee contestant participant applicant claimant defendant plaintiff tenant servant
     consultant assistant attendant lieutenant sergeant merchant informant entrant correspondent opponent
     agent client parent mate housemate teammate classmate flatmate roommate shipmate playmate dj accomplice
-    brother sister superhero superstar megastar villain""".split()
+    brother sister superhero superstar megastar villain recruit freshman sophomore""".split()
 )
 
 
@@ -490,6 +491,39 @@ def _join_listed(doc: Doc, ents: list[Span]) -> list[Span]:
         out = [o for o in out if o.end <= e.start or o.start >= end]
         out.append(Span(doc, e.start, end, label="ORG"))
     return sorted(out, key=lambda x: x.start)
+
+
+_HONOURED = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"})
+
+
+def _people_called_by_surname(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """``Helmut Panke`` tagged an organisation, then ``Mr Panke`` a person: one person.
+
+    A given name and the surname of someone the article calls by that surname alone name that person. A
+    firm named after a person (``John Lewis``) is not referred to as ``Lewis`` the person.
+    """
+    alone = Counter(e.text for e in ents if e.label_ == "PERSON" and len(e) == 1 and _capitalised(e[0]))
+    # Called a person twice, or once with an honorific ("Mr Panke"): the given name may be one our US list
+    # does not know.
+    honoured = {e.text for e in ents if e.start > 0 and doc[e.start - 1].lower_.rstrip(".") in _HONOURED}
+    surnames = {name for name, n in alone.items() if n >= 2 or name in honoured}
+    if not surnames:
+        return ents
+    out: list[Span] = []
+    for e in ents:
+        if (
+            e.label_ == "ORG"
+            and len(e) == 2
+            and e[1].text in surnames
+            and e[0].pos_ == "PROPN"
+            and _capitalised(e[0])
+            and e[0].lower_ not in ORG_NOUNS
+            and lexicon.gazetteer.get(e[0].lower_) is None
+            and lexicon.gazetteer.get(e.text.lower()) is None
+        ):
+            e = Span(doc, e.start, e.end, label="PERSON")
+        out.append(e)
+    return out
 
 
 def _propagate(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:

@@ -125,18 +125,30 @@ def _expand(word: str) -> str:
     return word if full is None else f"{head}-{full.capitalize()}" if head else full.capitalize()
 
 
+#: A role said of a named person's relation: "Adelson's ...".
+_WHOSE = re.compile(r"^(?:[A-Z][\w.-]*\s+)*[A-Z][\w.-]*['’]s?\s")
+#: Family: the relation that explains why a person is in a story about another.
+_KIN = frozenset(
+    """wife husband widow widower son daughter brother sister mother father mom dad mum stepson stepdaughter
+    stepfather stepmother grandson granddaughter grandfather grandmother cousin uncle aunt nephew niece
+    fiance fiancee girlfriend boyfriend partner spouse""".split()
+)
+
+
 def best_role(roles: list[str]) -> str | None:
     """The most specific of the roles found.
 
-    A position (``Tory leader``, ``former Florida Governor``) before another description (``son of
-    immigrants``), a title of several words before a bare one (``Gov.``), then the longest, then
-    the first.
+    Kin of someone the article names (``Adelson's Israeli-born wife``: why they are in the story)
+    before a position (``Tory leader``, ``former Florida Governor``), a position before another
+    description (``son of immigrants``), a title of several words before a bare one (``Gov.``), then
+    the longest, then the first.
     """
 
-    def specific(role: str) -> tuple[bool, int]:
+    def specific(role: str) -> tuple[bool, bool, int]:
         words = role.split()
         head = re.split(r"\s+of\s+", role)[0].split()[-1].lower().strip(".")
-        return (len(words) > 1 and (head in _ROLE_WORDS or head.rstrip("s") in _ROLE_WORDS), len(words))
+        kin = bool(_WHOSE.match(role)) and head in _KIN
+        return (kin, len(words) > 1 and (head in _ROLE_WORDS or head.rstrip("s") in _ROLE_WORDS), len(words))
 
     best: str | None = None
     for role in roles:
@@ -414,16 +426,33 @@ _NAMING_VERBS = frozenset(
 
 
 def _named_as(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
-    """``MacLaren was announced as director of the movie``, ``X was named as the new coach``."""
+    """``MacLaren was announced as director of the movie``, ``X was named as the new coach``.
+
+    Also for each name that identifies who was named: ``Two other men -- identified as James Chmela and
+    James Kalamaras -- were named as accomplices`` (each is an accomplice).
+    """
     root = ent.root
+    while root.dep_ == "conj" and root.head.i < root.i:
+        root = root.head
+    several = root is not ent.root or any(c.dep_ == "conj" for c in root.children)
+    if root.dep_ == "pobj" and root.head.lower_ == "as" and root.head.head.dep_ == "acl":
+        identified = root.head.head
+        if identified.lemma_.lower() in ("identify", "name"):
+            root = identified.head
+            several = True
     verb = root.head
     if root.dep_ not in ("nsubjpass", "dobj") or verb.lemma_.lower() not in _NAMING_VERBS:
         return None
     for prep in verb.children:
         if prep.dep_ == "prep" and prep.lower_ == "as":
             objs = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "NOUN"]
-            if objs:
-                return _trim(list(doc[objs[0].left_edge.i : objs[0].right_edge.i + 1]), owner)
+            if not objs:
+                continue
+            obj = objs[0]
+            role = _trim(list(doc[obj.left_edge.i : obj.right_edge.i + 1]), owner)
+            if role and several and obj.tag_ == "NNS" and obj.lemma_.isalpha() and role.endswith(obj.text):
+                role = role[: -len(obj.text)] + obj.lemma_  # a role shared by several names: each holds one
+            return role
     return None
 
 
