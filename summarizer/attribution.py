@@ -464,6 +464,10 @@ def _subject(cue: Token) -> Token | None:
     for _ in range(3):
         if node.head.i == node.i:
             break
+        # "That prompted Christine Pelosi to respond": who is prompted to speak speaks (object control).
+        objs = [c for c in node.head.children if c.dep_ == "dobj"] if node.dep_ == "xcomp" else []
+        if objs:
+            return objs[0]
         node = node.head
         subs = [c for c in node.children if c.dep_ in _SUBJECT_DEPS]
         if subs:
@@ -571,6 +575,8 @@ def _after_colon(coref: Coref, q: QuoteSpan) -> Attribution | None:
     return None
 
 
+#: Subjects that never name who speaks.
+_NOBODY = frozenset({"that", "this", "it", "which", "what"})
 #: Speech verbs whose object is the hearer, never the speaker.
 _HEARER_VERBS = frozenset("tell ask inform assure warn remind urge advise".split())
 
@@ -616,6 +622,8 @@ def _from_cue(coref: Coref, cue: Token, q: QuoteSpan) -> Attribution:
         subj = _adjacent_name(coref.doc, cue, q)
     if subj is None:
         return Attribution(None, False, cue.i)
+    if subj.lower_ in _NOBODY:
+        return Attribution(None, False, cue.i)  # "That prompted ...": an event, not a speaker
     if subj.lower_ in PRONOUNS:
         if subj.lower_ not in _GENDERED:
             return Attribution(subj.text, False, cue.i)

@@ -140,3 +140,16 @@ def test_a_hyphenated_surname_is_one_surname(speakers) -> None:
         "\u201cI want people to understand that I have no interest in hiding information,\u201d Rawlings-Blake said."
     )
     assert speakers(text) == [("Stephanie Rawlings-Blake", True)]
+
+
+def test_who_is_prompted_to_respond_speaks_not_what_prompted_it(speakers) -> None:
+    text = (
+        "The minister posted a greeting for the new year. That prompted Laura Finch, a council member, to "
+        'respond with a post of her own: "Thanks, but the new year would be better with an apology."'
+    )
+    assert speakers(text) == [("Laura Finch", True)]
+
+
+def test_a_demonstrative_subject_is_never_the_speaker(speakers) -> None:
+    text = 'The board met on Monday. That led to reports saying "the company will be sold before the summer".'
+    assert all(speaker is None or speaker.lower() != "that" for speaker, _named in speakers(text))
