@@ -120,6 +120,9 @@ SUPPLEMENT = [
     ("United Nations", "org", "United Nations"),
     ("UN", "org", "United Nations"),
     ("U.N.", "org", "United Nations"),
+    # Platforms: the small model takes them for people or places ("on Twitter", "Weibo users").
+    *((name, "org", name) for name in ("Twitter", "Facebook", "Instagram", "YouTube", "TikTok", "Snapchat")),
+    *((name, "org", name) for name in ("WhatsApp", "Reddit", "Weibo", "LinkedIn", "Tumblr", "Netflix")),
 ]
 
 

@@ -35,6 +35,8 @@ _DESIGNATORS = frozenset(
     """bros bros. pictures studios entertainment media communications holdings international group corp
     corp. corporation inc inc. co co. ltd ltd. plc llc ag sa nv fc afc club company news""".split()
 )
+#: Last words of institutions named after a person ("Anne Frank House", "Bill Gates Foundation").
+_NAMED_AFTER_SOMEONE = BODY_HEADS | frozenset("house museum memorial centre center library hall".split())
 _STREETS = frozenset("ave ave. avenue st st. street rd rd. road blvd blvd. boulevard lane drive square".split())
 #: The second word of a club named after its town ("Manchester United", "Bristol Rovers").
 _CLUB_WORDS = frozenset(
@@ -182,6 +184,9 @@ class Merger:
             if d.kind == "place" and not d.gazetteer and len(words) > 1 and words[-1].lower() in BODY_HEADS:
                 d.kind = "organization"  # "Miami-Dade Fire Rescue", "Florida Forest Service": a body, no place
                 continue
+            if d.kind == "place" and not d.gazetteer and len(words) > 2 and words[-1].lower() in _NAMED_AFTER_SOMEONE:
+                d.kind = "organization"  # "Anne Frank House": an institution named after someone
+                continue
             if d.kind != "person":
                 continue
             entry = self.lexicon.gazetteer.get(name.lower())
@@ -191,8 +196,14 @@ class Merger:
                 d.roles = []
                 continue
             given = self.lexicon.gender_of_first_name(words[0]) and words[0].lower() not in self.lexicon.gazetteer
-            if len(words) > 1 and words[-1].lower() in BODY_HEADS and not given:
-                d.kind = "organization"  # "Supreme Court" tagged a person
+            if len(words) > 2 and not given and not d.roles and self._ends_with_place(words):
+                d.kind = "organization"  # "Diageo North America", "Barclays Capital UK": a firm's arm
+                continue
+            # "Supreme Court" tagged a person; "Anne Frank House", "Andy Warhol Museum": named after one.
+            if (len(words) > 1 and words[-1].lower() in BODY_HEADS and not given) or (
+                len(words) > 2 and words[-1].lower() in _NAMED_AFTER_SOMEONE
+            ):
+                d.kind = "organization"
                 d.roles = []
                 continue
             first = self.lexicon.gazetteer.get(words[0].lower())
@@ -204,6 +215,13 @@ class Merger:
                 and not d.roles
             ):
                 d.kind = "organization"  # "Manchester United", "Aston Villa": a club or firm named after a place
+
+    def _ends_with_place(self, words: list[str]) -> bool:
+        for n in (1, 2):
+            entry = self.lexicon.gazetteer.get(" ".join(words[-n:]).lower())
+            if entry is not None and entry.kind in ("place", "country"):
+                return True
+        return False
 
     def _honorifics(self) -> None:
         for name in list(self.drafts):
@@ -299,8 +317,8 @@ class Merger:
     def _persons_taken_for_others(self) -> None:
         people = [core_words(n) for n, d in self.drafts.items() if d.kind == "person"]
         for name, d in list(self.drafts.items()):
-            if d.kind not in ("organization", "place") or d.gazetteer:
-                continue
+            if d.kind not in ("organization", "place") or d.gazetteer or d.called_organisation:
+                continue  # "Diageo, which ...": the article says it is no person
             words = core_words(name)
             if not words or len(words) > 4 or not all(w[:1].isupper() for w in words):
                 continue

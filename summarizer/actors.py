@@ -333,6 +333,9 @@ def _called_organisation(ent: Span) -> bool:
         nouns.append(root.head)
     if any(n.pos_ == "NOUN" and n.lemma_.lower() in ORG_NOUNS for n in nouns):
         return True
+    # "Diageo, which is listed on the London Stock Exchange": a person is "who".
+    if any(c.dep_ == "relcl" and any(w.lower_ == "which" for w in c.children) for c in root.children):
+        return True
     doc = ent.doc
     before = doc[ent.start - 1] if ent.start > 0 else None
     after = doc[ent.end] if ent.end < len(doc) else None
@@ -449,6 +452,10 @@ _TOO_GENERAL = frozenset(
     """people person other official source expert analyst observer critic state country nation government
     authority""".split()
 )
+#: Plural nouns that, without a modifier, refer back to people a story names ("the sisters endured").
+_PEOPLE_NAMED_BEFORE = frozenset(
+    "man woman sister brother sibling twin couple pair duo mother father daughter son partner friend".split()
+)
 #: Singular nouns for people a story's unnamed groups are made of ("prosecutor", "juror", "protester").
 _GROUP_NOUNS = re.compile(
     r"(?:ist|ian|er|or|man|woman|resident|student|parent|opponent|agent|patient|client|immigrant|migrant|"
@@ -499,6 +506,8 @@ def _unnamed_groups(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[
             for t in tok.lefts
             if t.dep_ in ("amod", "compound", "nmod") and t.i >= tok.i - 3 and t.lower_ not in _QUANTIFIERS
         ]
+        if lemma in _PEOPLE_NAMED_BEFORE and not mods:
+            continue  # "the sisters", "the two men": the people the story has named, no group of their own
         start = min([tok.i, *(m.left_edge.i for m in mods)])
         by_head.setdefault(tok.lemma_.lower(), []).append(doc[start : tok.i + 1])
     return _named_in_two_sentences(by_head)
@@ -778,10 +787,18 @@ _NEWSROOM_VERBS = frozenset("reach contact verify confirm ask seek attempt try".
 
 def _quoted_title(text: str, start: int, end: int) -> bool:
     """A name that is all of a quotation (``the film "Vera Drake"``): a title or nickname, not a mention."""
-    if start == 0 or text[start - 1] not in _OPENING_MARKS:
+    if start > 0 and text[start - 1] in _OPENING_MARKS:
+        rest = text[end : end + 2].lstrip(",.!?")
+        return bool(rest) and rest[0] in _CLOSING_MARKS
+    # The end of a title in Title Case: Journey's "Don't Stop Believin'."
+    rest = text[end : end + 4].lstrip("'’,.!?")
+    if not rest or rest[0] not in '"”':
         return False
-    rest = text[end : end + 2].lstrip(",.!?")
-    return bool(rest) and rest[0] in _CLOSING_MARKS
+    opened = max(text.rfind('"', max(0, start - 60), start), text.rfind("“", max(0, start - 60), start))
+    if opened < 0:
+        return False
+    words = text[opened + 1 : end].split()
+    return len(words) <= 8 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
 
 
 def _adjectival(ent: Span) -> bool:

@@ -38,8 +38,8 @@ from spacy.tokens import Doc, Span, Token
 from summarizer.lexicon import Gender, Lexicon
 from summarizer.nlp import Parsed
 from summarizer.quotemarks import QuoteSpan
-from summarizer.roles import ABBREVIATED_TITLES, ROLE_NOUNS
-from summarizer.sentences import sentence_at
+from summarizer.roles import ABBREVIATED_TITLES, ROLE_NOUNS, person_noun
+from summarizer.sentences import SentSpan, sentence_at
 
 SPEECH_VERBS = frozenset(
     """say tell add warn write tweet state explain note argue claim insist ask declare announce reply
@@ -525,6 +525,8 @@ def attribute(parsed: Parsed, quotes: list[QuoteSpan], coref: Coref) -> list[Att
             pass
         elif cue is not None:
             result = _from_cue(coref, cue, q)
+        elif (lead := _lead_in(doc, coref, sents, k, q)) is not None:
+            result = _from_cue(coref, lead, q)
         elif out and para - prev_para <= 1 and out[-1].speaker:
             result = Attribution(out[-1].speaker, out[-1].named, -1)
         elif k >= 0:
@@ -537,6 +539,31 @@ def attribute(parsed: Parsed, quotes: list[QuoteSpan], coref: Coref) -> list[Att
         out.append(result or Attribution(None, False, -1))
         prev_para = para
     return out
+
+
+def _lead_in(doc: Doc, coref: Coref, sents: tuple[SentSpan, ...], k: int, q: QuoteSpan) -> Token | None:
+    """The main verb of the sentence right before a quote that opens a sentence, when it is a speech verb.
+
+    ``Its dispatchers were overloaded, the sheriff posted on Facebook. "We are asking you ..."``: the
+    sheriff, not whoever was quoted before.
+    """
+    if k < 1 or coref.text[sents[k - 1].end_char : q.open_mark].strip():
+        return None
+    before = sents[k - 1]
+    root = next((t for t in doc[before.start : before.end] if t.dep_ == "ROOT"), None)
+    if root is None or not _is_speech_verb(root) or coref.in_quote(root.idx):
+        return None
+    # Someone said it: a named person or body, or a he/she, or a noun for a person; not "I" in a quote
+    # whose marks were lost, nor "The fact ...".
+    subj = _subject(root)
+    if subj is None or not (
+        subj.i in coref.span_start
+        or subj.lower_ in ("he", "she")
+        or subj.ent_type_ in ("PERSON", "ORG")
+        or (subj.pos_ == "NOUN" and person_noun(subj.lemma_.lower()))
+    ):
+        return None
+    return root
 
 
 _NAMING = ("PERSON", "ORG", "GPE", "NORP")
@@ -575,6 +602,8 @@ def _after_colon(coref: Coref, q: QuoteSpan) -> Attribution | None:
     return None
 
 
+#: Subjects that are the speakers themselves, in their own words.
+_SPEAKING = frozenset({"i", "we", "you"})
 #: Subjects that never name who speaks.
 _NOBODY = frozenset({"that", "this", "it", "which", "what"})
 #: Speech verbs whose object is the hearer, never the speaker.
@@ -615,6 +644,19 @@ def _adjacent_name(doc: Doc, cue: Token, q: QuoteSpan) -> Token | None:
 
 
 def _from_cue(coref: Coref, cue: Token, q: QuoteSpan) -> Attribution:
+    # "Lindsey added a comment, CNN affiliate KBTX reported": the words are the inner speaker's.
+    inner = [
+        c
+        for c in cue.children
+        if c.dep_ == "ccomp"
+        and _is_speech_verb(c)
+        and not _inside(c, q)
+        and not coref.in_quote(c.idx)
+        and any(s.dep_ in _SUBJECT_DEPS and s.lower_ not in _NOBODY | _SPEAKING for s in c.children)
+        and not (c.sent.start_char <= q.open_mark < c.sent.end_char)  # a quote of its own sentence: the cue's
+    ]
+    if inner:
+        cue = inner[0]
     subj = _subject(cue)
     if subj is not None and subj.lower_ in ("who", "that", "which") and subj.head.dep_ == "relcl":
         subj = subj.head.head  # "Louisa Ermelino, who said ...": the relative clause's antecedent

@@ -119,6 +119,9 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
     ents = _join_org_of_place(doc, ents, lexicon)
     ents = _join_listed(doc, ents)
     ents = _propagate(doc, ents, lexicon)
+    ents = _hyphen_joined(doc, ents, lexicon)
+    places = {e.text for e in ents if _place_taken_for_people(e, lexicon)}
+    ents = [Span(doc, e.start, e.end, label="GPE") if e.label_ == "NORP" and e.text in places else e for e in ents]
     ents = _people_called_by_surname(doc, ents, lexicon)
     if sports:
         ents = _teams(doc, text, ents, lexicon)
@@ -186,6 +189,61 @@ def _unjoin(doc: Doc, text: str, ents: list[Span]) -> list[Span]:
     return out
 
 
+#: How the names of peoples end ("Venezuelan", "Iraqi", "Danish", "Yemeni", "New Yorker").
+_DEMONYM_END = re.compile(r"(?:an|ese|ish|i|ic|ch|er|ite|ot|ard|ek|ene)s?$")
+#: Prepositions of place after which a lone proper noun is a place ("in Martinique").
+_PLACE_PREPS = frozenset({"in", "off", "near", "at", "across"})
+
+
+def _place_taken_for_people(ent: Span, lexicon: Lexicon) -> bool:
+    """``officials in Martinique`` tagged a people (NORP): a place, there and everywhere in the article.
+
+    A one-word proper noun that is no demonym, after a preposition of place (``in``, ``off``), is a place.
+    """
+    if ent.label_ != "NORP" or len(ent) != 1 or ent[0].tag_ != "NNP" or _DEMONYM_END.search(ent[0].lower_):
+        return False
+    entry = lexicon.gazetteer.get(ent[0].lower_)
+    if entry is not None and entry.kind == "demonym":
+        return False
+    tok = ent[0]
+    return tok.dep_ == "pobj" and tok.head.lower_ in _PLACE_PREPS
+
+
+def _hyphen_joined(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:
+    """``Bergen-Belsen`` tagged a place and a person, or a place and nothing: one name, written as one word.
+
+    A name joined to a place is a place (``Alsace-Lorraine``); to an organisation, an organisation. Two
+    names of one kind joined are two actors (``US-China talks``, ``the Clinton-Trump debate``).
+    """
+
+    def joined(i: int) -> bool:  # token i is a hyphen written between two words
+        return doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_
+
+    ordered = sorted(ents, key=lambda e: e.start)
+    taken = {i for e in ordered for i in range(e.start, e.end)}
+
+    def bare_name(i: int) -> bool:
+        tok = doc[i]
+        return tok.is_title and tok.is_alpha and i not in taken and lexicon.gazetteer.get(tok.lower_) is None
+
+    out: list[Span] = []
+    for ent in ordered:
+        prev = out[-1] if out else None
+        if prev is not None and ent.start == prev.end + 1 and joined(prev.end) and prev.label_ != ent.label_:
+            labels = {prev.label_, ent.label_}
+            label = "GPE" if labels & {"GPE", "LOC"} else "ORG" if "ORG" in labels else prev.label_
+            out[-1] = Span(doc, prev.start, ent.end, label=label)
+            continue
+        start, end = ent.start, ent.end
+        if ent.label_ in ("GPE", "LOC", "ORG", "FAC"):
+            if end + 1 < len(doc) and joined(end) and bare_name(end + 1):
+                end += 2
+            if start >= 2 and joined(start - 1) and bare_name(start - 2):
+                start -= 2
+        out.append(ent if (start, end) == (ent.start, ent.end) else Span(doc, start, end, label=ent.label_))
+    return out
+
+
 def _written_alone(doc: Doc, text: str, ent: Span, head: str) -> bool:
     """``head`` is written elsewhere in the article without the ``for ...`` that follows it here.
 
@@ -225,6 +283,17 @@ def _trim(doc: Doc, ent: Span, lexicon: Lexicon) -> Span | None:
         start = first if first < start else start + 1
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
+    # "arm - Diageo Chateau & Estate Wines": a common word the model took in before a name.
+    while (
+        end - start > 1
+        and doc[start].is_lower
+        and doc[start].is_alpha
+        and doc[start].lower_ not in NAME_PARTICLES
+        and any(t.is_title or t.is_upper for t in doc[start + 1 : end])
+    ):
+        start += 1
+        while start < end and doc[start].text in ("-", ":", ",", "–", "—"):
+            start += 1
     label = ent.label_
     if label in ("PERSON", "ORG"):
         # "Defender Hassan Abbas", "General Antoine Lahd", "Goalkeepers - Bogdan Stelea": the name only,

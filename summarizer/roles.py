@@ -29,7 +29,7 @@ from summarizer.entities import ORG_NOUNS, TITLE_WORDS, person_word
 
 #: Forms of address: never a role, and cut from the front of one ("Mr", "Sir", "Lord", "Dr").
 HONORIFICS = frozenset(
-    "mr mr. mrs mrs. ms ms. miss sir dame dr dr. lord lady prof prof. rev rev. mx mx. mister madam".split()
+    "mr mr. mrs mrs. ms ms. miss sir dame dr dr. lord lady prof prof. rev rev. mx mx. mister madam sheikh".split()
 )
 _ROLE_STOP_PREPS = frozenset({"in", "at", "for", "on", "during", "with", "from", "to", "after", "before", "since"})
 _POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its"})
@@ -183,6 +183,15 @@ def _trim(tokens: list[Token], owner: Owner | None) -> str | None:
             break
         if owner is not None and tok.lower_ in _POSSESSIVE_PRONOUNS:
             words.append(owner(tok) + tok.whitespace_)
+        elif (
+            not words
+            and tok.is_sent_start
+            and tok.is_title
+            and not tok.ent_type_
+            and tok.lower_ not in TITLE_WORDS
+            and (tok.pos_ == "NOUN" or tok.lower_ in ROLE_NOUNS)
+        ):
+            words.append(tok.lower_ + tok.whitespace_)  # "Sprinter Michelle Collins ...": capital for the sentence
         else:
             words.append(tok.text_with_ws)
     return clean_role("".join(words))
@@ -225,6 +234,10 @@ def _premodifier(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
     while tokens and tokens[0].ent_iob_ == "I" and tokens[0].i > 0:
         # Never from the middle of a name: "Forum for the Future director", not "Future director".
         tokens.insert(0, doc[tokens[0].i - 1])
+    # "relocating King and DJ partner Joel Ross": another person and a conjunction end the title.
+    cut = [k for k, t in enumerate(tokens) if t.dep_ == "cc" or t.ent_type_ == "PERSON"]
+    if cut:
+        tokens = tokens[cut[-1] + 1 :]
     while tokens and tokens[0].dep_ == "det":
         tokens.pop(0)
     if any(t.text in '"“”()' for t in tokens):
@@ -381,6 +394,8 @@ def _copula(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
         attrs = [c for c in verb.children if c.dep_ == "attr" and c.pos_ == "NOUN" and not c.ent_type_]
         # Not "would be the most pro-gay candidate" (a hypothesis) nor "is not a ...".
         hedged = any(c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in verb.children)
+        # "is such a dad", "quite a character": a judgement of the person, not what they are.
+        hedged = hedged or any(c.dep_ == "predet" for a in attrs[:1] for c in a.children)
         if attrs and not hedged and attrs[0].tag_ == "NN" and _names_a_person(attrs[0]):
             attr = attrs[0]
             # "a father of seven", "a member of the council": the "of" belongs to the role.

@@ -640,3 +640,77 @@ def test_a_short_form_of_an_organisations_name_merges_into_the_full_one(actors_o
         "Trust said fans were angry."
     )
     assert "Manchester United" in trust  # the supporters' trust is a body of its own
+
+
+def test_a_place_written_with_a_hyphen_is_one_place_and_a_house_named_after_someone_no_person(actors_of) -> None:
+    actors = actors_of(
+        "Survivors of the Bergen-Belsen concentration camp met on Sunday. Anne Frank died at Bergen-Belsen in "
+        "1945, researchers at the Anne Frank House said. Anne and her sister Margot Frank were sent to the camp "
+        "in 1944. The sisters endured roll calls in the cold. Anne was 15."
+    )
+    assert actors["Bergen-Belsen"].kind == "place"  # type: ignore[attr-defined]
+    assert "Bergen" not in actors and "Belsen" not in actors
+    assert actors["Anne Frank House"].kind == "organization"  # type: ignore[attr-defined]
+    assert "Anne" in actors["Anne Frank"].aliases and "Anne" not in actors  # type: ignore[attr-defined]
+    assert "sisters" not in actors  # the two sisters the story names, no group of their own
+    two = actors_of("US-China talks resumed in Geneva on Monday. The US said progress was made, and China agreed.")
+    assert {"United States", "China"} <= set(two)  # two countries joined by a hyphen stay two
+
+
+def test_sheikh_is_an_honorific_not_a_role(actors_of) -> None:
+    actors = actors_of(
+        '"He was very quiet," recalls Sheikh Khalif Abdi Hussein, the principal at the school. Sheikh Khalif '
+        "insists his school has nothing to do with the attack."
+    )
+    assert actors["Khalif Abdi Hussein"].role == "principal at the school"  # type: ignore[attr-defined]
+    assert "Sheikh Khalif" not in actors and "Khalif" not in actors
+
+
+def test_a_name_that_takes_which_is_no_person_nor_its_arm_named_after_a_place(actors_of) -> None:
+    actors = actors_of(
+        "Diageo has agreed to buy the Californian winemaker Chalone for $260m. Diageo, which is listed on the "
+        'London Stock Exchange, said the deal would close in March. "It is a growth opportunity," said Diageo '
+        "North America president Ivan Menezes. Diageo said it expects approval soon."
+    )
+    assert actors["Diageo"].kind == "organization"  # type: ignore[attr-defined]
+    assert actors["Diageo North America"].kind == "organization"  # type: ignore[attr-defined]
+    arm = actors_of("Diageo already has a US winemaking arm - Diageo Chateau & Estate Wines. The arm grew fast.")
+    assert "Diageo Chateau & Estate Wines" in arm
+
+
+def test_a_judgement_is_no_role_and_a_platform_no_person(actors_of) -> None:
+    actors = actors_of(
+        "Deion Sanders is such a dad. The NFL legend called out his son on Twitter on Monday. His Twitter "
+        "followers loved it."
+    )
+    assert actors["Deion Sanders"].role is None  # type: ignore[attr-defined]
+    assert actors["Twitter"].kind == "organization"  # type: ignore[attr-defined]
+
+
+def test_a_title_before_a_name_stops_at_another_name_and_a_conjunction(actors_of) -> None:
+    actors = actors_of(
+        "That change involved ejecting previous host Wes Butters and relocating King and DJ partner Joel Ross "
+        "from their weekend slot. Ross said the show would change."
+    )
+    assert actors["Joel Ross"].role == "DJ partner"  # type: ignore[attr-defined]
+
+
+def test_a_sentences_capital_is_not_kept_on_a_role(actors_of) -> None:
+    actors = actors_of("Sprinter Kelli White has received a two-year ban. White said she would appeal.")
+    assert actors["Kelli White"].role == "sprinter"  # type: ignore[attr-defined]
+
+
+def test_a_lone_name_tagged_a_people_where_a_place_stands_is_a_place(actors_of) -> None:
+    actors = actors_of(
+        "French customs officers have seized two tons of cocaine off the coast of Martinique. The drugs were "
+        "found on a sailboat, officials in Martinique said."
+    )
+    assert actors["Martinique"].kind == "place"  # type: ignore[attr-defined]
+
+
+def test_a_name_ending_a_title_case_quotation_is_a_title(actors_of) -> None:
+    actors = actors_of(
+        "He picks a song on the jukebox: Journey's \"Don't Stop Believin'.\" As the music plays, Tony Soprano "
+        "waits in a booth."
+    )
+    assert "Stop Believin" not in actors and "Tony Soprano" in actors

@@ -153,3 +153,20 @@ def test_who_is_prompted_to_respond_speaks_not_what_prompted_it(speakers) -> Non
 def test_a_demonstrative_subject_is_never_the_speaker(speakers) -> None:
     text = 'The board met on Monday. That led to reports saying "the company will be sold before the summer".'
     assert all(speaker is None or speaker.lower() != "that" for speaker, _named in speakers(text))
+
+
+def test_a_comment_reported_by_a_station_is_the_commenters(speakers) -> None:
+    text = (
+        "Dr. Jane Moss posted a photo on Monday. Moss added a comment, local station WXYZ reported. "
+        '"What a great day for a hunt, the best of the year."'
+    )
+    assert speakers(text) == [("Jane Moss", True)]
+
+
+def test_the_sentence_that_leads_into_a_quote_names_its_speaker(speakers) -> None:
+    text = (
+        'Mark Jones praised the clinic on Monday. "It has served us well for years," Jones said. Its phone '
+        'lines were overloaded with calls, the sheriff posted on Facebook. "We are asking you to please take '
+        'it easy on our dispatchers."'
+    )
+    assert [s for s, _n in speakers(text)] == ["Mark Jones", "the sheriff"]
