@@ -115,6 +115,11 @@ _PEOPLE = re.compile(
     r"europeans|africans|asians|latinos|democrats|republicans|conservatives|liberals|moderates|"
     r"billionaires|athletes|stars|workers|judges|lawyers|doctors|nurses|victims|survivors|protesters))$"
 )
+#: Feasts and holidays: days, never actors ("Easter Triduum", "Maundy Thursday").
+_FEASTS = frozenset(
+    """easter christmas thanksgiving ramadan eid hanukkah hanukah diwali passover lent advent pentecost
+    halloween maundy triduum epiphany""".split()
+)
 #: Last words of the names of events and competitions (not participants themselves).
 _EVENT_HEADS = frozenset(
     """marathon day convention cup championship championships games olympics olympiad festival awards
@@ -339,11 +344,9 @@ def _called_organisation(ent: Span) -> bool:
     doc = ent.doc
     before = doc[ent.start - 1] if ent.start > 0 else None
     after = doc[ent.end] if ent.end < len(doc) else None
+    # The noun right before the name, however the parser hung them ("the state-run oil company Petrobras").
     return (
-        before is not None
-        and before.tag_ == "NN"
-        and before.lemma_.lower() in _CALLED_ORG
-        and (before.head.i == root.i or root.head.i == before.i)
+        before is not None and before.tag_ == "NN" and before.is_lower and before.lemma_.lower() in _CALLED_ORG
     ) or (
         after is not None
         and after.tag_ == "NN"
@@ -819,6 +822,8 @@ def _is_actor(draft: Draft, lexicon: Lexicon, speakers: set[str]) -> bool:
     name = draft.name
     if sum(c.isalpha() for c in name) < 2:
         return False  # "X."
+    if set(name.lower().split()) & _FEASTS:
+        return False  # "Easter", "Easter Sunday", "Christmas Eve": a day of the calendar
     if " " in name and name.split()[-1].lower() in MACHINE_NOUNS and name not in speakers:
         return False  # "James Webb Space Telescope", "Large Hadron Collider": instruments, not participants
     if draft.kind != "place" and name.split()[-1].lower() in _EVENT_HEADS and " " in name:

@@ -122,6 +122,7 @@ def fix_entities(doc: Doc, lexicon: Lexicon) -> None:
     ents = _hyphen_joined(doc, ents, lexicon)
     places = {e.text for e in ents if _place_taken_for_people(e, lexicon)}
     ents = [Span(doc, e.start, e.end, label="GPE") if e.label_ == "NORP" and e.text in places else e for e in ents]
+    ents = [_honoured(doc, e) for e in ents]
     ents = _people_called_by_surname(doc, ents, lexicon)
     if sports:
         ents = _teams(doc, text, ents, lexicon)
@@ -563,6 +564,18 @@ def _join_listed(doc: Doc, ents: list[Span]) -> list[Span]:
 
 
 _HONOURED = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"})
+
+
+def _honoured(doc: Doc, ent: Span) -> Span:
+    """``Mr Toshitsune`` tagged an organisation: a name after Mr, Mrs, Ms or Miss is a person's."""
+    if (
+        ent.label_ in ("ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT")
+        and len(ent) <= 3
+        and ent.start > 0
+        and doc[ent.start - 1].lower_.rstrip(".") in ("mr", "mrs", "ms", "miss")
+    ):
+        return Span(doc, ent.start, ent.end, label="PERSON")
+    return ent
 
 
 def _people_called_by_surname(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:

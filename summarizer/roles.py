@@ -83,14 +83,21 @@ ABBREVIATED_TITLES = {
 Owner = Callable[[Token], str]
 
 
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today".split())
+_DETERMINERS = frozenset("the a an his her their its this that these those our my your".split())
+
+
 def clean_role(role: str | None) -> str | None:
     """A role as shown: no leading article or honorific, no age alone, something a reader reads as a role."""
     if not role:
         return None
     role = role.strip(" ,;:-–—")
     words = role.split()
-    while words and (words[0].lower() in ("the", "a", "an") or words[0].lower() in HONORIFICS):
+    # "On Monday school inspection chief David Bell": the day is the sentence's, not the role's.
+    while words and (words[0].lower() in ("the", "a", "an", *_DAYS) or words[0].lower() in HONORIFICS):
         words.pop(0)
+    if len(words) > 1 and words[0].endswith("ing") and words[0].islower() and words[1].lower() in _DETERMINERS:
+        return None  # "bringing the bribery investigation": a verb and its object, no role
     role = " ".join(words)
     if not role or len(words) > _MAX_ROLE_WORDS or not any(c.isalpha() for c in role):
         return None

@@ -8,7 +8,8 @@ would flag, from the sentence's text alone (the audit script runs it on any summ
   ``Still``, ``As a result``, ``The latter`` ...);
 - ``pronoun``: its subject is a pronoun or a demonstrative with nothing in the sentence to refer to
   (``He said ...``, ``That report describes ...``, ``In a statement, she ...``, a quotation ``he
-  said``); ``It is hard to ...``
+  said``), or its opening phrase refers back (``In his twenties he ...``, ``For most of those years,``);
+  ``It is hard to ...``
   (an empty ``it``) and ``This week`` (a time) are fine;
 - ``question``: a question or teaser (``So what can we make of it?``);
 - ``half-quote``: an opening or closing quotation mark without its pair, so half of a quotation;
@@ -53,6 +54,11 @@ _WHOLE_QUOTATION = re.compile(r"^[\"“][^\"“”]{3,}[\"”]")
 _BY_PRONOUN = re.compile(
     r"\s*,?\s*(?:(?:he|she|they)\s+(?:said|says|added|adds|told|tells|wrote|writes|asked|explained|continued|"
     r"insisted|argued|recalled|noted|warned)|(?:said|says|added|adds)\s+(?:he|she|they))\b"
+)
+#: An opening phrase that refers back: "In his twenties he battled ...", "For most of those years, ...".
+_BACK_OPENER = re.compile(
+    r"^(?:In|At|On|By|After|Before|During|For|Since|Until|Within|Over|Throughout|Despite)\s+"
+    r"(?:([^,]{1,40}?),?\s+(?:he|she|they)\s|[^,]{0,25}?\b(?:those|these)\b[^,]{0,25},)"
 )
 _TIME_DEMONSTRATIVE = re.compile(
     r"^(?:This|That|These|Those)\s+(?:year|week|month|morning|afternoon|evening|night|weekend|season|"
@@ -160,6 +166,10 @@ def _pronoun_subject(text: str) -> bool:
     bare = text.lstrip("\"“‘'")
     if _SUBJECT_PRONOUN.match(bare):
         return not (_EMPTY_IT.match(bare) or _TIME_DEMONSTRATIVE.match(bare) or _THERE_IS.match(bare))
+    back = _BACK_OPENER.match(bare)
+    # Not "In a speech in Ohio, she ..." when the opening phrase names someone: "After Obama won, he ...".
+    if back and not (back.group(1) and any(w[:1].isupper() for w in back.group(1).split())):
+        return True
     late = _LATE_PRONOUN.match(bare)
     # "When Liana Barrientos was 23, she ...": the opening phrase names who the pronoun is.
     return late is not None and not any(w[:1].isupper() for w in late.group().split()[1:])

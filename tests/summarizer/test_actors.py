@@ -714,3 +714,34 @@ def test_a_name_ending_a_title_case_quotation_is_a_title(actors_of) -> None:
         "waits in a booth."
     )
     assert "Stop Believin" not in actors and "Tony Soprano" in actors
+
+
+def test_a_day_or_a_verb_and_its_object_is_no_role(actors_of) -> None:
+    bell = actors_of("On Monday school inspection chief David Bell accused some schools of failing pupils.")
+    assert bell["David Bell"].role == "school inspection chief"  # type: ignore[attr-defined]
+    from summarizer.roles import clean_role
+
+    assert clean_role("bringing the bribery investigation") is None
+    assert clean_role("managing director") == "managing director"
+
+
+def test_a_name_after_mr_is_a_persons_and_a_name_after_a_noun_for_a_company_a_companys(actors_of) -> None:
+    actors = actors_of(
+        "The 101-year-old Torao Toshitsune eats raw fish every day. Mr Toshitsune keeps a regular routine. "
+        "Mr Toshitsune wants to outlive everyone, he said."
+    )
+    assert actors["Torao Toshitsune"].kind == "person"  # type: ignore[attr-defined]
+    firm = actors_of(
+        "Brazilian police have arrested the treasurer of the ruling Workers' Party, bringing the bribery "
+        "investigation at the state-run oil company Petrobras a step closer to President Dilma Rousseff. "
+        "Petrobras said it was cooperating. The probe into Petrobras widened on Tuesday."
+    )
+    assert firm["Petrobras"].kind == "organization"  # type: ignore[attr-defined]
+
+
+def test_a_feast_is_no_actor(actors_of) -> None:
+    actors = actors_of(
+        "Easter is unique on the Christian calendar. Many churches mark Easter Sunday with a vigil, the "
+        "Archbishop of Canterbury, Justin Welby, said. Easter Triduum begins on Thursday."
+    )
+    assert not {"Easter", "Easter Sunday", "Easter Triduum"} & set(actors)

@@ -28,6 +28,12 @@ from summarizer.standalone import problems, summary_problems
         ("“It is over,” Smith said on Monday.", ()),  # the quotation's own pronoun is its speaker's
         ("“We will win,” said the mayor of Riverton.", ()),
         ("It was a brutal attack on a quiet town.", ("pronoun",)),
+        ("In his twenties he battled tuberculosis for eight years.", ("pronoun",)),
+        ("In 2010 he moved to Paris with his family.", ("pronoun",)),
+        ("For most of those years, the money lay at the bottom of the Atlantic.", ("pronoun",)),
+        ("In his speech, Obama said the war was over.", ()),
+        ("After Obama won, he thanked his volunteers.", ()),
+        ("After her arrest, Jones was released on bail.", ()),
         ("So what can and should we make of the organization?", ("connective", "question")),
         ("Who will pay for the new stadium?", ("question",)),
         ("“My personal speech has led to grave social consequences.", ("half-quote",)),
