@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from summarizer.entities import BODY_HEADS, NAME_PARTICLES
+from summarizer.entities import BODY_HEADS, NAME_PARTICLES, TITLE_WORDS
 from summarizer.lexicon import Lexicon
 from summarizer.model import ActorKind
 from summarizer.roles import HONORIFICS
@@ -195,12 +195,16 @@ class Merger:
                 d.kind = "place"
                 d.roles = []
                 continue
-            given = self.lexicon.gender_of_first_name(words[0]) and words[0].lower() not in self.lexicon.gazetteer
+            given = (
+                self.lexicon.gender_of_first_name(words[0])
+                and words[0].lower() not in self.lexicon.gazetteer
+                and words[0].lower() not in TITLE_WORDS  # "Major League Baseball"
+            )
             if len(words) > 2 and not given and not d.roles and self._ends_with_place(words):
                 d.kind = "organization"  # "Diageo North America", "Barclays Capital UK": a firm's arm
                 continue
             # "Supreme Court" tagged a person; "Anne Frank House", "Andy Warhol Museum": named after one.
-            if (len(words) > 1 and words[-1].lower() in BODY_HEADS and not given) or (
+            if (len(words) > 1 and any(w.lower() in BODY_HEADS for w in words[1:]) and not given) or (
                 len(words) > 2 and words[-1].lower() in _NAMED_AFTER_SOMEONE
             ):
                 d.kind = "organization"

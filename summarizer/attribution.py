@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span, Token
 from summarizer.lexicon import Gender, Lexicon
 from summarizer.nlp import Parsed
 from summarizer.quotemarks import QuoteSpan
-from summarizer.roles import ABBREVIATED_TITLES, ROLE_NOUNS, person_noun
+from summarizer.roles import ABBREVIATED_TITLES, KIN_NOUNS, ROLE_NOUNS, person_noun
 from summarizer.sentences import SentSpan, sentence_at
 
 SPEECH_VERBS = frozenset(
@@ -113,8 +113,24 @@ def _fullest(persons: list[Span], name: str, at: int | None = None) -> str:
     candidates = [e for e in persons if len(e) > 1 and len(e.text.split()) <= 4 and e.text.split()[-1] == name]
     if not candidates:
         return name
+    # "Louis Jordan ... His father, Frank Jordan, told CNN ... Jordan said": a relative brought in by
+    # kin is called by first name or kin; the surname alone stays with the one the story is about.
+    first: dict[str, Span] = {}
+    for e in candidates:
+        first.setdefault(e.text, e)
+    relatives = {text for text, e in first.items() if _kin_of_someone(e)}
+    if relatives and len(relatives) < len(first):
+        candidates = [e for e in candidates if e.text not in relatives]
     before = [e for e in candidates if at is not None and e.start_char < at]
     return (before[-1] if before else candidates[0]).text
+
+
+def _kin_of_someone(ent: Span) -> bool:
+    """``His father, Frank Jordan``, ``her sister Margot Frank``: a name given as someone's relative."""
+    root = ent.root
+    if root.dep_ == "appos" and root.head.lemma_.lower() in KIN_NOUNS:
+        return True
+    return ent.start > 0 and ent.doc[ent.start - 1].lemma_.lower() in KIN_NOUNS
 
 
 def _is_speech_verb(tok: Token) -> bool:
@@ -146,6 +162,8 @@ class Coref:
         self.resolved: dict[int, str] = {}
         #: Resolved descriptions ("the Chelsea star"): head token index -> (fullest name, description).
         self.described: dict[int, tuple[str, str]] = {}
+        #: Titles alone ("the governor") resolved to the one person given them: head token -> the name.
+        self.titles_at: dict[int, str] = {}
         self._resolve_all()
 
     def pronoun_counts(self) -> dict[str, int]:
@@ -246,6 +264,9 @@ class Coref:
             if found is not None:
                 ent, name = found
                 root = ent.root
+                # "His father, Frank Jordan, told ...": a name in apposition to the subject is the subject.
+                if root.dep_ == "appos" and root.head.dep_ in _SUBJECT_DEPS:
+                    root = root.head
                 subject = root.dep_ in _SUBJECT_DEPS
                 self.mentions.append(
                     _Mention(
@@ -264,28 +285,35 @@ class Coref:
             tok = doc[i]
             if tok.dep_ in _SUBJECT_DEPS and not self.in_quote(tok.idx):
                 description = None if tok.lower_ in ("he", "she") else _description(doc, tok)
-                if tok.lower_ in ("he", "she") or description is not None:
-                    if description is None:
-                        referent = self.antecedent(tok)
+                titled = self._bare_title(tok) if description is None and tok.lower_ not in ("he", "she") else None
+                referent: str | None = None
+                if titled is not None:
+                    # "... called on Republican Gov. Asa Hutchinson to veto the bill, the governor held a news
+                    # conference": the one person the article gives that title.
+                    referent = titled
+                elif tok.lower_ in ("he", "she"):
+                    referent = self.antecedent(tok)
+                elif description is not None:
+                    referent = self.titled(tok) or self.described_referent(tok)
+                if referent is not None:
+                    if titled is not None:
+                        self.titles_at[i] = referent
+                    elif description is None:
+                        self.resolved[i] = referent
                     else:
-                        referent = self.titled(tok) or self.described_referent(tok)
-                    if referent is not None:
-                        if description is None:
-                            self.resolved[i] = referent
-                        else:
-                            self.described[i] = (referent, description)
-                        self.mentions.append(
-                            _Mention(
-                                tok.idx,
-                                self._sent_of(tok.idx),
-                                referent,
-                                True,
-                                _is_speech_verb(tok.head),
-                                False,
-                                _main_clause(tok),
-                                tok.head.lemma_ == "say",
-                            )
+                        self.described[i] = (referent, description)
+                    self.mentions.append(
+                        _Mention(
+                            tok.idx,
+                            self._sent_of(tok.idx),
+                            referent,
+                            True,
+                            _is_speech_verb(tok.head),
+                            False,
+                            _main_clause(tok),
+                            tok.head.lemma_ == "say",
                         )
+                    )
             i += 1
 
     def described_referent(self, head: Token) -> str | None:
@@ -333,6 +361,20 @@ class Coref:
         if pronoun.i in self.resolved:
             return self.resolved[pronoun.i]
         want = _GENDERED.get(pronoun.lower_)
+        # "the governor held a news conference and announced he would not sign": who says what they will
+        # do is "he" (the subject of the verb the pronoun's clause completes).
+        if pronoun.dep_ in _SUBJECT_DEPS and pronoun.head.dep_ == "ccomp":
+            verb = pronoun.head.head
+            while (
+                verb.dep_ == "conj"
+                and verb.head.i != verb.i
+                and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+            ):
+                verb = verb.head
+            subj = next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS and c.i < pronoun.i), None)
+            name = self._named_at(subj) if subj is not None and _is_speech_verb(pronoun.head.head) else None
+            if name is not None and (not want or self.gender.get(name, want) == want):
+                return name
         here = self._sent_of(pronoun.idx)
         best: tuple[float, int] | None = None
         best_name: str | None = None
@@ -350,10 +392,32 @@ class Coref:
                 best, best_name = key, m.name
         return best_name
 
-    def titled(self, noun: Token) -> str | None:
-        """The person the article gives the title ``noun`` (``the secretary``), when exactly one."""
+    def _named_at(self, tok: Token) -> str | None:
+        """Who the mention at ``tok`` is, when known: a name, a resolved he/she, a resolved description."""
+        if tok.i in self.span_start:
+            return self.spans[self.span_start[tok.i]][1]
+        if tok.i in self.resolved:
+            return self.resolved[tok.i]
+        if tok.i in self.described:
+            return self.described[tok.i][0]
+        return self.titles_at.get(tok.i)
+
+    def _bare_title(self, noun: Token) -> str | None:
+        """``the governor`` with nothing else: whom the article gives that title, when one person."""
+        lefts = list(noun.lefts)
+        if noun.pos_ != "NOUN" or noun.tag_ != "NN" or len(lefts) != 1 or lefts[0].lower_ != "the":
+            return None
+        if noun.lower_ not in _ROLE_TITLES or any(c.dep_ == "prep" for c in noun.children):
+            return None
+        return self.titled(noun, nearest=True)
+
+    def titled(self, noun: Token, *, nearest: bool = False) -> str | None:
+        """The person the article gives the title ``noun`` (``the secretary``), when exactly one.
+
+        ``nearest``: when several, the one given it in the sentence of ``noun`` or the one before.
+        """
         word = noun.lower_
-        found: set[str] = set()
+        found: dict[str, int] = {}
         for ent, name in self.spans.values():
             if ent.start_char >= noun.idx or self.in_quote(ent.start_char):
                 continue  # '"... play from Damien," said the striker': a name quoted is not the one titled
@@ -366,9 +430,27 @@ class Coref:
             if closes:
                 after = self.doc[ent.end : closes[0]]
             appositive = len(after) > 0 and after[0].text == ","
-            if any(t.lower_ == word for t in before) or (appositive and any(t.lower_ == word for t in after)):
-                found.add(name)
-        return found.pop() if len(found) == 1 else None
+            if any(_title_of(t) == word for t in before) or (appositive and any(t.lower_ == word for t in after)):
+                found[name] = max(found.get(name, -1), ent.start_char)
+        if len(found) == 1:
+            return next(iter(found))
+        if nearest and found:
+            name, at = max(found.items(), key=lambda kv: kv[1])
+            if self._sent_of(noun.idx) - self._sent_of(at) <= 1:
+                return name
+        return None
+
+
+#: Titles one person holds in a story's world, which "the" alone refers back to.
+_ROLE_TITLES = frozenset(
+    """governor senator president chancellor minister secretary mayor premier prosecutor judge ambassador
+    chairman chairwoman commissioner sheriff""".split()
+)
+
+
+def _title_of(tok: Token) -> str:
+    """The title a token writes, abbreviations spelled out (``Gov.`` -> ``governor``)."""
+    return ABBREVIATED_TITLES.get(tok.lower_, tok.lower_).lower()
 
 
 #: How many sentences back a description may reach when the two before it name no one.

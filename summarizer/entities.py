@@ -369,7 +369,8 @@ ORG_NOUNS = frozenset(
 
 #: Last words of the names of public bodies: "Florida Forest Service" is no person nor place.
 BODY_HEADS = ORG_NOUNS | frozenset(
-    "service commission association bureau administration corporation society federation rescue trust corps".split()
+    """service commission association bureau administration corporation society federation rescue trust corps
+    league""".split()
 )
 #: Last words of firms named after people: "John Lewis Partnership".
 _FIRM_WORDS = frozenset("partnership partners associates brothers inc corp ltd llc plc co sons".split())

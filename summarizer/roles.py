@@ -96,6 +96,8 @@ def clean_role(role: str | None) -> str | None:
     # "On Monday school inspection chief David Bell": the day is the sentence's, not the role's.
     while words and (words[0].lower() in ("the", "a", "an", *_DAYS) or words[0].lower() in HONORIFICS):
         words.pop(0)
+    while len(words) > 1 and words[-1].lower() in HONORIFICS:
+        words.pop()  # "dermatologic surgeon Dr. Dendy Engelman": the honorific belongs to the name
     if len(words) > 1 and words[0].endswith("ing") and words[0].islower() and words[1].lower() in _DETERMINERS:
         return None  # "bringing the bribery investigation": a verb and its object, no role
     role = " ".join(words)
@@ -135,7 +137,7 @@ def _expand(word: str) -> str:
 #: A role said of a named person's relation: "Adelson's ...".
 _WHOSE = re.compile(r"^(?:[A-Z][\w.-]*\s+)*[A-Z][\w.-]*['’]s?\s")
 #: Family: the relation that explains why a person is in a story about another.
-_KIN = frozenset(
+KIN_NOUNS = frozenset(
     """wife husband widow widower son daughter brother sister mother father mom dad mum stepson stepdaughter
     stepfather stepmother grandson granddaughter grandfather grandmother cousin uncle aunt nephew niece
     fiance fiancee girlfriend boyfriend partner spouse""".split()
@@ -154,7 +156,7 @@ def best_role(roles: list[str]) -> str | None:
     def specific(role: str) -> tuple[bool, bool, int]:
         words = role.split()
         head = re.split(r"\s+of\s+", role)[0].split()[-1].lower().strip(".")
-        kin = bool(_WHOSE.match(role)) and head in _KIN
+        kin = bool(_WHOSE.match(role)) and head in KIN_NOUNS
         return (kin, len(words) > 1 and (head in _ROLE_WORDS or head.rstrip("s") in _ROLE_WORDS), len(words))
 
     best: str | None = None
@@ -196,7 +198,7 @@ def _trim(tokens: list[Token], owner: Owner | None) -> str | None:
             and tok.is_title
             and not tok.ent_type_
             and tok.lower_ not in TITLE_WORDS
-            and (tok.pos_ == "NOUN" or tok.lower_ in ROLE_NOUNS)
+            and (tok.pos_ in ("NOUN", "ADJ") or tok.lower_ in ROLE_NOUNS)
         ):
             words.append(tok.lower_ + tok.whitespace_)  # "Sprinter Michelle Collins ...": capital for the sentence
         else:

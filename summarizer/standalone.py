@@ -11,6 +11,7 @@ would flag, from the sentence's text alone (the audit script runs it on any summ
   said``), or its opening phrase refers back (``In his twenties he ...``, ``For most of those years,``);
   ``It is hard to ...``
   (an empty ``it``) and ``This week`` (a time) are fine;
+- ``unattributed``: a quotation alone, its speaker named in another sentence;
 - ``question``: a question or teaser (``So what can we make of it?``);
 - ``half-quote``: an opening or closing quotation mark without its pair, so half of a quotation;
 - ``dateline``: a dateline or agency credit left at its start (``WASHINGTON (Reuters) -``);
@@ -30,7 +31,7 @@ from collections.abc import Sequence
 from summarizer.quotemarks import QuoteSpan, find_quote_spans
 
 #: Flaws that only lean on the sentence before: gone when that sentence comes right before in the summary.
-LEANING = frozenset({"pronoun", "connective"})
+LEANING = frozenset({"pronoun", "connective", "unattributed"})
 
 _CONNECTIVE = re.compile(
     r"^[\"“‘']?(?:But|And|Yet|So|Or|Nor|However|Still|Also|Meanwhile|Instead|Then|Moreover|Furthermore|"
@@ -60,6 +61,8 @@ _BACK_OPENER = re.compile(
     r"^(?:In|At|On|By|After|Before|During|For|Since|Until|Within|Over|Throughout|Despite)\s+"
     r"(?:([^,]{1,40}?),?\s+(?:he|she|they)\s|[^,]{0,25}?\b(?:those|these)\b[^,]{0,25},)"
 )
+#: An opening phrase, up to its comma, with a possessive pronoun in it.
+_POSSESSIVE_OPENER = re.compile(r"^([^,\"“”]{0,40}\b(?:his|her|their)\b[^,\"“”]{0,30}),")
 _TIME_DEMONSTRATIVE = re.compile(
     r"^(?:This|That|These|Those)\s+(?:year|week|month|morning|afternoon|evening|night|weekend|season|"
     r"summer|winter|spring|autumn|fall|time|day|decade|century|days|weeks|months|years)\b"
@@ -112,6 +115,9 @@ def problems(sentence: str) -> tuple[str, ...]:
         found.append("connective")
     elif _pronoun_subject(text) and "teaser" not in found:
         found.append("pronoun")
+    whole = _WHOLE_QUOTATION.match(text)
+    if whole and not text[whole.end() :].strip(" .,;:"):
+        found.append("unattributed")  # a quotation alone: whose words?
     if _QUESTION.search(text):
         found.append("question")
     if _half_quote(text):
@@ -166,6 +172,13 @@ def _pronoun_subject(text: str) -> bool:
     bare = text.lstrip("\"“‘'")
     if _SUBJECT_PRONOUN.match(bare):
         return not (_EMPTY_IT.match(bare) or _TIME_DEMONSTRATIVE.match(bare) or _THERE_IS.match(bare))
+    opener = _POSSESSIVE_OPENER.match(bare)
+    if opener and not any(w[:1].isupper() for w in opener.group(1).split()[1:]):
+        # "Just a few days into his trip, a storm capsized his boat": whose trip? Not "In his speech,
+        # Obama said" nor "..., the mayor said": the subject after the comma is whose.
+        after = bare[opener.end() :].split()
+        if after and not after[0][:1].isupper() and after[0] != "the":
+            return True
     back = _BACK_OPENER.match(bare)
     # Not "In a speech in Ohio, she ..." when the opening phrase names someone: "After Obama won, he ...".
     if back and not (back.group(1) and any(w[:1].isupper() for w in back.group(1).split())):

@@ -745,3 +745,12 @@ def test_a_feast_is_no_actor(actors_of) -> None:
         "Archbishop of Canterbury, Justin Welby, said. Easter Triduum begins on Thursday."
     )
     assert not {"Easter", "Easter Sunday", "Easter Triduum"} & set(actors)
+
+
+def test_an_honorific_after_a_role_is_the_names_and_a_league_no_person(actors_of) -> None:
+    actors = actors_of(
+        'Dermatologic surgeon Dr. Dendy Engelman warned of scarring. "There is a real risk," Engelman said. '
+        "Major League Baseball said the game would be played without fans."
+    )
+    assert actors["Dendy Engelman"].role == "dermatologic surgeon"  # type: ignore[attr-defined]
+    assert actors["Major League Baseball"].kind == "organization"  # type: ignore[attr-defined]

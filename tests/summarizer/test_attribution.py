@@ -170,3 +170,35 @@ def test_the_sentence_that_leads_into_a_quote_names_its_speaker(speakers) -> Non
         'it easy on our dispatchers."'
     )
     assert [s for s, _n in speakers(text)] == ["Mark Jones", "the sheriff"]
+
+
+def test_a_shared_surname_stays_with_the_one_the_story_is_about_not_a_relative(speakers) -> None:
+    text = (
+        "That man, Louis Jordan, 37, had an amazing story. His father, Frank Jordan, told reporters that he "
+        'was expecting his son to look different. Frank Jordan said he never gave up. "I had tried to '
+        'collect rainwater, but the waves would splash into the boat," Jordan said.'
+    )
+    assert speakers(text)[-1] == ("Louis Jordan", True)
+
+
+def test_a_name_in_apposition_to_the_subject_is_who_a_pronoun_refers_to(speakers) -> None:
+    text = (
+        "His father, Frank Jordan, told CNN's Jim Sciutto that he was expecting his son to look different. "
+        '"He looked good. He had not lost too much weight," he said.'
+    )
+    assert speakers(text) == [("Frank Jordan", True)]
+
+
+def test_the_title_alone_refers_to_the_one_just_given_it_and_he_to_who_announced(parse, pipeline) -> None:
+    from summarizer.quotes import quotes_with_coref
+
+    parsed = parse(
+        "Indiana Gov. Mike Pence signed a similar law last week. Hours after the company's CEO, Doug McMillon, "
+        "called on Republican Gov. Asa Hutchinson to veto the bill, the governor held a news conference and "
+        "announced he would not sign the legislation."
+    )
+    _quotes, coref = quotes_with_coref(parsed, pipeline.lexicon)
+    he = next(t for t in parsed.doc if t.lower_ == "he")
+    governor = next(t for t in parsed.doc if t.lower_ == "governor")
+    assert coref.titles_at[governor.i] == "Asa Hutchinson"
+    assert coref.resolved[he.i] == "Asa Hutchinson"
