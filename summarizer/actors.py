@@ -244,6 +244,8 @@ def extract_actors(
             add(None, entry.canonical if text_ in acting else text_, "place", at, till, listed=True)
             continue
         if entry is not None and entry.kind == "org":
+            if entry.canonical in _PLATFORMS and _on_platform(ent):
+                continue  # "posted on Twitter", "his Twitter timeline": where it was said, no participant
             add(None, entry.canonical, "organization", at, till, listed=True)
             continue
         if text_.lower() in PARTY_FORMS:
@@ -782,6 +784,20 @@ def _as_medium(doc: Doc, text: str, ent: Span) -> bool:
     if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in _NEWSROOM_VERBS:
         return True  # "CNN Sports has reached out to ...", "CNN could not independently verify ...": reporting
     return text[ent.end_char : ent.end_char + 2].lstrip().startswith(":")  # "CNN: Tell me about ..."
+
+
+#: Social platforms, where people say things; an actor only when the firm itself acts ("Twitter said").
+_PLATFORMS = frozenset(
+    "Twitter Facebook Instagram YouTube TikTok Snapchat WhatsApp Reddit Weibo LinkedIn Tumblr".split()
+)
+
+
+def _on_platform(ent: Span) -> bool:
+    """``on Twitter``, ``via Facebook``, ``a Weibo user``, ``his Twitter timeline``: the platform as a medium."""
+    root = ent.root
+    if root.dep_ in ("compound", "poss", "nmod", "amod") and root.head.i >= ent.end:
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ in ("on", "via", "onto", "across", "to")
 
 
 #: What a newsroom does to report a story: its subject is the outlet at work, not a participant.

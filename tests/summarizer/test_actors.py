@@ -684,7 +684,7 @@ def test_a_judgement_is_no_role_and_a_platform_no_person(actors_of) -> None:
         "followers loved it."
     )
     assert actors["Deion Sanders"].role is None  # type: ignore[attr-defined]
-    assert actors["Twitter"].kind == "organization"  # type: ignore[attr-defined]
+    assert "Twitter" not in actors  # where he said it, neither a person nor a participant
 
 
 def test_a_title_before_a_name_stops_at_another_name_and_a_conjunction(actors_of) -> None:
@@ -754,3 +754,13 @@ def test_an_honorific_after_a_role_is_the_names_and_a_league_no_person(actors_of
     )
     assert actors["Dendy Engelman"].role == "dermatologic surgeon"  # type: ignore[attr-defined]
     assert actors["Major League Baseball"].kind == "organization"  # type: ignore[attr-defined]
+
+
+def test_a_platform_where_something_was_posted_is_no_actor_the_firm_acting_is(actors_of) -> None:
+    actors = actors_of(
+        'The host apologised on Monday. "I shall learn the lesson," he posted on Weibo. The video was still '
+        "on Weibo on Tuesday, and his Weibo followers shared it."
+    )
+    assert "Weibo" not in actors
+    firm = actors_of("Twitter said on Monday it would suspend the accounts. Twitter shares fell 3%.")
+    assert firm["Twitter"].kind == "organization"  # type: ignore[attr-defined]
