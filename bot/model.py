@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from summarizer.model import Actor, Brief, Digest, Story
+from summarizer.standalone import summary_points as points_of
 
 Platform = Literal["slack", "discord", "cli"]
 CommandName = Literal[
@@ -161,6 +162,11 @@ class FeedItem:
 BRIEF_ACTORS = 8
 #: Actors the actors view shows before saying how many more there are (the JSON lists all).
 VIEW_ACTORS = 25
+
+
+def summary_points(brief: Brief) -> list[str]:
+    """A brief's summary as numbered points: a sentence that leans on the one before it continues it."""
+    return points_of(brief.summary)
 
 
 def actors_shown(actors: tuple[Actor, ...], limit: int) -> tuple[tuple[Actor, ...], int]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from summarizer.model import Sentence
 from summarizer.quotemarks import QuoteSpan, find_quote_spans
 
 #: Flaws that only lean on the sentence before: gone when that sentence comes right before in the summary.
@@ -194,3 +195,21 @@ def _half_quote(text: str) -> bool:
         return True
     straight = text.count('"') + len(re.findall(r"(?<!\w)''|''(?!\w)|``", text))
     return straight % 2 == 1
+
+
+def summary_points(sentences: Sequence[Sentence]) -> list[str]:
+    """The summary as a reader's numbered points.
+
+    A sentence that leans on the one before it, which the summary shows right before it, continues that
+    point (``... Christmas. That's in part because ...``) instead of opening one of its own.
+    """
+    points: list[str] = []
+    previous: Sentence | None = None
+    for sentence in sentences:
+        flaws = problems(sentence.text)
+        if previous is not None and sentence.index == previous.index + 1 and flaws and set(flaws) <= LEANING:
+            points[-1] = f"{points[-1]} {sentence.text}"
+        else:
+            points.append(sentence.text)
+        previous = sentence
+    return points

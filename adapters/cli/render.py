@@ -16,6 +16,7 @@ from bot.model import (
     SourcesReply,
     TextReply,
     actors_shown,
+    summary_points,
 )
 from summarizer.model import Actor, Brief, Digest, Quote
 
@@ -39,8 +40,8 @@ def render_text(brief: Brief, width: int = 88) -> str:
     if lines:
         lines.append("")
     lines.append("Summary")
-    for n, s in enumerate(brief.summary, 1):
-        lines.append(textwrap.fill(s.text, width, initial_indent=f"{n:>2}. ", subsequent_indent="    "))
+    for n, point in enumerate(summary_points(brief), 1):
+        lines.append(textwrap.fill(point, width, initial_indent=f"{n:>2}. ", subsequent_indent="    "))
     if brief.quotes:
         lines += ["", "Key quotes"]
         lines += [_quote_line(q, width) for q in brief.quotes]
@@ -60,7 +61,7 @@ def render_markdown(brief: Brief) -> str:
     if a.date:
         out.append(f"*{a.date.isoformat()}*")
     out.append("")
-    out += [f"{n}. {_md_escape(s.text)}" for n, s in enumerate(brief.summary, 1)]
+    out += [f"{n}. {_md_escape(point)}" for n, point in enumerate(summary_points(brief), 1)]
     if brief.quotes:
         out += ["", "### Key quotes", ""]
         for q in brief.quotes:

@@ -22,6 +22,7 @@ from bot.model import (
     TextReply,
     WatchAlert,
     actors_shown,
+    summary_points,
 )
 from summarizer.model import Actor, Brief, Digest, Quote, Story
 
@@ -188,7 +189,7 @@ def render_brief(reply: BriefReply) -> list[Message]:
         if more:
             text = f"… and {more} more, less central to the story."
         return pack(make_embed(title, text, url=url, fields=fields, footer=footer))
-    summary = "\n".join(f"{n}. {s.text}" for n, s in enumerate(brief.summary, 1))
+    summary = "\n".join(f"{n}. {point}" for n, point in enumerate(summary_points(brief), 1))
     fields = [(_who(q), _quote(q)) for q in brief.quotes]
     fields += actor_fields(brief.actors[:BRIEF_ACTORS])
     return pack(make_embed(title, summary, url=url, fields=fields, footer=footer))

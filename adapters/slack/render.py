@@ -26,6 +26,7 @@ from bot.model import (
     TextReply,
     WatchAlert,
     actors_shown,
+    summary_points,
 )
 from summarizer.model import Actor, Brief, Digest, Quote, Story
 
@@ -162,7 +163,7 @@ def render_brief(reply: BriefReply) -> list[Message]:
         if more:
             blocks.append(context(f"… and {more} more, less central to the story."))
     else:
-        summary = "\n".join(f"{n}. {escape(s.text)}" for n, s in enumerate(brief.summary, 1))
+        summary = "\n".join(f"{n}. {escape(point)}" for n, point in enumerate(summary_points(brief), 1))
         blocks += sections(summary)
         if brief.quotes:
             blocks.append({"type": "divider"})

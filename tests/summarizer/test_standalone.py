@@ -79,3 +79,20 @@ def test_summary_sentences_stand_alone(briefer) -> None:
         assert sentence.text in text
     flaws = summary_problems([s.text for s in brief.summary], text)
     assert flaws == [(), (), ()], [s.text for s in brief.summary]
+
+
+def test_a_leaning_sentence_continues_the_point_it_leans_on() -> None:
+    from summarizer.model import Sentence
+    from summarizer.standalone import summary_points
+
+    first = Sentence("Easter resists the culture wars.", 0, 32, 0)
+    leaning = Sentence("That's in part because it is about faith.", 33, 75, 1)
+    apart = Sentence("That's why churches fill up.", 200, 228, 7)
+    alone = Sentence("Churches expect record crowds.", 229, 259, 8)
+    assert summary_points([first, leaning, alone]) == [
+        "Easter resists the culture wars. That's in part because it is about faith.",
+        "Churches expect record crowds.",
+    ]
+    # Not next to each other in the article, or standing alone: points of their own.
+    assert len(summary_points([first, apart])) == 2
+    assert len(summary_points([apart, alone])) == 2
