@@ -562,6 +562,10 @@ def _name_of(coref: Coref, tok: Token) -> tuple[str, bool]:
     doc = coref.doc
     if tok.i in coref.span_start:
         return coref.spans[coref.span_start[tok.i]][1], True
+    # "Her classmate, Nannette Blitz, recalled ...": the description's name is given right after it.
+    for c in tok.children:
+        if c.dep_ == "appos" and c.i in coref.span_start:
+            return coref.spans[coref.span_start[c.i]][1], True
     if tok.i in coref.described:
         # As written, unnamed, as news attribution corpora keep it; the brief names the person it refers to.
         return coref.described[tok.i][1], False

@@ -202,3 +202,11 @@ def test_the_title_alone_refers_to_the_one_just_given_it_and_he_to_who_announced
     governor = next(t for t in parsed.doc if t.lower_ == "governor")
     assert coref.titles_at[governor.i] == "Asa Hutchinson"
     assert coref.resolved[he.i] == "Asa Hutchinson"
+
+
+def test_a_description_with_a_name_in_apposition_speaks_by_that_name(speakers) -> None:
+    text = (
+        "Anne was held at the camp until her death. Her classmate, Nannette Blitz, recalled seeing her there: "
+        '"She was no more than a skeleton by then."'
+    )
+    assert speakers(text) == [("Nannette Blitz", True)]
