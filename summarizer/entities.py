@@ -273,6 +273,17 @@ def _plausible(ent: Span) -> bool:
     )
 
 
+def _body_end(doc: Doc, end: int) -> str:
+    """The last word of a name ending at token ``end``, past a possessive mark."""
+    while end > 0 and doc[end - 1].text in ("'s", "’s", "'", "’"):
+        end -= 1
+    return doc[end - 1].lower_ if end > 0 else ""
+
+
+#: Titles written "<title> of <department>".
+_OF_TITLES = frozenset({"secretary", "secretaries", "minister", "ministers"})
+
+
 def _trim(doc: Doc, ent: Span, lexicon: Lexicon) -> Span | None:
     start, end = ent.start, ent.end
     if doc[start].lower_ in ("of", "for", "and", "&"):
@@ -284,6 +295,8 @@ def _trim(doc: Doc, ent: Span, lexicon: Lexicon) -> Span | None:
         start = first if first < start else start + 1
     while start < end and doc[start].lower_ in ("the", "a", "an"):
         start += 1
+    if end - start == 1 and start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in _OF_TITLES:
+        return None  # "Secretary of State Hillary Clinton": part of her title, no organisation
     # "arm - Diageo Chateau & Estate Wines": a common word the model took in before a name.
     while (
         end - start > 1
@@ -299,7 +312,11 @@ def _trim(doc: Doc, ent: Span, lexicon: Lexicon) -> Span | None:
     if label in ("PERSON", "ORG"):
         # "Defender Hassan Abbas", "General Antoine Lahd", "Goalkeepers - Bogdan Stelea": the name only,
         # and a name after a title is a person's.
-        while end - start > 2 and (doc[start].lower_ in TITLE_WORDS or doc[start].lower_.rstrip("s") in TITLE_WORDS):
+        while (
+            end - start > 2
+            and (doc[start].lower_ in TITLE_WORDS or doc[start].lower_.rstrip("s") in TITLE_WORDS)
+            and _body_end(doc, end) not in BODY_HEADS  # "the State Department's": a body, not a titled person
+        ):
             start += 1
             label = "PERSON"
             while start < end and doc[start].text in ("-", ":", ","):

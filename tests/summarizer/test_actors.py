@@ -764,3 +764,12 @@ def test_a_platform_where_something_was_posted_is_no_actor_the_firm_acting_is(ac
     assert "Weibo" not in actors
     firm = actors_of("Twitter said on Monday it would suspend the accounts. Twitter shares fell 3%.")
     assert firm["Twitter"].kind == "organization"  # type: ignore[attr-defined]
+
+
+def test_the_department_of_a_title_is_neither_an_organisation_nor_a_person(actors_of) -> None:
+    actors = actors_of(
+        "Donors hoped for special treatment by Secretary of State Hillary Clinton. It is fair to ask whether "
+        "the donation influenced the State Department's analysis, Clinton's critics said."
+    )
+    assert actors["Hillary Clinton"].role == "Secretary of State"  # type: ignore[attr-defined]
+    assert "State" not in actors and "Department" not in actors
