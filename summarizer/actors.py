@@ -201,6 +201,7 @@ def extract_actors(
         mentions.append(Mention(text=surface, kind=kind, start=start, end=end, actor=name))
         if span is not None and (kind == "person" or _person_like(surface, lexicon)):
             draft.roles += [r for r in roles_at(doc, span, owner) if r not in draft.roles]
+        if span is not None and kind in ("person", "place"):
             draft.called_organisation = draft.called_organisation or _called_organisation(span)
 
     person_at = {start: name for start, (_span, name) in coref.spans.items()}
@@ -446,6 +447,8 @@ def _kind_from_roles(draft: Draft) -> None:
         draft.work = True  # "the Large Hadron Collider, the ... largest machine": a thing, not a participant
     if draft.kind == "person" and draft.called_organisation and not personal:
         draft.kind = "organization"
+    elif draft.kind == "place" and draft.called_organisation and not draft.gazetteer:
+        draft.kind = "organization"  # "film studio New Line", "the club, Barnsley FC,"
     elif draft.kind != "person" and not draft.gazetteer and any(person_noun(h) for h in heads):
         draft.kind = "person"
     if draft.kind != "person":

@@ -773,3 +773,11 @@ def test_the_department_of_a_title_is_neither_an_organisation_nor_a_person(actor
     )
     assert actors["Hillary Clinton"].role == "Secretary of State"  # type: ignore[attr-defined]
     assert "State" not in actors and "Department" not in actors
+
+
+def test_a_place_the_article_calls_a_company_is_one(actors_of) -> None:
+    actors = actors_of(
+        "The changes were made after film studio New Line expressed concern. Weitz said New Line feared "
+        "that the film would fail in the United States."
+    )
+    assert actors["New Line"].kind == "organization"  # type: ignore[attr-defined]
