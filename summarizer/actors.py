@@ -217,8 +217,8 @@ def extract_actors(
     }
     for ent in coref.ents:  # the article's entities, read once by the coreference
         kind = _KINDS.get(ent.label_)
-        if kind is None:
-            continue
+        if kind is None or _LIKENED.match(text, ent.end_char):
+            continue  # "China's Twitter-like platform", "a Soviet-style purge": a comparison, no actor
         text_ = ent.text
         at, till = ent.start_char, ent.end_char
         if kind == "person" and text_ in acronyms:
@@ -789,6 +789,8 @@ def _as_medium(doc: Doc, text: str, ent: Span) -> bool:
     return text[ent.end_char : ent.end_char + 2].lstrip().startswith(":")  # "CNN: Tell me about ..."
 
 
+#: A name made into an adjective of likeness or manner: "Twitter-like", "Soviet-style".
+_LIKENED = re.compile(r"-(?:like|style|esque|type|inspired|themed)\b")
 #: Social platforms, where people say things; an actor only when the firm itself acts ("Twitter said").
 _PLATFORMS = frozenset(
     "Twitter Facebook Instagram YouTube TikTok Snapchat WhatsApp Reddit Weibo LinkedIn Tumblr".split()
@@ -869,11 +871,11 @@ def _is_actor(draft: Draft, lexicon: Lexicon, speakers: set[str]) -> bool:
     return name.isupper() or lexicon.gender_of_first_name(name) is not None
 
 
-_NUMBERED = re.compile(r"^(.+?)\s+\d{2,}$")
+_NUMBERED = re.compile(r"^(.+?)\s+(?:\d{2,}|[A-Z]{1,3}\d{1,3})$")  # "UFC 187", "BMW X5"
 
 
 def _edition(name: str, drafts: dict[str, Draft]) -> bool:
-    """``UFC 187`` where the article names ``UFC``: a numbered edition of an actor's event, no actor."""
+    """``UFC 187``, ``BMW X5`` where the article names ``UFC``, ``BMW``: an edition or a model, no actor."""
     m = _NUMBERED.match(name)
     if m is None or name not in drafts or drafts[name].kind != "organization":
         return False

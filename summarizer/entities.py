@@ -529,14 +529,18 @@ def _join_org_of_place(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Spa
     k = 0
     while k < len(ents):
         e = ents[k]
+        # "Islamic State of Iraq" + "and" + "Syria": the places of a name's "of" phrase, coordinated.
+        coordinated = len(e) >= 3 and doc[e.end - 2].lower_ == "of" and doc[e.end].lower_ == "and"
         if (
             e.label_ == "ORG"
             and k + 1 < len(ents)
             and ents[k + 1].label_ in ("GPE", "LOC")
             and ents[k + 1].start == e.end + 1
-            and doc[e.end].lower_ in _ORG_JOIN
             and len(e) >= 2
-            and ents[k + 1].text.lower() not in lexicon.gazetteer
+            and (
+                (doc[e.end].lower_ in _ORG_JOIN and ents[k + 1].text.lower() not in lexicon.gazetteer)
+                or (coordinated and doc[e.end - 1].ent_type_ in ("GPE", "LOC", "ORG"))
+            )
         ):
             out.append(Span(doc, e.start, ents[k + 1].end, label="ORG"))
             k += 2

@@ -781,3 +781,17 @@ def test_a_place_the_article_calls_a_company_is_one(actors_of) -> None:
         "that the film would fail in the United States."
     )
     assert actors["New Line"].kind == "organization"  # type: ignore[attr-defined]
+
+
+def test_a_likeness_a_model_and_a_name_with_and_in_its_of_phrase(actors_of) -> None:
+    actors = actors_of(
+        "The host apologised on Weibo, China's Twitter-like social media platform. It's easy to be anxious "
+        "about the Islamic State of Iraq and Syria, he said. Syria is at war."
+    )
+    assert "Twitter" not in actors
+    assert "Islamic State of Iraq and Syria" in actors and "Islamic State of Iraq" not in actors
+    cars = actors_of(
+        "BMW is preparing to enter the market for people carriers. In the US, drivers prefer the BMW X5, BMW "
+        "said. BMW expects demand to soar."
+    )
+    assert "BMW" in cars and "BMW X5" not in cars
