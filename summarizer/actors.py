@@ -517,6 +517,10 @@ def _unnamed_groups(doc: Doc, running: list[tuple[int, int]]) -> dict[str, list[
         if lemma in _PEOPLE_NAMED_BEFORE and not mods:
             continue  # "the sisters", "the two men": the people the story has named, no group of their own
         start = min([tok.i, *(m.left_edge.i for m in mods)])
+        # "a record 3.28 million workers": a count says how many, it is no part of the group's name.
+        counted = [t.i for t in doc[start : tok.i] if t.like_num or t.ent_type_ in ("CARDINAL", "QUANTITY", "MONEY")]
+        if counted:
+            start = max(counted) + 1
         by_head.setdefault(tok.lemma_.lower(), []).append(doc[start : tok.i + 1])
     return _named_in_two_sentences(by_head)
 

@@ -322,13 +322,15 @@ def _trim(doc: Doc, ent: Span, lexicon: Lexicon) -> Span | None:
             while start < end and doc[start].text in ("-", ":", ","):
                 start += 1
         # "Sprinter Michelle Collins", "Detective Annette Markowski": a word before a first name that is
-        # no first name itself describes the person (it becomes the role).
+        # no first name itself describes the person (it becomes the role); a word for a person, not
+        # "Kim" of Kim Jong Un (a surname first, which our US list does not know as a given name).
         if (
             label == "PERSON"
             and end - start >= 3
             and lexicon.gender_of_first_name(doc[start + 1].text) is not None
             and lexicon.gender_of_first_name(doc[start].text) is None
             and doc[start].is_alpha
+            and (person_word(doc[start].lower_) or doc[start].lower_ in TITLE_WORDS)
         ):
             start += 1
     while end > start and doc[end - 1].text in ("'s", "’s", "'", "’", "-", ",", "."):

@@ -93,7 +93,8 @@ _CAPTION = re.compile(
 
 _TEASER = re.compile(
     r"^(?:Here(?:['’]s|\s+is|\s+are)|Take\s+a\s+look|Find\s+out|Check\s+out|Scroll\s+down|See\s+what|"
-    r"This\s+is\s+what|What\s+you\s+need\s+to\s+know|\d+\s+things)\b|[:;]\s*[.]?\s*$",
+    r"This\s+is\s+what|What\s+you\s+need\s+to\s+know|\d+\s+things)\b|[:;]\s*[.]?\s*$|"
+    r"^(?:But\s+|So\s+|Now\s+)?(?:read|scroll|keep\s+reading)\s+on\b",
     re.IGNORECASE,
 )
 

@@ -795,3 +795,15 @@ def test_a_likeness_a_model_and_a_name_with_and_in_its_of_phrase(actors_of) -> N
         "said. BMW expects demand to soar."
     )
     assert "BMW" in cars and "BMW X5" not in cars
+
+
+def test_a_korean_name_keeps_its_surname_and_a_count_is_no_part_of_a_group(actors_of) -> None:
+    actors = actors_of(
+        "President Donald Trump and North Korea’s Kim Jong Un hold a second summit this week. Kim said little."
+    )
+    assert "Kim Jong Un" in actors and "Jong Un" not in actors
+    claims = actors_of(
+        "A record 3.28 million workers filed claims last week, the Labor Department said. A record 3.28 million "
+        "workers lost their jobs."
+    )
+    assert not any(name[:1].isdigit() or "million" in name or "record" in name for name in claims)

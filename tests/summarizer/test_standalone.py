@@ -35,6 +35,8 @@ from summarizer.standalone import problems, summary_problems
         ("After Obama won, he thanked his volunteers.", ()),
         ("After her arrest, Jones was released on bail.", ()),
         ("Just a few days into his trip, a storm capsized his boat.", ("pronoun",)),
+        ("But read on for a look at who wins and loses under the plan.", ("teaser", "connective")),
+        ("Voters read on average two papers a week.", ()),
         ("Speaking at his home in Ohio, the mayor said the town would recover.", ()),
         ("“It not only cheats other athletes but also cheats the public.”", ("unattributed",)),
         ("So what can and should we make of the organization?", ("connective", "question")),
