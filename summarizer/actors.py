@@ -219,6 +219,8 @@ def extract_actors(
         kind = _KINDS.get(ent.label_)
         if kind is None or _LIKENED.match(text, ent.end_char):
             continue  # "China's Twitter-like platform", "a Soviet-style purge": a comparison, no actor
+        if ent.start_char > 0 and text[ent.start_char - 1] in "#@":
+            continue  # "#KylieJennerChallenge", "@emmaburkie": a hashtag or a handle, no actor
         text_ = ent.text
         at, till = ent.start_char, ent.end_char
         if kind == "person" and text_ in acronyms:

@@ -509,6 +509,8 @@ def _with_given_names(doc: Doc, ents: list[Span], lexicon: Lexicon, sent_starts:
             e.label_ == "PERSON"
             and start > 0
             and start not in sent_starts
+            # "In Hillary Clinton's 2000 race": a word that opens the sentence is a name only as a proper noun.
+            and (start - 1 not in sent_starts or doc[start - 1].pos_ == "PROPN")
             and start - 1 not in taken
             and doc[start - 1].is_title
             and doc[start - 1].is_alpha

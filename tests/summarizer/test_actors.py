@@ -807,3 +807,12 @@ def test_a_korean_name_keeps_its_surname_and_a_count_is_no_part_of_a_group(actor
         "workers lost their jobs."
     )
     assert not any(name[:1].isdigit() or "million" in name or "record" in name for name in claims)
+
+
+def test_a_sentences_first_word_is_no_given_name_and_a_hashtag_no_actor(actors_of) -> None:
+    actors = actors_of(
+        "Axelrod ran the campaign for years. In Hillary Clinton's 2000 Senate race, Axelrod's firm helped her. "
+        '"Time for a new strategy. #Justdoit," he wrote. The hashtag #KylieJennerChallenge spread fast.'
+    )
+    assert "Hillary Clinton" in actors and "In Hillary Clinton" not in actors
+    assert "Justdoit" not in actors and "KylieJennerChallenge" not in actors
