@@ -24,6 +24,10 @@ _THING_SPEAKER = re.compile(
     r"book|paper|newspaper|channel|station|message|note|sign|poster|survey|study|poll)s?$",
     re.IGNORECASE,
 )
+#: A quote that is only a subordinate clause opens so (and has no comma before a main clause).
+_SUBORDINATE = re.compile(
+    r"^[\"“‘']?(?:If|When|Because|Although|Though|Unless|Whether|Since|While|Until|(?:In part|Partly) because)\b"
+)
 _SMALL_WORDS = frozenset(
     {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "v"}
 )
@@ -40,7 +44,8 @@ def worth_showing(q: Quote, summary: tuple[Sentence, ...] = ()) -> bool:
     Not a scare quote, title, name or nickname (fewer than four words, or every word capitalised:
     ``"Two and a Half Men"``); not a fragment that starts in lower case (the second half of a quote
     cut by its attribution, or a few words woven into a sentence), unless it opens with its subject
-    (``we do know that ...``); not a quote whose speaker is
+    (``we do know that ...``), nor a subordinate clause alone (``If the nominees don't want to ...``);
+    not a quote whose speaker is
     unknown, only a pronoun (``we``) or a thing (``the statement``), nor one that names its own speaker
     in full (people rarely do: the speaker is likely wrong); not a quote the summary already shows word
     for word. Better no key quote than a bad one.
@@ -51,6 +56,8 @@ def worth_showing(q: Quote, summary: tuple[Sentence, ...] = ()) -> bool:
     first = words[0]
     if first[:1].islower() and first.lower() not in _CLAUSE_OPENERS:
         return False  # a fragment: "and there's a real desire ...", "the excessively wasteful regime."
+    if _SUBORDINATE.match(q.text) and "," not in q.text:
+        return False  # "If the last three Republican nominees don't want to ...": a clause with no main one
     if not q.speaker or q.speaker.lower() in _PRONOUN_SPEAKERS:
         return False
     if not q.named and _THING_SPEAKER.search(q.speaker):

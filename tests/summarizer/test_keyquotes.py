@@ -31,6 +31,10 @@ def q(text: str, speaker: str | None = "Antony Blinken", named: bool = True, sen
         (q("But you're not going to beat her by attacking Bill Clinton", speaker="Hillary Clinton"), True),
         (q("Mr. Trump relies on generalizing when it comes to our community", speaker="Donald Trump"), False),
         (q("That's the kind of person Trey is, and we love him", speaker="Trey Moses"), False),
+        # A subordinate clause alone says nothing whole; with its main clause it does.
+        (q("If the last three Republican nominees don't want to get on that stage"), False),
+        (q("In part because it is one of the few books to have changed my life"), False),
+        (q("When he left the school, he joined the militia."), True),
     ],
 )
 def test_worth_showing(quote: Quote, shown: bool) -> None:
