@@ -534,7 +534,7 @@ def _join_org_of_place(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Spa
     while k < len(ents):
         e = ents[k]
         # "Islamic State of Iraq" + "and" + "Syria": the places of a name's "of" phrase, coordinated.
-        coordinated = len(e) >= 3 and doc[e.end - 2].lower_ == "of" and doc[e.end].lower_ == "and"
+        coordinated = len(e) >= 3 and e.end < len(doc) and doc[e.end - 2].lower_ == "of" and doc[e.end].lower_ == "and"
         if (
             e.label_ == "ORG"
             and k + 1 < len(ents)

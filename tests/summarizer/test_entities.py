@@ -125,3 +125,8 @@ def test_a_name_the_model_began_at_of_takes_its_first_words_back(ents) -> None:
 def test_a_surnames_lower_case_particle_is_part_of_the_name(ents) -> None:
     found = ents("Elton John met former French president Valery Giscard d'Estaing and his wife in Paris.")
     assert ("Valery Giscard d'Estaing", "PERSON") in found
+
+
+def test_a_name_of_a_place_that_ends_the_text_is_read_whole(ents) -> None:
+    # No full stop after it: the name is the last token of the article.
+    assert ("Bank of England", "ORG") in ents("The rate was set on Monday by the Bank of England")
