@@ -243,8 +243,8 @@ def _premodifier(doc: Doc, ent: Span, owner: Owner | None) -> str | None:
     while tokens and tokens[0].ent_iob_ == "I" and tokens[0].i > 0:
         # Never from the middle of a name: "Forum for the Future director", not "Future director".
         tokens.insert(0, doc[tokens[0].i - 1])
-    # "relocating King and DJ partner Joel Ross": another person and a conjunction end the title.
-    cut = [k for k, t in enumerate(tokens) if t.dep_ == "cc" or t.ent_type_ == "PERSON"]
+    # "relocating King and DJ partner Joel Ross": a conjunction ends the title (and the person before it).
+    cut = [k for k, t in enumerate(tokens) if t.dep_ == "cc"]
     if cut:
         tokens = tokens[cut[-1] + 1 :]
     while tokens and tokens[0].dep_ == "det":

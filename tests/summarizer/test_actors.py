@@ -674,6 +674,7 @@ def test_a_name_that_takes_which_is_no_person_nor_its_arm_named_after_a_place(ac
     )
     assert actors["Diageo"].kind == "organization"  # type: ignore[attr-defined]
     assert actors["Diageo North America"].kind == "organization"  # type: ignore[attr-defined]
+    assert actors["Ivan Menezes"].role == "Diageo North America president"  # type: ignore[attr-defined]
     arm = actors_of("Diageo already has a US winemaking arm - Diageo Chateau & Estate Wines. The arm grew fast.")
     assert "Diageo Chateau & Estate Wines" in arm
 
