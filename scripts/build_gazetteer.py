@@ -26,6 +26,8 @@ import argparse
 import re
 from pathlib import Path
 
+from summarizer.lexicon import PLATFORMS
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "summarizer" / "data" / "gazetteer.tsv"
 DEFAULT_SOURCE = ROOT.parent / "shared" / "eval" / "actors" / "phoenix"
@@ -120,9 +122,8 @@ SUPPLEMENT = [
     ("United Nations", "org", "United Nations"),
     ("UN", "org", "United Nations"),
     ("U.N.", "org", "United Nations"),
-    # Platforms: the small model takes them for people or places ("on Twitter", "Weibo users").
-    *((name, "org", name) for name in ("Twitter", "Facebook", "Instagram", "YouTube", "TikTok", "Snapchat")),
-    *((name, "org", name) for name in ("WhatsApp", "Reddit", "Weibo", "LinkedIn", "Tumblr", "Netflix")),
+    # Platforms and a streamer: the small model takes them for people or places ("on Twitter", "Weibo users").
+    *((name, "org", name) for name in sorted(PLATFORMS | {"Netflix"})),
 ]
 
 

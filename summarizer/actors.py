@@ -52,7 +52,7 @@ from spacy.tokens import Doc, Span, Token
 from summarizer.actormerge import PARTY_FORMS, Draft, Merger
 from summarizer.attribution import SPEECH_VERBS, Coref
 from summarizer.entities import MACHINE_NOUNS, ORG_NOUNS, THING_NOUNS
-from summarizer.lexicon import Lexicon
+from summarizer.lexicon import PLATFORMS, Lexicon
 from summarizer.model import Actor, ActorKind, Mention, Quote, Sentence
 from summarizer.nlp import Parsed
 from summarizer.roles import (
@@ -247,7 +247,7 @@ def extract_actors(
             add(None, entry.canonical if text_ in acting else text_, "place", at, till, listed=True)
             continue
         if entry is not None and entry.kind == "org":
-            if entry.canonical in _PLATFORMS and _on_platform(ent):
+            if entry.canonical in PLATFORMS and _on_platform(ent):
                 continue  # "posted on Twitter", "his Twitter timeline": where it was said, no participant
             add(None, entry.canonical, "organization", at, till, listed=True)
             continue
@@ -797,10 +797,6 @@ def _as_medium(doc: Doc, text: str, ent: Span) -> bool:
 
 #: A name made into an adjective of likeness or manner: "Twitter-like", "Soviet-style".
 _LIKENED = re.compile(r"-(?:like|style|esque|type|inspired|themed)\b")
-#: Social platforms, where people say things; an actor only when the firm itself acts ("Twitter said").
-_PLATFORMS = frozenset(
-    "Twitter Facebook Instagram YouTube TikTok Snapchat WhatsApp Reddit Weibo LinkedIn Tumblr".split()
-)
 
 
 def _on_platform(ent: Span) -> bool:

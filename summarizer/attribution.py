@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span, Token
 from summarizer.lexicon import Gender, Lexicon
 from summarizer.nlp import Parsed
 from summarizer.quotemarks import QuoteSpan
-from summarizer.roles import ABBREVIATED_TITLES, KIN_NOUNS, ROLE_NOUNS, person_noun
+from summarizer.roles import ABBREVIATED_TITLES, KIN_NOUNS, ROLE_NOUNS, expand_title, person_noun
 from summarizer.sentences import SentSpan, sentence_at
 
 SPEECH_VERBS = frozenset(
@@ -450,7 +450,7 @@ _ROLE_TITLES = frozenset(
 
 def _title_of(tok: Token) -> str:
     """The title a token writes, abbreviations spelled out (``Gov.`` -> ``governor``)."""
-    return ABBREVIATED_TITLES.get(tok.lower_, tok.lower_).lower()
+    return expand_title(tok.text).lower()
 
 
 #: How many sentences back a description may reach when the two before it name no one.

@@ -589,7 +589,9 @@ def _join_listed(doc: Doc, ents: list[Span]) -> list[Span]:
     return sorted(out, key=lambda x: x.start)
 
 
-_HONOURED = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"})
+#: How a person is addressed before the surname ("Mr Panke"); "Dr" may be a brand's ("Dr Pepper").
+_ADDRESSES = frozenset({"mr", "mrs", "ms", "miss"})
+_HONOURED = _ADDRESSES | frozenset({"dr", "sir", "dame", "lord", "lady", "prof"})
 
 
 def _honoured(doc: Doc, ent: Span) -> Span:
@@ -598,7 +600,7 @@ def _honoured(doc: Doc, ent: Span) -> Span:
         ent.label_ in ("ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT")
         and len(ent) <= 3
         and ent.start > 0
-        and doc[ent.start - 1].lower_.rstrip(".") in ("mr", "mrs", "ms", "miss")
+        and doc[ent.start - 1].lower_.rstrip(".") in _ADDRESSES
     ):
         return Span(doc, ent.start, ent.end, label="PERSON")
     return ent

@@ -13,6 +13,11 @@ from typing import Literal
 
 Gender = Literal["f", "m"]
 PlaceKind = Literal["country", "demonym", "place", "org", "metonym"]
+#: Social platforms, where people say things: organisations in the gazetteer (``scripts/build_gazetteer.py``),
+#: actors only when the firm itself acts ("Twitter said"), not where something was posted.
+PLATFORMS = frozenset(
+    "Twitter Facebook Instagram YouTube TikTok Snapchat WhatsApp Reddit Weibo LinkedIn Tumblr".split()
+)
 
 
 @dataclass(frozen=True, slots=True)

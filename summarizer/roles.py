@@ -120,7 +120,7 @@ def clean_role(role: str | None) -> str | None:
     if not any(w[:1].islower() or _is_title_word(w) for w in words):
         return None  # "Tiffany", "Warrior Poet": a name or a title of a work, no role
     # "Sen." reads as "Senator", "Virginia Sen." as "Virginia Senator", "then-Sen." as "then-Senator".
-    return " ".join(_expand(w) for w in words)
+    return " ".join(expand_title(w) for w in words)
 
 
 def _is_title_word(word: str) -> bool:
@@ -128,7 +128,8 @@ def _is_title_word(word: str) -> bool:
     return w in ABBREVIATED_TITLES or w.rstrip(".") in _ROLE_WORDS or w.rstrip("s") in _ROLE_WORDS
 
 
-def _expand(word: str) -> str:
+def expand_title(word: str) -> str:
+    """A title's abbreviation spelled out (``Sen.`` -> ``Senator``, ``then-Gov.`` -> ``then-Governor``)."""
     head, _, tail = word.rpartition("-")
     full = ABBREVIATED_TITLES.get(tail.lower())
     return word if full is None else f"{head}-{full.capitalize()}" if head else full.capitalize()
