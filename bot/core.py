@@ -482,6 +482,7 @@ class Core:
         future: asyncio.Future[Brief] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         hold = f"briefing:{key}"
+        held = False  # whether this instance may hold the page (a brief from the queue takes no hold)
         try:
             if self.queue is not None and await self.queue.available():
                 queued = await self.queue.brief(key, url=url)
@@ -490,7 +491,8 @@ class Core:
                     future.set_result(queued)
                     return queued, False
             # Only a database several instances share can have another instance briefing the page.
-            shared = await self._wait_for_other_instance(hold, key) if self.store.shared else None
+            held = self.store.shared
+            shared = await self._wait_for_other_instance(hold, key) if held else None
             if shared is not None:
                 future.set_result(shared)
                 return shared, True
@@ -516,7 +518,7 @@ class Core:
             raise
         finally:
             del self._inflight[key]
-            if self.store.shared:
+            if held:
                 with contextlib.suppress(Exception):  # never hide the brief's own outcome
                     await asyncio.shield(self.store.forget(hold))
 

@@ -266,12 +266,21 @@ class BriefQueue:
         """
         app = await self._app()
         await self.store.clear_failure(key)
-        # Another ask of the same page already queued: its outcome is this one's.
-        with contextlib.suppress(queue_errors.AlreadyEnqueued):
-            await app.configure_task(TASK, queue=QUEUE, lock=key, queueing_lock=key).defer_async(
-                key=key, url=url, text=text
-            )
         deadline = time.monotonic() + self.wait
+        with self.notices.waiting(key) as announced:
+            # Heard from before the job exists: a new job's outcome cannot come unannounced, so it is
+            # looked for only once announced (two reads fewer per brief, which a digest of hundreds
+            # of pages on a shared database feels). Another ask of the same page already queued: its
+            # outcome is this one's, and may be there already.
+            heard = self.notices.listening
+            try:
+                await app.configure_task(TASK, queue=QUEUE, lock=key, queueing_lock=key).defer_async(
+                    key=key, url=url, text=text
+                )
+            except queue_errors.AlreadyEnqueued:
+                heard = False
+            if heard:
+                await self._until(announced)
         while True:
             with self.notices.waiting(key) as announced:
                 found = await self.store.get_brief(key)
@@ -284,10 +293,12 @@ class BriefQueue:
                     return None
                 if time.monotonic() > deadline:
                     raise Busy("No worker could brief this in time. Please try again in a few minutes.")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        announced.wait(), LOOK_AGAIN if self.notices.listening else LOOK_AGAIN_UNHEARD
-                    )
+                await self._until(announced)
+
+    async def _until(self, announced: asyncio.Event) -> None:
+        """Wait for ``announced``, or for the time to look again without a notice."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(announced.wait(), LOOK_AGAIN if self.notices.listening else LOOK_AGAIN_UNHEARD)
 
     async def _take_back(self, app: procrastinate.App, key: str) -> bool:
         """Cancel the waiting job of ``key`` (first putting a dead worker's back); whether one was."""

@@ -132,6 +132,30 @@ async def test_a_brief_asked_of_an_instance_is_made_by_a_worker(postgres_url, br
     assert page.calls == {ARTICLE: 1}
 
 
+async def test_an_instance_reads_a_queued_brief_once_it_is_announced_and_holds_nothing(postgres_url, briefer) -> None:
+    # A digest asks for hundreds of pages at once on a database every instance and worker shares:
+    # each ask costs the cache look, the job and one read of the announced brief, no more.
+    await prepare(postgres_url)
+    page = fetcher()
+    calls: dict[str, int] = {}
+    async with instance(postgres_url, briefer, page) as bot, worker(postgres_url, briefer, page):
+        await until_workers(bot)
+        for name in ("get_brief", "get_failure", "once", "forget"):
+            real = getattr(bot.store, name)
+
+            async def counted(*args: Any, _real: Any = real, _name: str = name) -> Any:
+                calls[_name] = calls.get(_name, 0) + 1
+                return await _real(*args)
+
+            setattr(bot.store, name, counted)
+        assert isinstance(bot.queue, BriefQueue)
+        with bot.queue.notices.waiting("warm") as heard:
+            await asyncio.wait_for(heard.wait(), 10)  # listening, as a running instance is
+        reply = await bot.handle(_brief(ARTICLE))
+    assert isinstance(reply, BriefReply)
+    assert calls == {"get_brief": 2}
+
+
 async def test_two_instances_asking_for_one_page_at_once_get_one_computation(postgres_url, briefer) -> None:
     await prepare(postgres_url)
     page = fetcher(delay=0.5)
