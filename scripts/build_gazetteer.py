@@ -122,6 +122,17 @@ SUPPLEMENT = [
     ("United Nations", "org", "United Nations"),
     ("UN", "org", "United Nations"),
     ("U.N.", "org", "United Nations"),
+    # The clubs of leading economies, written with digits in the news ("the G7 meeting") and as "G 7"
+    # or "Group of Seven" in the dictionaries; the small model takes "G7" for a product or a country.
+    ("G7", "org", "G7"),
+    ("G-7", "org", "G7"),
+    ("Group of Seven", "org", "G7"),
+    ("G8", "org", "G8"),
+    ("G-8", "org", "G8"),
+    ("Group of Eight", "org", "G8"),
+    ("G20", "org", "G20"),
+    ("G-20", "org", "G20"),
+    ("Group of Twenty", "org", "G20"),
     # Platforms and a streamer: the small model takes them for people or places ("on Twitter", "Weibo users").
     *((name, "org", name) for name in sorted(PLATFORMS | {"Netflix"})),
 ]

@@ -87,6 +87,8 @@ class Draft:
     work: bool = False
     #: Every mention reads as a place: a modifier (``Albuquerque police``) or after ``at``/``in``.
     located: bool = True
+    #: Every mention owns a capitalised noun (``Dead Man's Shoes``, ``Schindler's List``): a title's words.
+    in_title: bool = True
 
 
 def core_words(name: str) -> list[str]:
@@ -148,6 +150,7 @@ class Merger:
         t.in_body = t.in_body or s.in_body
         t.work = t.work or s.work
         t.located = t.located and s.located
+        t.in_title = t.in_title and s.in_title
         self.renamed[source] = target
 
     def rename(self, old: str, new: str) -> None:

@@ -197,6 +197,7 @@ def extract_actors(
         draft.acted = draft.acted or (span is not None and _acts(span.root))
         draft.work = draft.work or (span is not None and _called_work(doc, span))
         draft.located = draft.located and span is not None and _located(span)
+        draft.in_title = draft.in_title and span is not None and _owns_title(doc, span, sentence_starts)
         draft.in_body = draft.in_body or not _in_running_text(headings, start)
         mentions.append(Mention(text=surface, kind=kind, start=start, end=end, actor=name))
         if span is not None and (kind == "person" or _person_like(surface, lexicon)):
@@ -432,6 +433,14 @@ def _called_work(doc: Doc, ent: Span) -> bool:
     return any(n.pos_ == "NOUN" and n.lemma_.lower() in _WORKS for n in nouns)
 
 
+def _owns_title(doc: Doc, ent: Span, sentence_starts: set[int]) -> bool:
+    """``Dead Man's Shoes``: the name owns a capitalised noun right after it, the words of a title."""
+    if ent.end + 1 >= len(doc) or doc[ent.end].text not in ("'s", "’s"):
+        return False
+    noun = doc[ent.end + 1]
+    return noun.text[:1].isupper() and noun.i not in sentence_starts and ent.root.dep_ == "poss"
+
+
 def _person_like(name: str, lexicon: Lexicon) -> bool:
     """``Courtney Love``: two or three capitalised words after a known first name."""
     words = name.split()
@@ -472,7 +481,9 @@ _GROUP_NOUNS = re.compile(
     r"participant|defendant|inhabitant|assistant|consultant|tenant|servant|refugee|detainee|hostage|victim|"
     r"survivor|citizen|voter|fan|soldier|troop|athlete|player|worker|juror|rebel|militant|activist|"
     r"delegate|donor|investor|shareholder|teen|youth|child|kid|family|veteran|nurse|doctor|pilot|"
-    r"official|member|leader|supporter|protester|prosecutor|lawmaker|legislator|senator|judge)$"
+    r"official|member|leader|supporter|protester|prosecutor|lawmaker|legislator|senator|judge|"
+    # Bodies of people acting together ("news organizations laugh", "aid agencies gather").
+    r"organization|organisation|agency|charity)$"
 )
 #: Capitals that news names for their governments ("Moscow said", "Beijing warned"). Another city that
 #: acts is itself, or its club: "Liverpool would think about any bid" is not the United Kingdom.
@@ -843,8 +854,8 @@ def _is_actor(draft: Draft, lexicon: Lexicon, speakers: set[str]) -> bool:
     if not draft.nominal or (draft.work and draft.name not in speakers):
         return False
     name = draft.name
-    if sum(c.isalpha() for c in name) < 2:
-        return False  # "X."
+    if sum(c.isalnum() for c in name) < 2 or not any(c.isalpha() for c in name):
+        return False  # "X."; but "G7" is a name
     if set(name.lower().split()) & _FEASTS:
         return False  # "Easter", "Easter Sunday", "Christmas Eve": a day of the calendar
     if " " in name and name.split()[-1].lower() in MACHINE_NOUNS and name not in speakers:
@@ -864,6 +875,14 @@ def _is_actor(draft: Draft, lexicon: Lexicon, speakers: set[str]) -> bool:
         and name.lower() not in PARTY_FORMS
     ):
         return False  # one word named once that does nothing ("a VHS copy", "the ER", "on Amazon")
+    if (
+        draft.kind == "person"
+        and draft.in_title
+        and name not in speakers
+        and not draft.roles
+        and lexicon.gender_of_first_name(name.split()[0]) is None
+    ):
+        return False  # "Shane Meadows' Dead Man's Shoes": words of a title, no one a reader can place
     if draft.kind == "person" and " " not in name and draft.mentions <= 1 and not draft.roles:
         # One word named once, nothing said of it or by it ("Universe" of Miss Universe, "Twitter"):
         # no person a reader can place.

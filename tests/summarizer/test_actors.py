@@ -817,3 +817,32 @@ def test_a_sentences_first_word_is_no_given_name_and_a_hashtag_no_actor(actors_o
     )
     assert "Hillary Clinton" in actors and "In Hillary Clinton" not in actors
     assert "Justdoit" not in actors and "KylieJennerChallenge" not in actors
+
+
+def test_the_clubs_of_leading_economies_are_organisations(actors_of) -> None:
+    # Digits in a name are no reason to drop it; the small model takes "G7" for a product or a country.
+    actors = actors_of(
+        "Finance ministers of the G7 met in Rome on Friday. Japan said the G7 must act on currencies. "
+        "The G7 statement urged China to let its currency rise, and the G20 will meet next month."
+    )
+    assert actors["G7"].kind == "organization"  # type: ignore[attr-defined]
+    assert actors["G20"].kind == "organization"  # type: ignore[attr-defined]
+
+
+def test_the_words_of_a_title_that_owns_a_noun_are_no_person(actors_of) -> None:
+    # "Dead Woman's Gold" is a film: "Dead Woman" owns a capitalised noun every time it is named.
+    actors = actors_of(
+        "Ken Loach's acclaimed Dead Woman's Gold received six nominations on Monday. The jury praised Ken "
+        "Loach for Dead Woman's Gold. Dead Woman's Gold star Emma Reid was also nominated."
+    )
+    assert {"Ken Loach", "Emma Reid"} <= set(actors)
+    assert "Dead Woman" not in actors
+
+
+def test_bodies_of_people_acting_together_are_a_group(actors_of) -> None:
+    actors = actors_of(
+        "Aid agencies warned on Monday that food was running out in the camps, the UN said. "
+        "Minister Paul Okello said roads had reopened. Aid agencies said they needed trucks, not promises. "
+        "Later the aid agencies met Paul Okello in the capital."
+    )
+    assert actors["Aid agencies"].kind == "group"  # type: ignore[attr-defined]
