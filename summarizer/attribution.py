@@ -551,10 +551,25 @@ def _subject(cue: Token) -> Token | None:
         if objs:
             return objs[0]
         node = node.head
+        if _in_aside_before(node, cue):
+            continue  # "... protesters looped the streets - where the Panthers played - while chanting, "...""
         subs = [c for c in node.children if c.dep_ in _SUBJECT_DEPS]
         if subs:
             return subs[0]
     return None
+
+
+_DASHES = frozenset({"-", "–", "—", "--"})
+
+
+def _in_aside_before(tok: Token, cue: Token) -> bool:
+    """Whether ``tok`` is inside an aside between dashes that closes before ``cue``.
+
+    An aside is no clause a later participle can hang from, whatever the parser made of it.
+    """
+    sent = cue.sent
+    dashes = [t.i for t in sent if t.text in _DASHES]
+    return any(a < tok.i < b < cue.i for a, b in zip(dashes[::2], dashes[1::2], strict=False))
 
 
 def _name_of(coref: Coref, tok: Token) -> tuple[str, bool]:

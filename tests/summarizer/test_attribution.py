@@ -210,3 +210,12 @@ def test_a_description_with_a_name_in_apposition_speaks_by_that_name(speakers) -
         '"She was no more than a skeleton by then."'
     )
     assert speakers(text) == [("Nannette Blitz", True)]
+
+
+def test_a_participle_after_an_aside_between_dashes_belongs_to_the_main_clause(speakers) -> None:
+    # The parser hangs "chanting" on the aside's verb; the team playing in it chanted nothing.
+    text = (
+        "Crowds of fans marched for hours along the river around Riverside Stadium - where the league's "
+        'Boston Harriers played the Denver Rams - while chanting, "Bring back our coach."'
+    )
+    assert speakers(text)[0][0] != "Boston Harriers"
