@@ -514,12 +514,31 @@ def _with_given_names(doc: Doc, ents: list[Span], lexicon: Lexicon, sent_starts:
             and start - 1 not in taken
             and doc[start - 1].is_title
             and doc[start - 1].is_alpha
-            and lexicon.gender_of_first_name(doc[start - 1].text) is not None
+            and (lexicon.gender_of_first_name(doc[start - 1].text) is not None or _after_title(doc, start - 1))
             and e.end - start >= 2
         ):
             start -= 1
         out.append(e if start == e.start else Span(doc, start, e.end, label="PERSON"))
     return out
+
+
+#: Abbreviated titles and ranks, written only before a name: the word after one begins the name.
+_TITLES_BEFORE_NAMES = frozenset(
+    "Mr. Mrs. Ms. Dr. Prof. Rev. Sen. Rep. Gov. Gen. Lt. Col. Maj. Capt. Cmdr. Adm. Sgt. Cpl. Pvt. Insp. Det. "
+    "Supt.".split()
+)
+
+
+def _after_title(doc: Doc, i: int) -> bool:
+    """``Maj. [Ranveer] Singh Jamval``: a given name the model and the name list do not know, after a title."""
+    if i > 0 and doc[i - 1].text in _TITLES_BEFORE_NAMES:
+        return True
+    return (
+        i > 1
+        and doc[i - 1].text == "."
+        and not doc[i - 2].whitespace_
+        and f"{doc[i - 2].text}." in _TITLES_BEFORE_NAMES
+    )
 
 
 def _join_org_of_place(doc: Doc, ents: list[Span], lexicon: Lexicon) -> list[Span]:

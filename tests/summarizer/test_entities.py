@@ -130,3 +130,8 @@ def test_a_surnames_lower_case_particle_is_part_of_the_name(ents) -> None:
 def test_a_name_of_a_place_that_ends_the_text_is_read_whole(ents) -> None:
     # No full stop after it: the name is the last token of the article.
     assert ("Bank of England", "ORG") in ents("The rate was set on Monday by the Bank of England")
+
+
+def test_a_given_name_after_an_abbreviated_rank_is_part_of_the_name(ents) -> None:
+    found = ents('"We will clear the camp," Maj. Ranveer Singh Jamval, the team leader, told reporters.')
+    assert ("Ranveer Singh Jamval", "PERSON") in found
