@@ -88,7 +88,10 @@ _CREDIT = re.compile(
     r"^\W*(?:read|watch|follow|see|related)\b[^.]{0,60}(?::|$)|"
     # A photo credit standing alone: "Getty/Instagram.", "AP Photo/Jane Doe".
     r"^\W*(?:Getty|AP|AFP|EPA|PA|Reuters|Shutterstock|Instagram|Twitter|Facebook)(?:\s+(?:Images|Photos?))?"
-    r"(?:\s*/\s*[\w .'’-]+)*\W*$",
+    r"(?:\s*/\s*[\w .'’-]+)*\W*$|"
+    # ... or after the photographer: "Jonathan Drake / Reuters.", "Jane Doe/Getty Images".
+    r"^\W*[\w.'’-]+(?:\s+[\w.'’-]+){0,3}\s*/\s*(?:Getty|AP|AFP|EPA|PA|Reuters|Shutterstock|Bloomberg|Corbis)"
+    r"(?:\s+(?:Images|Photos?|Pictures))?\W*$",
     re.IGNORECASE,
 )
 #: News outlets: a participant only when they act in the story ("CNN obtained a statement"), not as
@@ -968,6 +971,10 @@ def _titled_by_role(role: str | None, title_words: set[str]) -> bool:
     return bool(head) and bool({head, head + "s", head + "es"} & title_words)
 
 
+#: A paragraph that is a name alone, as a letter or a column is signed: "Len Bennett."
+_SIGNATURE = re.compile(r"^[ \t]*([A-Z][\w'’-]*\.?(?: [A-Z][\w'’-]*\.?){1,3}?)\.?[ \t]*$", re.MULTILINE)
+
+
 def _rank(
     parsed: Parsed, drafts: dict[str, Draft], quotes: tuple[Quote, ...], summary: tuple[Sentence, ...]
 ) -> tuple[Actor, ...]:
@@ -975,6 +982,8 @@ def _rank(
     title_words = set(re.findall(r"[\w’']+", title))
     summary_text = " ".join(s.text for s in summary).lower()
     quoted = {q.speaker for q in quotes if q.speaker}
+    # A paragraph that is a name alone signs a letter or a column: its writer speaks in the article.
+    signed = {m.group(1).rstrip(".") for m in _SIGNATURE.finditer(parsed.article.text)}
     length = max(1, len(parsed.article.text))
     scored: list[tuple[float, Actor]] = []
     for d in drafts.values():
@@ -982,9 +991,10 @@ def _rank(
         in_title = any(n.lower() in title for n in names) or _titled_by_role(d.role, title_words)
         in_summary = any(n.lower() in summary_text for n in names)
         is_quoted = any(n in quoted for n in names)
+        speaks = is_quoted or (d.kind == "person" and d.name in signed)
         # A place that never acts is where the news happened, a setting: its mentions count for less.
         setting = d.kind == "place" and not d.acted
-        score = (d.mentions * 0.75 if setting else d.mentions) + 3 * in_title + 2 * in_summary + 2 * is_quoted
+        score = (d.mentions * 0.75 if setting else d.mentions) + 3 * in_title + 2 * in_summary + 2 * speaks
         score += 2 * (1 - d.first / length)
         score += bool(d.role)  # the article tells the reader who they are: a participant it introduces
         actor = Actor(

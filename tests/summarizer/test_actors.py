@@ -846,3 +846,26 @@ def test_bodies_of_people_acting_together_are_a_group(actors_of) -> None:
         "Later the aid agencies met Paul Okello in the capital."
     )
     assert actors["Aid agencies"].kind == "group"  # type: ignore[attr-defined]
+
+
+def test_the_writer_who_signs_a_letter_is_among_its_first_actors(briefer) -> None:
+    text = (
+        "Donald Trump is right about immigration, and Congress should listen to him this fall.\n\n"
+        "Europe shows what happens when borders are left open for years without any plan.\n\n"
+        "Towns in France have changed beyond recognition. Belgium has struggled too. Sweden has seen riots.\n\n"
+        "Norway now fears for its future. Denmark has closed its doors. Germany took a million people.\n\n"
+        "Italy is overwhelmed by boats. Spain has built fences. Austria has sent soldiers to its border.\n\n"
+        "We should learn from them before it is too late for us.\n\n"
+        "Frank Delacourt.\n\nBoca Raton, Fla."
+    )
+    actors = [a.name for a in briefer.brief(Article(text=text)).actors]
+    assert "Frank Delacourt" in actors[:5]
+
+
+def test_a_photographers_credit_line_names_no_actor(actors_of) -> None:
+    actors = actors_of(
+        "Mayor Ann Lowe spoke at the rally on Friday, and her supporters cheered.\n\n"
+        "Martin Keel / Reuters.\n\nThe crowd left peacefully after the mayor's speech."
+    )
+    assert "Ann Lowe" in actors
+    assert not any("Keel" in name for name in actors)
