@@ -52,7 +52,7 @@ from spacy.tokens import Doc, Span, Token
 from summarizer.actormerge import PARTY_FORMS, Draft, Merger
 from summarizer.attribution import SPEECH_VERBS, Coref
 from summarizer.entities import MACHINE_NOUNS, ORG_NOUNS, THING_NOUNS
-from summarizer.lexicon import PLATFORMS, Lexicon
+from summarizer.lexicon import PLATFORMS, US_STATES, Lexicon
 from summarizer.model import Actor, ActorKind, Mention, Quote, Sentence
 from summarizer.nlp import Parsed
 from summarizer.roles import (
@@ -225,7 +225,7 @@ def extract_actors(
             continue  # "China's Twitter-like platform", "a Soviet-style purge": a comparison, no actor
         if ent.start_char > 0 and text[ent.start_char - 1] in "#@":
             continue  # "#KylieJennerChallenge", "@emmaburkie": a hashtag or a handle, no actor
-        text_ = ent.text
+        text_ = US_STATES.get(ent.text, ent.text) if kind == "place" else ent.text
         at, till = ent.start_char, ent.end_char
         if kind == "person" and text_ in acronyms:
             kind = "organization"  # "(JWST)" after "The James Webb Space Telescope": initials, no person
@@ -335,6 +335,19 @@ def extract_actors(
     return _rank(parsed, drafts, quotes, summary), tuple(sorted(kept, key=lambda m: m.start))
 
 
+def _hyphenated_lemma(noun: Token) -> str:
+    """``start-up`` for the ``up`` of ``a start-up``, which the tokenizer split; else the noun's lemma."""
+    doc = noun.doc
+    if (
+        noun.i >= 2
+        and doc[noun.i - 1].text == "-"
+        and not doc[noun.i - 2].whitespace_
+        and not doc[noun.i - 1].whitespace_
+    ):
+        return f"{doc[noun.i - 2].lower_}-{noun.lower_}"
+    return noun.lemma_.lower()
+
+
 def _called_organisation(ent: Span) -> bool:
     """In apposition to an organisation noun: ``The company, GlaxoSmithKline,``, ``EMI, the music giant,``.
 
@@ -345,7 +358,7 @@ def _called_organisation(ent: Span) -> bool:
     nouns = [c for c in root.children if c.dep_ == "appos"]
     if root.dep_ == "appos":
         nouns.append(root.head)
-    if any(n.pos_ == "NOUN" and n.lemma_.lower() in ORG_NOUNS for n in nouns):
+    if any(n.pos_ == "NOUN" and _hyphenated_lemma(n) in ORG_NOUNS for n in nouns):
         return True
     # "Diageo, which is listed on the London Stock Exchange": a person is "who".
     if any(c.dep_ == "relcl" and any(w.lower_ == "which" for w in c.children) for c in root.children):

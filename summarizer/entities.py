@@ -383,7 +383,7 @@ ORG_NOUNS = frozenset(
     """company firm group bank airline carrier retailer maker manufacturer giant network channel
     station newspaper paper club team side party union agency organisation organization charity foundation
     institute university college school hospital council committee board ministry department government
-    authority regulator court army band label studio exchange fund""".split()
+    authority regulator court army band label studio exchange fund startup start-up""".split()
 )
 
 #: Last words of the names of public bodies: "Florida Forest Service" is no person nor place.

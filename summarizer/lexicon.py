@@ -19,6 +19,30 @@ PLATFORMS = frozenset(
     "Twitter Facebook Instagram YouTube TikTok Snapchat WhatsApp Reddit Weibo LinkedIn Tumblr".split()
 )
 
+#: The abbreviations of US states in news style ("San Jose, Calif."): the state, named in full.
+US_STATES = {
+    **dict(
+        pair.split("=")
+        for pair in (
+            "Ala.=Alabama Ariz.=Arizona Ark.=Arkansas Calif.=California Colo.=Colorado Conn.=Connecticut "
+            "Del.=Delaware Fla.=Florida Ga.=Georgia Ill.=Illinois Ind.=Indiana Kan.=Kansas Ky.=Kentucky "
+            "La.=Louisiana Md.=Maryland Mass.=Massachusetts Mich.=Michigan Minn.=Minnesota Mo.=Missouri "
+            "Mont.=Montana Neb.=Nebraska Nev.=Nevada Okla.=Oklahoma Ore.=Oregon Pa.=Pennsylvania "
+            "Tenn.=Tennessee Tex.=Texas Vt.=Vermont Va.=Virginia Wash.=Washington Wis.=Wisconsin Wyo.=Wyoming"
+        ).split()
+    ),
+    "N.H.": "New Hampshire",
+    "N.J.": "New Jersey",
+    "N.M.": "New Mexico",
+    "N.Y.": "New York",
+    "N.C.": "North Carolina",
+    "N.D.": "North Dakota",
+    "R.I.": "Rhode Island",
+    "S.C.": "South Carolina",
+    "S.D.": "South Dakota",
+    "W.Va.": "West Virginia",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:

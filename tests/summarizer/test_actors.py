@@ -869,3 +869,22 @@ def test_a_photographers_credit_line_names_no_actor(actors_of) -> None:
     )
     assert "Ann Lowe" in actors
     assert not any("Keel" in name for name in actors)
+
+
+def test_a_name_in_apposition_to_a_start_up_is_an_organisation(actors_of) -> None:
+    # The tokenizer splits "start-up"; the model took the name for a person.
+    actors = actors_of(
+        "The money was counted by Pollario, a start-up that tracks donations in Ohio. Pollario found the sum "
+        "was small, and Pollario will publish it."
+    )
+    assert actors["Pollario"].kind == "organization"  # type: ignore[attr-defined]
+
+
+def test_a_state_abbreviated_in_news_style_is_the_state(actors_of) -> None:
+    actors = actors_of(
+        "Ruth Alder, a nurse in Fresno, Calif., lost her job in May. She said California had failed her. "
+        "Her sister, who lives in Tampa, Fla., agreed."
+    )
+    assert "Calif." in actors["California"].aliases  # type: ignore[attr-defined]
+    assert "Calif." not in actors and "Fla." not in actors
+    assert "Florida" in actors
