@@ -973,7 +973,25 @@ def _affiliation(role: str, lexicon: Lexicon, drafts: dict[str, Draft]) -> str |
                 return entry.canonical
             if candidate in drafts and drafts[candidate].kind in ("organization", "place"):
                 return candidate
+    # "the company's CEO": the organisation the story is about, when it names one far more than any other.
+    if _THE_BODY.search(role):
+        # Parties are no company: "the company's" is never the Republican Party.
+        firms = sorted(
+            (d for d in drafts.values() if d.kind == "organization" and not _party(d)),
+            key=lambda d: -d.mentions,
+        )
+        if firms and firms[0].mentions >= 3 and (len(firms) < 2 or firms[0].mentions >= 2 * firms[1].mentions):
+            return firms[0].name
     return None
+
+
+def _party(draft: Draft) -> bool:
+    return any(n.lower() in PARTY_FORMS or n.split()[-1] == "Party" for n in (draft.name, *draft.aliases))
+
+
+_THE_BODY = re.compile(
+    r"\b(?:(?:the|this) )?(?:company|firm|retailer|group|bank|carrier|airline|club|network)['’]s\b", re.IGNORECASE
+)
 
 
 def _titled_by_role(role: str | None, title_words: set[str]) -> bool:
@@ -986,6 +1004,10 @@ def _titled_by_role(role: str | None, title_words: set[str]) -> bool:
 
 #: A paragraph that is a name alone, as a letter or a column is signed: "Len Bennett."
 _SIGNATURE = re.compile(r"^[ \t]*([A-Z][\w'’-]*\.?(?: [A-Z][\w'’-]*\.?){1,3}?)\.?[ \t]*$", re.MULTILINE)
+
+
+AFFILIATED = 3.0
+_FORMER = re.compile(r"\b(?:former|ex-|one-time|retired|late)\b", re.I)
 
 
 def _rank(
@@ -1010,6 +1032,15 @@ def _rank(
         score = (d.mentions * 0.75 if setting else d.mentions) + 3 * in_title + 2 * in_summary + 2 * speaks
         score += 2 * (1 - d.first / length)
         score += bool(d.role)  # the article tells the reader who they are: a participant it introduces
+        # Who leads or speaks for the body the story is about ("the company's CEO" in a story on Walmart).
+        body = drafts.get(d.affiliation or "")
+        score += AFFILIATED * (
+            d.kind == "person"
+            and body is not None
+            and body.mentions >= 3
+            and (body.kind == "organization" or body.acted)  # a body, or a country that acts; no setting
+            and not _FORMER.search(d.role or "")  # a former governor no longer speaks for the state
+        )
         actor = Actor(
             name=d.name,
             kind=d.kind,

@@ -888,3 +888,15 @@ def test_a_state_abbreviated_in_news_style_is_the_state(actors_of) -> None:
     assert "Calif." in actors["California"].aliases  # type: ignore[attr-defined]
     assert "Calif." not in actors and "Fla." not in actors
     assert "Florida" in actors
+
+
+def test_the_company_in_a_role_is_the_company_the_story_is_about(briefer) -> None:
+    # "the company's CEO": the firm the story keeps naming, never the party it names as often.
+    text = (
+        "Harlow Foods Inc. opposed the state's new labour law on Monday, as did the Republican Party. "
+        "Harlow Foods employs 40,000 people in Ohio. Hours after the company's CEO, Dana Whitlow, called on "
+        "the governor to veto the bill, the governor said he would not sign it. Harlow Foods has long backed "
+        "Republicans. Harlow Foods shares rose 2 per cent. The Republican Party said it would study the bill."
+    )
+    actors = {a.name: a for a in briefer.brief(Article(text=text)).actors}
+    assert actors["Dana Whitlow"].affiliation == "Harlow Foods Inc."
