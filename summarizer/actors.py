@@ -197,7 +197,7 @@ def extract_actors(
             draft.aliases[surface] = None
         if span is None or span.start not in sentence_starts:
             draft.only_at_sentence_start = False
-        draft.acted = draft.acted or (span is not None and _acts(span.root))
+        draft.acted = draft.acted or (span is not None and (_acts(span.root) or _airs(span.root)))
         draft.work = draft.work or (span is not None and _called_work(doc, span))
         draft.located = draft.located and span is not None and _located(span)
         draft.in_title = draft.in_title and span is not None and _owns_title(doc, span, sentence_starts)
@@ -824,6 +824,11 @@ def _as_medium(doc: Doc, text: str, ent: Span) -> bool:
 
 #: A name made into an adjective of likeness or manner: "Twitter-like", "Soviet-style".
 _LIKENED = re.compile(r"-(?:like|style|esque|type|inspired|themed)\b")
+
+
+def _airs(root: Token) -> bool:
+    """``the "Late Late Show" on CBS``: the network of a programme, whose doing the programme is."""
+    return root.dep_ == "pobj" and root.head.lower_ == "on" and root.head.head.lemma_.lower() in _PROGRAMMES
 
 
 def _on_platform(ent: Span) -> bool:

@@ -900,3 +900,11 @@ def test_the_company_in_a_role_is_the_company_the_story_is_about(briefer) -> Non
     )
     actors = {a.name: a for a in briefer.brief(Article(text=text)).actors}
     assert actors["Dana Whitlow"].affiliation == "Harlow Foods Inc."
+
+
+def test_the_network_a_programme_airs_on_is_an_actor(actors_of) -> None:
+    actors = actors_of(
+        'On Friday night\'s "Evening Hour" show on NBC, actor Tom Verlaine danced with host Ann Marsh. '
+        "Tom Verlaine said he had waited years for it."
+    )
+    assert actors["NBC"].kind == "organization"  # type: ignore[attr-defined]
