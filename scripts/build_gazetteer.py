@@ -99,6 +99,7 @@ SUPPLEMENT = [
     ("Northern Ireland", "country", "Northern Ireland"),
     ("West Indies", "country", "West Indies"),
     ("UAE", "country", "United Arab Emirates"),
+    ("UK", "country", "United Kingdom"),  # the dictionaries write only "U.K."
     ("Yugoslavia", "country", "Yugoslavia"),
     ("Soviet Union", "country", "Soviet Union"),
     ("Dutch", "demonym", "Netherlands"),

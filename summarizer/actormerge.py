@@ -175,6 +175,7 @@ class Merger:
         self._parties()
         self._persons_taken_for_others()
         self._persons()
+        self._number_variants()
         self._initials()
         self._organisation_short_forms()
         self._groups()
@@ -339,6 +340,30 @@ class Merger:
                 if len(words) >= 2 and len(p) < len(words) and p[-1] == words[-1] and _in_order(p, words):
                     d.kind = "person"
                     break
+
+    def _number_variants(self) -> None:
+        """``Disaster Emergency Committee`` beside ``Disasters Emergency Committee``: one body, spelt two ways.
+
+        Names of two words or more that differ only in one word's plural ending; the name used more often
+        (else the first) is kept.
+        """
+        orgs = [n for n, d in self.drafts.items() if d.kind == "organization" and " " in n]
+        for name in orgs:
+            for other in orgs:
+                if other == name or name not in self.drafts or other not in self.drafts:
+                    continue
+                a, b = name.split(), other.split()
+                if len(a) != len(b):
+                    continue
+                differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+                if len(differ) != 1 or differ[0][0] + "s" != differ[0][1]:
+                    continue
+                keep, drop = (name, other)
+                dn, do = self.drafts[name], self.drafts[other]
+                if (do.mentions, -do.first) > (dn.mentions, -dn.first):
+                    keep, drop = other, name
+                self.drafts[keep].aliases[drop] = None
+                self.merge(drop, keep)
 
     def _initials(self) -> None:
         for name in list(self.drafts):

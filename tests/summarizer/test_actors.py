@@ -908,3 +908,21 @@ def test_the_network_a_programme_airs_on_is_an_actor(actors_of) -> None:
         "Tom Verlaine said he had waited years for it."
     )
     assert actors["NBC"].kind == "organization"  # type: ignore[attr-defined]
+
+
+def test_a_body_spelt_with_and_without_a_plural_is_one_actor(actors_of) -> None:
+    actors = actors_of(
+        "The Floods Relief Committee (FRC) warned of a fake donation site on Monday. A spokeswoman for the "
+        "Flood Relief Committee said it had called the police. FRC said it would never ask for money by email."
+    )
+    bodies = [name for name, a in actors.items() if a.kind == "organization"]  # type: ignore[attr-defined]
+    assert len([b for b in bodies if "Relief" in b or b == "FRC"]) == 1
+
+
+def test_uk_is_the_united_kingdom_and_no_organisation(actors_of) -> None:
+    actors = actors_of(
+        "Barclays, the UK's third-biggest bank, said profits rose. Growth in its UK retail business slowed, "
+        "and HSBC, the biggest UK bank, reports next week. Britain's banks face new rules."
+    )
+    assert actors["United Kingdom"].kind == "place"  # type: ignore[attr-defined]
+    assert "UK" not in actors
