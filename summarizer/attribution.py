@@ -203,9 +203,9 @@ class Coref:
                 break
         return out
 
-    def _titles(self) -> dict[str, set[str]]:
-        """The position words written next to each person's name (``manager Jose Mourinho``)."""
-        out: dict[str, set[str]] = {}
+    def _titles(self) -> dict[str, list[tuple[int, str]]]:
+        """The position words written next to each person's name (``manager Jose Mourinho``), and where."""
+        out: dict[str, list[tuple[int, str]]] = {}
         for ent, name in self.spans.values():
             root = ent.root
             near = [c for c in root.children if c.dep_ in ("compound", "amod", "appos", "nmod") and not c.ent_type_]
@@ -213,8 +213,7 @@ class Coref:
                 near.append(root.head)
             lemmas = (ABBREVIATED_TITLES.get(t.lower_, t.lemma_.lower()) for t in near if t.pos_ in ("NOUN", "PROPN"))
             words = {w for w in lemmas if w in ROLE_NOUNS}
-            if words:
-                out.setdefault(name, set()).update(words)
+            out.setdefault(name, []).extend((ent.start_char, w) for w in sorted(words))
         return out
 
     def entity_at(self, i: int) -> Span | None:
@@ -332,10 +331,10 @@ class Coref:
         # "the former New Mexico governor": a past title fits a person who now holds another one.
         past = any(t.lower_ in ("former", "ex", "then", "onetime", "erstwhile") for t in head.lefts)
         before = [m for m in self.mentions if m.char < head.idx and not m.in_quote]
-        near = [m for m in before if here - m.sent <= 2 and (past or self._compatible(m.name, title))]
+        near = [m for m in before if here - m.sent <= 2 and (past or self._compatible(m.name, title, head.idx))]
         if not before or here - before[-1].sent > 2:
             # No one named in the last two sentences: the story is still on the last person it named.
-            near = [m for m in before if here - m.sent <= _FAR and (past or self._compatible(m.name, title))]
+            near = [m for m in before if here - m.sent <= _FAR and (past or self._compatible(m.name, title, head.idx))]
         names = {m.name for m in near}
         if len(names) <= 1:
             return names.pop() if names else None
@@ -352,8 +351,10 @@ class Coref:
                 return main[0].name if len(subjects) == 1 or (main[0].says and sent < here) else None
         return None
 
-    def _compatible(self, name: str, title: str) -> bool:
-        known = self.titles.get(name)
+    def _compatible(self, name: str, title: str, at: int) -> bool:
+        # Only what the reader has read so far: "race leader Hamilton" later on does not stop "the reigning
+        # world champion" from being Hamilton.
+        known = {w for char, w in self.titles.get(name, ()) if char < at}
         return not known or title in known or title in _GENERIC_TITLES
 
     def antecedent(self, pronoun: Token) -> str | None:

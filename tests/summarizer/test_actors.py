@@ -926,3 +926,15 @@ def test_uk_is_the_united_kingdom_and_no_organisation(actors_of) -> None:
     )
     assert actors["United Kingdom"].kind == "place"  # type: ignore[attr-defined]
     assert "UK" not in actors
+
+
+def test_a_title_written_later_does_not_stop_an_earlier_description_from_fitting(actors_of) -> None:
+    # "race leader Dorn" comes after "The reigning world champion": the reader took that for Dorn.
+    actors = actors_of(
+        "Max Dorn won the Austrian Grand Prix -- only for his teammate Paul Kessel to later claim he had ruined "
+        "his race by driving slowly. The reigning world champion captured his 20th win under sunny skies. "
+        "Kessel was unhappy. Kessel said he was stuck behind race leader Dorn for ten laps. Dorn said he was "
+        "saving his tyres."
+    )
+    assert actors["Max Dorn"].role == "reigning world champion"  # type: ignore[attr-defined]
+    assert actors["Paul Kessel"].role == "teammate"  # type: ignore[attr-defined]
