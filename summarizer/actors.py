@@ -597,10 +597,18 @@ def _named_in_two_sentences(by_head: dict[str, list[Span]]) -> dict[str, list[Sp
     for spans in by_head.values():
         if len({s.sent.start for s in spans}) < 2:
             continue
-        names = Counter(s.text for s in spans)
-        owned = {s.text for s in spans if _named_owner(s)}
+        names = Counter(_as_in_running_text(s) for s in spans)
+        owned = {_as_in_running_text(s) for s in spans if _named_owner(s)}
         out[max(names, key=lambda n: (len(owned) == 1 and n in owned, names[n], len(n)))] = spans
     return out
+
+
+def _as_in_running_text(phrase: Span) -> str:
+    """``callers`` for the ``Callers`` that opens a sentence: a common noun keeps no capital of position."""
+    first = phrase[0]
+    if first.is_sent_start and first.is_title and first.pos_ != "PROPN" and not first.ent_type_:
+        return first.lower_ + phrase.text[len(first.text) :]
+    return phrase.text
 
 
 def _named_owner(phrase: Span) -> bool:

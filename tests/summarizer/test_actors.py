@@ -333,7 +333,7 @@ def test_a_group_the_story_names_without_a_proper_name(actors_of) -> None:
         "Prosecutors said the defendant planned the attack for months. The jury heard from 40 witnesses. "
         "Prosecutors also showed a video of the bombing. People watched in silence."
     )
-    assert actors["Prosecutors"].kind == "group"  # type: ignore[attr-defined]
+    assert actors["prosecutors"].kind == "group"  # type: ignore[attr-defined]
     assert "People" not in actors
 
 
@@ -845,7 +845,7 @@ def test_bodies_of_people_acting_together_are_a_group(actors_of) -> None:
         "Minister Paul Okello said roads had reopened. Aid agencies said they needed trucks, not promises. "
         "Later the aid agencies met Paul Okello in the capital."
     )
-    assert actors["Aid agencies"].kind == "group"  # type: ignore[attr-defined]
+    assert actors["aid agencies"].kind == "group"  # type: ignore[attr-defined]
 
 
 def test_the_writer_who_signs_a_letter_is_among_its_first_actors(briefer) -> None:
@@ -938,3 +938,11 @@ def test_a_title_written_later_does_not_stop_an_earlier_description_from_fitting
     )
     assert actors["Max Dorn"].role == "reigning world champion"  # type: ignore[attr-defined]
     assert actors["Paul Kessel"].role == "teammate"  # type: ignore[attr-defined]
+
+
+def test_a_group_that_opens_sentences_is_named_as_in_running_text(actors_of) -> None:
+    actors = actors_of(
+        "Callers flooded the clinic's phones on Friday after the post. Callers demanded that the vet be fired. "
+        "The clinic said it had fired her."
+    )
+    assert "callers" in actors and "Callers" not in actors
