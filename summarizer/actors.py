@@ -83,15 +83,15 @@ _FULL_NAME_ACRONYM = re.compile(
 )
 #: Lines that credit the news agency, its reporters or photographers, not the news: "CNN's Jane Doe
 #: contributed to this report."
+_PHOTO_AGENCIES = r"(?:Getty|AP|AFP|EPA|PA|Reuters|Shutterstock|Bloomberg|Corbis)"
 _CREDIT = re.compile(
     r"contributed to this (?:report|story)|(?:reporting|writing|editing|additional reporting) by\b|"
     r"^\W*(?:read|watch|follow|see|related)\b[^.]{0,60}(?::|$)|"
     # A photo credit standing alone: "Getty/Instagram.", "AP Photo/Jane Doe".
-    r"^\W*(?:Getty|AP|AFP|EPA|PA|Reuters|Shutterstock|Instagram|Twitter|Facebook)(?:\s+(?:Images|Photos?))?"
+    rf"^\W*(?:{_PHOTO_AGENCIES}|Instagram|Twitter|Facebook)(?:\s+(?:Images|Photos?|Pictures))?"
     r"(?:\s*/\s*[\w .'’-]+)*\W*$|"
     # ... or after the photographer: "Jonathan Drake / Reuters.", "Jane Doe/Getty Images".
-    r"^\W*[\w.'’-]+(?:\s+[\w.'’-]+){0,3}\s*/\s*(?:Getty|AP|AFP|EPA|PA|Reuters|Shutterstock|Bloomberg|Corbis)"
-    r"(?:\s+(?:Images|Photos?|Pictures))?\W*$",
+    rf"^\W*[\w.'’-]+(?:\s+[\w.'’-]+){{0,3}}\s*/\s*{_PHOTO_AGENCIES}(?:\s+(?:Images|Photos?|Pictures))?\W*$",
     re.IGNORECASE,
 )
 #: News outlets: a participant only when they act in the story ("CNN obtained a statement"), not as

@@ -35,10 +35,11 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from summarizer.entities import ABBREVIATED_TITLES
 from summarizer.lexicon import Gender, Lexicon
 from summarizer.nlp import Parsed
 from summarizer.quotemarks import QuoteSpan
-from summarizer.roles import ABBREVIATED_TITLES, KIN_NOUNS, ROLE_NOUNS, expand_title, person_noun
+from summarizer.roles import KIN_NOUNS, ROLE_NOUNS, expand_title, person_noun
 from summarizer.sentences import SentSpan, sentence_at
 
 SPEECH_VERBS = frozenset(
@@ -213,7 +214,8 @@ class Coref:
                 near.append(root.head)
             lemmas = (ABBREVIATED_TITLES.get(t.lower_, t.lemma_.lower()) for t in near if t.pos_ in ("NOUN", "PROPN"))
             words = {w for w in lemmas if w in ROLE_NOUNS}
-            out.setdefault(name, []).extend((ent.start_char, w) for w in sorted(words))
+            if words:
+                out.setdefault(name, []).extend((ent.start_char, w) for w in sorted(words))
         return out
 
     def entity_at(self, i: int) -> Span | None:

@@ -42,6 +42,23 @@ TITLE_WORDS = frozenset(
     premier chancellor leader speaker ceo chairman president-elect officer analyst detective inspector
     constable superintendent sheriff""".split()
 )
+
+#: Abbreviated titles written before names ("Gov. Mike Pence") and the word a description uses.
+ABBREVIATED_TITLES = {
+    "gov.": "governor",
+    "sen.": "senator",
+    "sens.": "senator",
+    "rep.": "representative",
+    "reps.": "representative",
+    "gen.": "general",
+    "pres.": "president",
+    "sec.": "secretary",
+    "lt.": "lieutenant",
+    "col.": "colonel",
+    "capt.": "captain",
+    "supt.": "superintendent",
+    "det.": "detective",
+}
 #: Corporate designators: "Newmont Mining Corp" is also called "Newmont".
 _CORPORATE = frozenset("corp corporation inc co ltd plc sa ag nv bv group holdings gmbh spa llc".split())
 _NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
@@ -523,21 +540,21 @@ def _with_given_names(doc: Doc, ents: list[Span], lexicon: Lexicon, sent_starts:
 
 
 #: Abbreviated titles and ranks, written only before a name: the word after one begins the name.
-_TITLES_BEFORE_NAMES = frozenset(
-    "Mr. Mrs. Ms. Dr. Prof. Rev. Sen. Rep. Gov. Gen. Lt. Col. Maj. Capt. Cmdr. Adm. Sgt. Cpl. Pvt. Insp. Det. "
-    "Supt.".split()
+_TITLES_BEFORE_NAMES = frozenset(ABBREVIATED_TITLES) | frozenset(
+    "mr. mrs. ms. dr. prof. rev. maj. cmdr. adm. sgt. cpl. pvt. insp.".split()
 )
 
 
 def _after_title(doc: Doc, i: int) -> bool:
     """``Maj. [Ranveer] Singh Jamval``: a given name the model and the name list do not know, after a title."""
-    if i > 0 and doc[i - 1].text in _TITLES_BEFORE_NAMES:
+    if i > 0 and doc[i - 1].is_title and doc[i - 1].lower_ in _TITLES_BEFORE_NAMES:
         return True
     return (
         i > 1
         and doc[i - 1].text == "."
         and not doc[i - 2].whitespace_
-        and f"{doc[i - 2].text}." in _TITLES_BEFORE_NAMES
+        and doc[i - 2].is_title
+        and f"{doc[i - 2].lower_}." in _TITLES_BEFORE_NAMES
     )
 
 

@@ -21,16 +21,38 @@ PLATFORMS = frozenset(
 
 #: The abbreviations of US states in news style ("San Jose, Calif."): the state, named in full.
 US_STATES = {
-    **dict(
-        pair.split("=")
-        for pair in (
-            "Ala.=Alabama Ariz.=Arizona Ark.=Arkansas Calif.=California Colo.=Colorado Conn.=Connecticut "
-            "Del.=Delaware Fla.=Florida Ga.=Georgia Ill.=Illinois Ind.=Indiana Kan.=Kansas Ky.=Kentucky "
-            "La.=Louisiana Md.=Maryland Mass.=Massachusetts Mich.=Michigan Minn.=Minnesota Mo.=Missouri "
-            "Mont.=Montana Neb.=Nebraska Nev.=Nevada Okla.=Oklahoma Ore.=Oregon Pa.=Pennsylvania "
-            "Tenn.=Tennessee Tex.=Texas Vt.=Vermont Va.=Virginia Wash.=Washington Wis.=Wisconsin Wyo.=Wyoming"
-        ).split()
-    ),
+    "Ala.": "Alabama",
+    "Ariz.": "Arizona",
+    "Ark.": "Arkansas",
+    "Calif.": "California",
+    "Colo.": "Colorado",
+    "Conn.": "Connecticut",
+    "Del.": "Delaware",
+    "Fla.": "Florida",
+    "Ga.": "Georgia",
+    "Ill.": "Illinois",
+    "Ind.": "Indiana",
+    "Kan.": "Kansas",
+    "Ky.": "Kentucky",
+    "La.": "Louisiana",
+    "Md.": "Maryland",
+    "Mass.": "Massachusetts",
+    "Mich.": "Michigan",
+    "Minn.": "Minnesota",
+    "Mo.": "Missouri",
+    "Mont.": "Montana",
+    "Neb.": "Nebraska",
+    "Nev.": "Nevada",
+    "Okla.": "Oklahoma",
+    "Ore.": "Oregon",
+    "Pa.": "Pennsylvania",
+    "Tenn.": "Tennessee",
+    "Tex.": "Texas",
+    "Vt.": "Vermont",
+    "Va.": "Virginia",
+    "Wash.": "Washington",
+    "Wis.": "Wisconsin",
+    "Wyo.": "Wyoming",
     "N.H.": "New Hampshire",
     "N.J.": "New Jersey",
     "N.M.": "New Mexico",

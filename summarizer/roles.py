@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Span, Token
 
-from summarizer.entities import ORG_NOUNS, TITLE_WORDS, person_word
+from summarizer.entities import ABBREVIATED_TITLES, ORG_NOUNS, TITLE_WORDS, person_word
 
 #: Forms of address: never a role, and cut from the front of one ("Mr", "Sir", "Lord", "Dr").
 HONORIFICS = frozenset(
@@ -62,22 +62,6 @@ ROLE_NOUNS = frozenset(
     researcher""".split()
 )
 _ROLE_WORDS = _TITLE_TITLES | ROLE_NOUNS
-#: Abbreviated titles written before names ("Gov. Mike Pence") and the word a description uses.
-ABBREVIATED_TITLES = {
-    "gov.": "governor",
-    "sen.": "senator",
-    "sens.": "senator",
-    "rep.": "representative",
-    "reps.": "representative",
-    "gen.": "general",
-    "pres.": "president",
-    "sec.": "secretary",
-    "lt.": "lieutenant",
-    "col.": "colonel",
-    "capt.": "captain",
-    "supt.": "superintendent",
-    "det.": "detective",
-}
 
 
 Owner = Callable[[Token], str]
