@@ -19,8 +19,8 @@ term carried by more than :data:`MAX_POSTING` articles proposes none; each artic
 measured against at most :data:`SAMPLE` others. The work grows about linearly with the number of
 articles (bench/scale.py), where comparing every pair would grow with its square.
 
-**A story** (:func:`make_story`): its headline and summary come from the brief most central to the
-group (the highest total similarity to the others; the longest summary on a tie), the quote is the
+**A story** (:func:`make_story`): its headline and summary come from the brief whose summary covers
+the group's texts most (:func:`_lead`; the longest summary on a tie), the quote is the
 best key quote of the group by named speaker and length, and the actors are merged across briefs by
 name, most mentioned first.
 """
@@ -273,15 +273,16 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 def _lead(briefs: Sequence[Brief]) -> int:
     """The brief whose summary best tells what the story's other articles say.
 
-    Its summary is the story's: the outlet whose own few sentences cover the others' text most (not the
-    article most like the others as a whole, which may be the longest, with the summary of an aside).
-    A brief with a summary leads before a headline alone.
+    Its summary is the story's: the outlet whose own few sentences cover the story's texts most, its
+    own article's included (not the article most like the others as a whole, which may be the longest,
+    with the summary of an aside; and with two sources, not the aside that happens to be what the other
+    one says). A brief with a summary leads before a headline alone.
     """
     texts = [_bag(f"{b.article.title} {b.article.text[:TEXT_CHARS]}") for b in briefs]
     best, best_key = 0, (False, -1.0, -1)
     for i, brief in enumerate(briefs):
         told = _bag(" ".join(s.text for s in brief.summary))
-        covered = sum(_cosine(told, text) for j, text in enumerate(texts) if j != i)
+        covered = sum(_cosine(told, text) for text in texts)
         key = (bool(brief.summary), round(covered, 6), sum(len(s.text) for s in brief.summary))
         if key > best_key:
             best, best_key = i, key

@@ -55,6 +55,26 @@ _NOT_CONTENT = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+#: The site speaking about itself, not the news: an error page ("the page you requested was not found"),
+#: a browser, cookie or sign-in wall, a web archive's note on its crawls. Such a line never summarizes,
+#: and a page half made of them, or that opens with one and has another (a feed's soft 404), is no article:
+#: one line alone at the top may be news about such things ("Chrome will block ad blockers").
+_SITE_NOTICE = re.compile(
+    r"""\bpage\b[^.]{0,40}\b(?:(?:was|could|can|cannot|can't)\ (?:not\ )?(?:be\ )?found|not\ found
+        |(?:does\ not|doesn't|no\ longer)\ exists?|(?:has\ been|was)\ (?:removed|moved))
+    |\btry(?:ing)?\ search(?:ing)?\ below\b
+    |\b(?:page|content|article)s?\ (?:you|you're|you\ are|you've)\ (?:requested|(?:were\ )?looking\ for|trying)
+    |\bcheck\ the\ (?:url|web\ address|address\ you)
+    |\b(?:visit(?:ing)?|return\ to|go\ to|back\ to)\ the\ (?:\S+\ )?home\ ?page\b
+    |\bif\ you\ need\ (?:more|further)\ (?:help|assistance)\b
+    |\b(?:enable|turn\ on|allow)\ (?:javascript|cookies)\b|\bjavascript\ (?:is\ )?(?:disabled|required|off)\b
+    |\b(?:update|upgrade)\ your\ browser\b|\b(?:disable|turn\ off|pause)\ (?:your\ )?ad[-\ ]?blocker\b|\balready\ a\ subscriber\b
+    |\b(?:subscribe|sign\ in|log\ in|register)\ (?:now\ )?to\ (?:continue|keep\ reading|read\ (?:this|the\ full))
+    |\bthese\ crawls\b|\bcrawl\ data\b|\bbroken\ links\ on\ the\ web\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_NOTICE = "The page shows a site notice (page not found, sign-in, archive note), not an article."
 _CAPTION_TAIL = re.compile(r"\((?:photo|image|pictured|file|ap|getty|reuters)[^)]*\)\s*$", re.IGNORECASE)
 _CONTRIBUTED = re.compile(r"contributed to this (?:report|story)|reporting by|editing by", re.IGNORECASE)
 
@@ -73,6 +93,8 @@ def candidates(parsed: Parsed, features: Features | None = None) -> list[int]:
             continue
         sent = text[span.start_char : span.end_char]
         if _NOT_CONTENT.search(sent) or _CAPTION_TAIL.search(sent) or _CONTRIBUTED.search(sent):
+            continue
+        if _SITE_NOTICE.search(sent):
             continue
         if sent.isupper():
             continue
@@ -102,7 +124,12 @@ def summarize(parsed: Parsed, sentences: int = 3, method: str = DEFAULT_METHOD) 
         if not worded and not any(feats.words):
             raise NoSentences("The text has no words to summarize.")
         raise NoSentences("The text has no sentence punctuation (. ! ?), so it has no sentences to pick from.")
-    pool = candidates(parsed, feats) or punctuated  # short texts: every real sentence may serve
+    notices = [n for n in worded if _SITE_NOTICE.search(_text(parsed, n))]
+    if notices and (2 * len(notices) >= len(worded) or (notices[0] == worded[0] and len(notices) > 1)):
+        raise NoSentences(_NOTICE)
+    pool = candidates(parsed, feats) or [n for n in punctuated if n not in notices]  # short texts: any real one
+    if not pool:
+        raise NoSentences(_NOTICE)
     count = max(1, sentences)
     if method == "lead":
         order = list(pool)
@@ -161,6 +188,11 @@ def _standing_alone(parsed: Parsed, order: Sequence[int], count: int, pool: Sequ
         if n not in chosen and (set(flaws(n)) <= LEANING or not chosen):
             chosen.append(n)
     return chosen[:count]
+
+
+def _text(parsed: Parsed, n: int) -> str:
+    span = parsed.sentences[n]
+    return parsed.article.text[span.start_char : span.end_char]
 
 
 def _sentence(parsed: Parsed, span: SentSpan, index: int) -> Sentence:

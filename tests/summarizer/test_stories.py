@@ -142,6 +142,24 @@ def test_a_story_is_told_by_the_summary_that_covers_what_its_sources_say() -> No
     assert story.summary == (core,)
 
 
+def test_a_story_is_told_by_the_summary_of_the_whole_story_its_own_article_included() -> None:
+    report = (
+        "Floods closed hundreds of schools across the north. Floods forced rescue teams to move families"
+        " from flooded homes in the north. Police closed the coast road."
+    )
+    aside = "Police closed the coast road."
+    # The long report's summary is its aside, which the short item happens to say too: measured against the
+    # other article alone it would lead, though it tells little of either.
+    long_one = Brief(
+        article=Article(text=report, title="Storm"),
+        summary=(Sentence(aside, report.index(aside), len(report), 2),),
+        method="news",
+    )
+    short_one = brief("Storm", "Floods closed schools in the north, and police closed the coast road.")
+    story = make_story([long_one, short_one], [Source(f"https://n{i}.example/a", "t") for i in range(2)])
+    assert story.summary == (short_one.summary[0].text,)
+
+
 def test_digest_ranks_by_sources_and_filters() -> None:
     now = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
     entries = [

@@ -90,6 +90,33 @@ def test_no_sentence_punctuation_is_refused(parse) -> None:
         summarize(parse("just some words without any stop at all\nand another line of them"), 3, "news")
 
 
+SOFT_404 = (
+    "Sorry, the page you requested was not found.\n\nPlease check the URL for proper spelling and"
+    " capitalization. If you need more assistance, our newsroom staff would be glad to help you today."
+)
+ARCHIVE_NOTE = (
+    "These crawls are part of an effort to archive pages as they are created. That way, readers will still"
+    " see what was originally intended by the authors of a page. The goal is to fix all broken links on the web."
+)
+
+
+@pytest.mark.parametrize("text", [SOFT_404, ARCHIVE_NOTE])
+def test_a_page_that_opens_with_a_site_notice_is_no_article(parse, text) -> None:
+    with pytest.raises(NoSentences, match="site notice"):
+        summarize(parse(text), 3, "news")
+
+
+def test_a_site_notice_inside_an_article_never_summarizes_it(parse) -> None:
+    text = (
+        "The city council approved the new budget on Tuesday after a long debate about school funding."
+        " Please enable JavaScript to watch the video of the meeting in your browser."
+        " The budget adds money for teachers and repairs to three schools in the east of the city."
+    )
+    summary = summarize(parse(text), 3, "news")
+    assert len(summary) == 2
+    assert not any("JavaScript" in s.text for s in summary)
+
+
 def test_unknown_method(parse, seed_text) -> None:
     with pytest.raises(UnknownMethod, match="lexrank"):
         summarize(parse(seed_text), 3, "gpt")
@@ -107,3 +134,12 @@ def test_news_is_vectorised_and_handles_long_documents(parse, seed_text) -> None
 def test_text_without_words_is_refused(parse, text) -> None:
     with pytest.raises(NoSentences, match="no words"):
         summarize(parse(text), 3, "news")
+
+
+def test_news_about_what_sites_do_is_still_news(parse) -> None:
+    text = (
+        "Readers who visit the news site must now enable JavaScript, the publisher announced on Monday."
+        " The change follows a year of falling advertising revenue across the industry, executives said."
+        " Critics said the move would shut out readers on older phones and in libraries."
+    )
+    assert len(summarize(parse(text), 3, "news")) == 2
