@@ -499,10 +499,12 @@ def _without_opening_word(doc: Doc, ents: list[Span], lexicon: Lexicon, sent_sta
             and first.lower_ not in TITLE_WORDS
             and first.lower_ not in NAME_PARTICLES  # "Van Boxmeer" is "Jean-Francois van Boxmeer"
             # A person's surname after a noun for a person ("Matchwinner Keane") that is written with
-            # another given name elsewhere ("Robbie Keane"); or another entity ("Telco BT"). Never the
-            # entity itself ("Jeb Bush" beside "George W. Bush", "Jody Farley-Berens").
+            # another given name elsewhere ("Robbie Keane"); or another entity ("Telco BT"); or a name
+            # the article writes alone after a sentence's imperative verb (a site's "Add Donald Trump as
+            # an interest"). Never the entity itself ("Jeb Bush" beside "George W. Bush", "Jody Farley-Berens").
             and (
-                person_word(first.lower_) and bool(given.get(rest, set()) - {first.text})
+                (first.tag_ == "VB" and rest in texts)
+                or (person_word(first.lower_) and bool(given.get(rest, set()) - {first.text}))
                 if e.label_ == "PERSON"
                 else rest in texts
             )

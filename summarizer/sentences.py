@@ -98,6 +98,7 @@ def preset_boundaries(doc: Doc) -> None:
     starts = [0] * len(doc)  # 1: starts a sentence, -1: does not, 0: the parser decides
     dateline_until = -1
     prev: Token | None = None
+    before = ""  # the text of the token before ``prev``, with the space after it
     for i, tok in enumerate(doc):
         if prev is None or (not tok.is_space and _ends_line(prev)):
             starts[i] = 1
@@ -113,8 +114,11 @@ def preset_boundaries(doc: Doc) -> None:
                 or first.islower()
                 or (not prev.whitespace_ if first in _AMBIGUOUS_QUOTES else first in _CLOSERS)
                 or prev.text in TITLE_ABBREVIATIONS
+                # The tokenizer splits the stop off a title that ends a clause: "said police Sgt. Bob Dunn".
+                or (prev.text == "." and f"{before}." in TITLE_ABBREVIATIONS)
             ):
                 starts[i] = -1
+        before = prev.text_with_ws if prev is not None else ""
         prev = tok
     if starts:
         # SENT_START is stored unsigned: -1 is written as its two's complement, as to_array gives it.
@@ -191,11 +195,22 @@ def ends_sentence(text: str) -> bool:
     return bool(_TERMINAL.search(text))
 
 
+#: A quotation's exclamation or question, closed: what its speech tag follows ("... my type!" Trump said).
+_EXCLAIMED = re.compile(r"[!?][\"”’']\s*$")
+#: A speech tag that opens with the speaker's name: it ends the quotation's sentence, it starts none.
+_NAMED_TAG = re.compile(
+    r"(?!(?:He|She|They|We|I|It|You)\b)(?:[A-Z][\w.'’-]*\s+){1,4}"
+    r"(?:said|says|asked|asks|added|adds|told|tells|wrote|writes|shouted|yelled|replied|exclaimed|joked|quipped)\b"
+)
+
+
 def _continues(doc: Doc, text: str, last: SentSpan, start: int) -> bool:
     """Whether the piece at ``start`` belongs to the sentence ``last`` (same line)."""
     if last.kind == "heading":
         return True
     prev_text = text[last.start_char : last.end_char]
+    if _EXCLAIMED.search(prev_text) and _NAMED_TAG.match(text, doc[start].idx):
+        return True
     return doc[start].text[0].islower() or _closes(doc, start) or not _TERMINAL.search(prev_text)
 
 

@@ -68,8 +68,10 @@ _SITE_NOTICE = re.compile(
     |\b(?:visit(?:ing)?|return\ to|go\ to|back\ to)\ the\ (?:\S+\ )?home\ ?page\b
     |\bif\ you\ need\ (?:more|further)\ (?:help|assistance)\b
     |\b(?:enable|turn\ on|allow)\ (?:javascript|cookies)\b|\bjavascript\ (?:is\ )?(?:disabled|required|off)\b
-    |\b(?:update|upgrade)\ your\ browser\b|\b(?:disable|turn\ off|pause)\ (?:your\ )?ad[-\ ]?blocker\b|\balready\ a\ subscriber\b
+    |\b(?:update|upgrade)\ your\ browser\b
+    |\b(?:disable|turn\ off|pause)\ (?:your\ )?ad[-\ ]?blocker\b|\balready\ a\ subscriber\b
     |\b(?:subscribe|sign\ in|log\ in|register)\ (?:now\ )?to\ (?:continue|keep\ reading|read\ (?:this|the\ full))
+    |\bas\ an\ interest\ to\ stay\ up\ to\ date\b
     |\bthese\ crawls\b|\bcrawl\ data\b|\bbroken\ links\ on\ the\ web\b
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -128,6 +130,9 @@ def summarize(parsed: Parsed, sentences: int = 3, method: str = DEFAULT_METHOD) 
     if notices and (2 * len(notices) >= len(worded) or (notices[0] == worded[0] and len(notices) > 1)):
         raise NoSentences(_NOTICE)
     pool = candidates(parsed, feats) or [n for n in punctuated if n not in notices]  # short texts: any real one
+    # A line without a final stop (a standfirst, a caption) reads as a fragment: sentences come first.
+    ended = set(punctuated)
+    pool = [n for n in pool if n in ended] or pool
     if not pool:
         raise NoSentences(_NOTICE)
     count = max(1, sentences)

@@ -68,6 +68,14 @@ def test_a_sentences_opening_word_is_cut_from_the_name_it_describes(ents) -> Non
     assert not any(text == "Telco BT" for text, _ in found)
 
 
+def test_a_sites_imperative_before_a_name_is_no_part_of_it(ents) -> None:
+    found = ents(
+        "Donald Trump praised the congressman on Friday. Interested in Donald Trump? Add Donald Trump as an"
+        " interest to stay up to date on the latest news."
+    )
+    assert not any(text.startswith("Add ") for text, _ in found)
+
+
 def test_a_name_whose_first_word_is_unknown_stays_whole(ents) -> None:
     # No list knows "Jody", and no other given name is written with the surname: the whole is the name.
     assert ("Jody Farley-Berens", "PERSON") in ents(

@@ -36,10 +36,19 @@ class TestWeakSpots:
             "Gen. Mark Milley met Sen. Elizabeth Warren on Jan. 5 in Washington.",
             "The U.S. Army said Dr. Smith and Mrs. Jones left St. Louis on Feb. 3.",
             "Apple Inc. and Acme Corp. agreed a deal worth $5.5 billion on Tuesday.",
+            "He was arrested hours after the blast, said Anaheim police Sgt. Bob Dunn.",
         ],
     )
     def test_abbreviations_do_not_split(self, parse, text: str) -> None:
         assert sents(parse, text) == [text]
+
+    def test_a_named_speech_tag_after_an_exclamation_ends_its_sentence(self, parse) -> None:
+        text = '"Any guy that can do a body slam, he is my type!" Trump said to cheers. "Why now?" He said no.'
+        assert sents(parse, text) == [
+            '"Any guy that can do a body slam, he is my type!" Trump said to cheers.',
+            '"Why now?"',
+            "He said no.",
+        ]
 
     def test_us_can_end_a_sentence(self, parse) -> None:
         assert sents(parse, "He moved to the U.S. The move was a success.") == [

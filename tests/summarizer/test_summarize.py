@@ -143,3 +143,15 @@ def test_news_about_what_sites_do_is_still_news(parse) -> None:
         " Critics said the move would shut out readers on older phones and in libraries."
     )
     assert len(summarize(parse(text), 3, "news")) == 2
+
+
+def test_a_line_without_a_final_stop_gives_way_to_sentences(parse) -> None:
+    text = (
+        " date 2024-01-01 \n\nThe defense ministry has urged an investigation of the video, which threatens"
+        " to spark a new scandal over the use of extrajudicial force by the army\n\n"
+        "The defense ministry urged federal prosecutors on Monday to investigate a video that appears to show"
+        " a soldier shooting a man. The ministry said prosecutors should clear up what the video showed."
+        " The video shows a car coming to a halt under gunfire."
+    )
+    summary = summarize(parse(text), 3, "news")
+    assert len(summary) == 3 and all(s.text.endswith(".") for s in summary)
