@@ -611,12 +611,17 @@ def _name_of(coref: Coref, tok: Token) -> tuple[str, bool]:
     return doc[left : tok.i + 1].text, False
 
 
+#: A quote with no cue of its own goes on the words of the quote just before it, when that one is a
+#: statement of at least this many words: a scare quote ("a “big mistake”") hands no speaker on.
+_CARRIED_WORDS = 4
+
+
 def attribute(parsed: Parsed, quotes: list[QuoteSpan], coref: Coref) -> list[Attribution]:
     """One attribution per quote, in order (``coref`` built on the same quotes)."""
     doc = parsed.doc
     sents = parsed.sentences
     out: list[Attribution] = []
-    prev_para = -10
+    prev_para, prev_words = -10, 0
     for q in quotes:
         # The quote's own sentences: from the one it opens in to the one it closes in, so that a
         # cue after a quote of several sentences (''A. B,'' Ms. Warren said) is found.
@@ -631,7 +636,7 @@ def attribute(parsed: Parsed, quotes: list[QuoteSpan], coref: Coref) -> list[Att
             result = _from_cue(coref, cue, q)
         elif (lead := _lead_in(doc, coref, sents, k, q)) is not None:
             result = _from_cue(coref, lead, q)
-        elif out and para - prev_para <= 1 and out[-1].speaker:
+        elif out and para - prev_para <= 1 and out[-1].speaker and prev_words >= _CARRIED_WORDS:
             result = Attribution(out[-1].speaker, out[-1].named, -1)
         elif k >= 0:
             for j in (last + 1, k - 1):
@@ -642,6 +647,7 @@ def attribute(parsed: Parsed, quotes: list[QuoteSpan], coref: Coref) -> list[Att
                         break
         out.append(result or Attribution(None, False, -1))
         prev_para = para
+        prev_words = len(coref.text[q.start : q.end].split())
     return out
 
 

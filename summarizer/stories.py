@@ -311,6 +311,21 @@ def with_fuller_names(actors: Sequence[Actor]) -> list[Actor]:
     return [replace(a, name=fuller[a.name], kind="person") if a.name in fuller else a for a in actors]
 
 
+def _with_fuller_places(actors: Sequence[Actor]) -> list[Actor]:
+    """The actors, a place named alone in one brief given the fuller name another brief writes.
+
+    ``Washington`` -> ``Washington, DC`` (its state or district after a comma), when only one such
+    fuller name is written.
+    """
+    places = {a.name for a in actors if a.kind == "place"}
+    fuller: dict[str, str] = {}
+    for name in places:
+        longer = {p for p in places if p.startswith(f"{name}, ")}
+        if len(longer) == 1:
+            fuller[name] = longer.pop()
+    return [replace(a, name=fuller[a.name]) if a.kind == "place" and a.name in fuller else a for a in actors]
+
+
 def _most(counts: Counter[ActorKind]) -> ActorKind:
     return max(counts, key=lambda k: counts[k])
 
@@ -326,7 +341,7 @@ def merge_actors(briefs: Sequence[Brief], limit: int = 6) -> tuple[Actor, ...]:
     for a in every:
         votes[a.name][a.kind] += a.mentions + (1 if a.role else 0)  # a stated role is a person's
     kinds = {name: _most(counts) for name, counts in votes.items()}
-    every = with_fuller_names([replace(a, kind=kinds[a.name]) for a in every])
+    every = _with_fuller_places(with_fuller_names([replace(a, kind=kinds[a.name]) for a in every]))
     # The role most of the briefs give, by mentions: one outlet's aside ("board member") is not it.
     roles: dict[str, Counter[str]] = defaultdict(Counter)
     for a in every:

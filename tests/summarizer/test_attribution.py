@@ -219,3 +219,12 @@ def test_a_participle_after_an_aside_between_dashes_belongs_to_the_main_clause(s
         'Boston Harriers played the Denver Rams - while chanting, "Bring back our coach."'
     )
     assert speakers(text)[0][0] != "Boston Harriers"
+
+
+def test_a_scare_quote_hands_no_speaker_to_the_quote_after_it(speakers) -> None:
+    text = (
+        "The magazine quoted an official saying that the United States was making a “big mistake” on masks. "
+        "The official, George Gao, later reached out to clear the air. “I saw the interview, and I regret how"
+        " my words were read by others?”"
+    )
+    assert speakers(text)[-1][0] in (None, "George Gao")  # not the magazine's or the country's

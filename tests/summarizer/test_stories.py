@@ -216,6 +216,17 @@ def test_a_person_named_short_in_one_brief_is_the_one_named_in_full_in_another()
     assert story.quote is None
 
 
+def test_a_place_named_alone_in_one_brief_is_the_one_named_with_its_district_in_another() -> None:
+    one = replace(
+        brief("Grand jury", "Mueller impaneled a grand jury."), actors=(Actor("Washington", "place", mentions=2),)
+    )
+    two = replace(
+        brief("Jury", "The jury sits in the capital."), actors=(Actor("Washington, DC", "place", mentions=1),)
+    )
+    story = make_story([one, two], [Source("https://a.example/1", "t"), Source("https://b.example/2", "t")])
+    assert [(a.name, a.mentions) for a in story.actors] == [("Washington, DC", 3)]
+
+
 def test_a_story_gives_an_actor_the_role_most_of_its_briefs_give() -> None:
     briefs = [
         replace(
